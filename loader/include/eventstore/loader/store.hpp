@@ -1,0 +1,83 @@
+// eventstore/loader/store.hpp: an open backend store and its read iterators, as C++ objects over
+// the plugin's C table. A Store is used by many threads at once (the ABI's contract); an Iterator
+// by one thread at a time. Destroying them calls the plugin's close/destroy functions.
+#ifndef EVENTSTORE_LOADER_STORE_HPP
+#define EVENTSTORE_LOADER_STORE_HPP
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "eventstore/plugin.h"
+#include "eventstore/status.hpp"
+
+namespace eventstore::loader {
+
+class Plugin;
+
+// What a store is opened with. `limits` fields left 0 take the ABI's defaults.
+struct OpenOptions {
+    std::string options_yaml;                                  // the YAML text of `options`
+    std::vector<std::pair<std::string, std::string>> options;  // the same, flattened
+    es_limits limits{};
+};
+
+// Receives what a backend reports while its store is open. Called from any thread; must return
+// quickly and never call back into the store.
+class StoreHooks {
+public:
+    virtual ~StoreHooks() = default;
+    virtual void log(es_log_level level, std::string_view message) = 0;
+    virtual void committed(uint64_t position) = 0;
+};
+
+// A read in progress. One thread at a time.
+class Iterator {
+public:
+    Iterator(std::shared_ptr<const Plugin> plugin, es_iterator* handle)
+        : plugin_(std::move(plugin)), handle_(handle) {}
+    ~Iterator();
+    Iterator(const Iterator&) = delete;
+    Iterator& operator=(const Iterator&) = delete;
+
+    // Fills `event` (valid until the next call) and returns true, or returns false at the end.
+    Result<bool> next(es_recorded_event& event);
+    // The paging summary, once next has returned false.
+    Result<es_page_info> page();
+
+private:
+    std::shared_ptr<const Plugin> plugin_;
+    es_iterator* handle_;
+};
+
+class Store {
+public:
+    Store(std::shared_ptr<const Plugin> plugin, std::shared_ptr<StoreHooks> hooks);
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    // Called once by Plugin::open; fails with the plugin's message.
+    Status open(const OpenOptions& options);
+
+    // On FAILED_PRECONDITION `result.actual_version` holds the stream's current version.
+    Status append(const es_append_request& request, es_append_result& result);
+    Result<std::unique_ptr<Iterator>> read_stream(const es_read_stream_request& request);
+    Result<std::unique_ptr<Iterator>> read_all(const es_read_all_request& request);
+
+    const Plugin& plugin() const { return *plugin_; }
+
+private:
+    std::shared_ptr<const Plugin> plugin_;
+    std::shared_ptr<StoreHooks> hooks_;
+    es_host_callbacks callbacks_{};
+    es_store* handle_ = nullptr;
+};
+
+}  // namespace eventstore::loader
+
+#endif

@@ -1,0 +1,102 @@
+#include "eventstore/loader/store.hpp"
+
+#include "eventstore/abi_struct.hpp"
+#include "eventstore/loader/plugin.hpp"
+
+namespace eventstore::loader {
+namespace {
+
+void log_trampoline(void* context, int32_t level, es_bytes message) {
+    static_cast<StoreHooks*>(context)->log(static_cast<es_log_level>(level), abi::view(message));
+}
+
+void committed_trampoline(void* context, uint64_t position) {
+    static_cast<StoreHooks*>(context)->committed(position);
+}
+
+// Turns a plugin's status and message into a Status.
+Status from_plugin(es_status status, const es_error& err) {
+    if (status == ES_OK) return {};
+    return Status(static_cast<Code>(status), abi::read_error(err));
+}
+
+}  // namespace
+
+Iterator::~Iterator() { plugin_->api().iterator_destroy(handle_); }
+
+Result<bool> Iterator::next(es_recorded_event& event) {
+    event = abi::make_struct<es_recorded_event>();
+    es_error err = abi::make_struct<es_error>();
+    bool has_event = false;
+    const es_status status = plugin_->api().iterator_next(handle_, &event, &has_event, &err);
+    if (status != ES_OK) return from_plugin(status, err);
+    return has_event;
+}
+
+Result<es_page_info> Iterator::page() {
+    es_page_info page = abi::make_struct<es_page_info>();
+    es_error err = abi::make_struct<es_error>();
+    const es_status status = plugin_->api().iterator_page(handle_, &page, &err);
+    if (status != ES_OK) return from_plugin(status, err);
+    return page;
+}
+
+Store::Store(std::shared_ptr<const Plugin> plugin, std::shared_ptr<StoreHooks> hooks)
+    : plugin_(std::move(plugin)), hooks_(std::move(hooks)) {
+    callbacks_ = abi::make_struct<es_host_callbacks>();
+    callbacks_.host_context = hooks_.get();
+    callbacks_.log = &log_trampoline;
+    callbacks_.notify_committed = &committed_trampoline;
+}
+
+Store::~Store() {
+    if (handle_ != nullptr) plugin_->api().store_close(handle_);
+}
+
+Status Store::open(const OpenOptions& options) {
+    std::vector<es_key_value> flat;
+    flat.reserve(options.options.size());
+    for (const auto& [key, value] : options.options) {
+        flat.push_back(es_key_value{abi::bytes(key), abi::bytes(value)});
+    }
+    es_limits limits = options.limits;
+    limits.struct_size = sizeof(es_limits);
+    es_open_params params = abi::make_struct<es_open_params>();
+    params.options_yaml = abi::bytes(options.options_yaml);
+    params.options = flat.data();
+    params.option_count = flat.size();
+    params.host = &callbacks_;
+    params.limits = &limits;
+    es_error err = abi::make_struct<es_error>();
+    const es_status status = plugin_->api().store_open(&params, &handle_, &err);
+    if (status != ES_OK) {
+        handle_ = nullptr;
+        return Status(static_cast<Code>(status), "backend '" + plugin_->name() +
+                                                     "' failed to open: " + abi::read_error(err));
+    }
+    return {};
+}
+
+Status Store::append(const es_append_request& request, es_append_result& result) {
+    result = abi::make_struct<es_append_result>();
+    es_error err = abi::make_struct<es_error>();
+    return from_plugin(plugin_->api().append(handle_, &request, &result, &err), err);
+}
+
+Result<std::unique_ptr<Iterator>> Store::read_stream(const es_read_stream_request& request) {
+    es_iterator* handle = nullptr;
+    es_error err = abi::make_struct<es_error>();
+    const es_status status = plugin_->api().read_stream(handle_, &request, &handle, &err);
+    if (status != ES_OK) return from_plugin(status, err);
+    return std::make_unique<Iterator>(plugin_, handle);
+}
+
+Result<std::unique_ptr<Iterator>> Store::read_all(const es_read_all_request& request) {
+    es_iterator* handle = nullptr;
+    es_error err = abi::make_struct<es_error>();
+    const es_status status = plugin_->api().read_all(handle_, &request, &handle, &err);
+    if (status != ES_OK) return from_plugin(status, err);
+    return std::make_unique<Iterator>(plugin_, handle);
+}
+
+}  // namespace eventstore::loader

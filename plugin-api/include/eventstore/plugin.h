@@ -1,0 +1,327 @@
+/*
+ * eventstore/plugin.h: the stable C ABI between eventstored (the host) and a storage backend
+ * (a plugin). This header is the only thing a backend needs. It compiles as C11 and C++17 and
+ * depends on nothing but <stdint.h>, <stddef.h> and <stdbool.h>.
+ *
+ * Rules that hold for every item below (docs/plugin-abi.md tells the why):
+ *
+ * VERSIONS   A plugin exports ONE symbol, eventstore_plugin_entry. The host offers an ABI major
+ *            and the range of minors it knows; the plugin answers with its table, which names the
+ *            major and minor it implements. Another major is refused. Minors only add: fields at
+ *            the end of structs, functions at the end of tables.
+ * GROWTH     Every struct that may grow starts with `uint32_t struct_size`, set by whoever fills
+ *            the struct to sizeof(the struct as it knew it). A reader meeting a smaller struct
+ *            treats the missing fields as zero ("old behaviour"); a reader meeting a larger struct
+ *            whose unknown bytes are not all zero refuses it. Signatures never change: a new
+ *            behaviour gets a new function (`_v2`) at the end of a table.
+ * MEMORY     Whoever allocates frees. Bytes cross as es_bytes {ptr, len}: binary-safe, no NUL
+ *            terminator assumed, valid only for the duration of the call that hands them over
+ *            unless the item says otherwise. Every object a plugin creates has a destroy function.
+ * ERRORS     Functions return an es_status (numbers equal gRPC codes). On failure they write a
+ *            human-readable, NUL-terminated message into the caller's es_error.
+ * THREADS    Named per function. In short: one es_store is used by many host threads at once;
+ *            one es_iterator is used by one thread at a time. Entry and open run at start-up.
+ * NO C++     Nothing but C crosses: no exceptions, no C++ types. A plugin must catch everything.
+ */
+#ifndef EVENTSTORE_PLUGIN_H
+#define EVENTSTORE_PLUGIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------------------------
+ * Versions
+ * ------------------------------------------------------------------------------------------- */
+
+/* The ABI this header describes. A plugin built against it reports these numbers. */
+#define ES_PLUGIN_ABI_MAJOR 1
+#define ES_PLUGIN_ABI_MINOR 0
+
+/* The one symbol a plugin exports (see es_plugin_entry_fn). */
+#define ES_PLUGIN_ENTRY_SYMBOL "eventstore_plugin_entry"
+
+#if defined(_WIN32)
+#define ES_PLUGIN_EXPORT __declspec(dllexport)
+#else
+#define ES_PLUGIN_EXPORT __attribute__((visibility("default")))
+#endif
+
+/* ---------------------------------------------------------------------------------------------
+ * Status codes: append-only; the numbers are gRPC's status codes and never change.
+ * ------------------------------------------------------------------------------------------- */
+typedef int32_t es_status;
+enum {
+    ES_OK = 0,
+    ES_CANCELLED = 1,
+    ES_INVALID_ARGUMENT = 3,   /* malformed request; the message names the field */
+    ES_DEADLINE_EXCEEDED = 4,
+    ES_NOT_FOUND = 5,          /* read of a stream that does not exist */
+    ES_ALREADY_EXISTS = 6,     /* event_id reused outside an idempotent retry */
+    ES_PERMISSION_DENIED = 7,
+    ES_RESOURCE_EXHAUSTED = 8, /* a size or count limit; the message names it */
+    ES_FAILED_PRECONDITION = 9,/* wrong expected version (es_append_result.actual_version) */
+    ES_UNIMPLEMENTED = 12,     /* the backend lacks the operation */
+    ES_INTERNAL = 13,          /* a bug in the plugin */
+    ES_UNAVAILABLE = 14        /* storage cannot be reached now; safe to retry */
+};
+
+/* Capacity of es_error.message, the terminating NUL included. */
+#define ES_ERROR_MESSAGE_CAPACITY 1024
+
+/* Owned by the caller (host). A plugin that fails writes a NUL-terminated message, truncated to
+ * fit. struct_size is set by the host; the plugin never writes past it. */
+typedef struct es_error {
+    uint32_t struct_size;
+    char message[ES_ERROR_MESSAGE_CAPACITY];
+} es_error;
+
+/* A borrowed run of bytes (text is UTF-8). ptr may be NULL when len is 0. Never grows. */
+typedef struct es_bytes {
+    const uint8_t* ptr;
+    size_t len;
+} es_bytes;
+
+/* One header of an event, or one option: a borrowed key/value pair. Never grows. */
+typedef struct es_key_value {
+    es_bytes key;
+    es_bytes value;
+} es_key_value;
+
+/* ---------------------------------------------------------------------------------------------
+ * Opaque handles, one type per kind. Created and destroyed by the plugin only.
+ * ------------------------------------------------------------------------------------------- */
+typedef struct es_store es_store;       /* an open store; thread-safe */
+typedef struct es_iterator es_iterator; /* a read in progress; one thread at a time */
+
+/* ---------------------------------------------------------------------------------------------
+ * What the host gives a store: callbacks into the host.
+ * ------------------------------------------------------------------------------------------- */
+typedef enum es_log_level {
+    ES_LOG_TRACE = 0,
+    ES_LOG_DEBUG = 1,
+    ES_LOG_INFO = 2,
+    ES_LOG_WARN = 3,
+    ES_LOG_ERROR = 4
+} es_log_level;
+
+/* Owned by the host, valid until the store it was given to is closed. Both functions may be called
+ * from any thread, at any time while the store is open, and return quickly without calling back
+ * into the plugin. */
+typedef struct es_host_callbacks {
+    uint32_t struct_size;
+    void* host_context; /* pass back as the first argument */
+    /* Writes one line into the server's log (the message need not be NUL-terminated). */
+    void (*log)(void* host_context, int32_t level, es_bytes message);
+    /* "Every event at a position <= `position` is committed and a read_all can return it."
+     * Raise it after each append commits (several appends may share one call), including commits
+     * made by other processes when the storage can tell. Never announce a position before every
+     * lower position is committed or abandoned: subscriptions rely on it. Values never go back. */
+    void (*notify_committed)(void* host_context, uint64_t position);
+} es_host_callbacks;
+
+/* Limits the host enforces; a plugin applies the same ones to requests that bypass the host
+ * (the conformance suite). Zero in any field means the documented default. */
+typedef struct es_limits {
+    uint32_t struct_size;
+    uint32_t max_stream_id_bytes;   /* default 256 */
+    uint32_t max_append_events;     /* default 10000 */
+    uint64_t max_append_bytes;      /* default 4 MiB: payloads + metadata of one append */
+    uint32_t default_page_size;     /* default 100 */
+    uint32_t max_page_size;         /* default 1000 */
+} es_limits;
+
+/* What store_open receives; owned by the host, valid for the duration of store_open only (copy
+ * what you keep), except `host`, which lives as long as the store. */
+typedef struct es_open_params {
+    uint32_t struct_size;
+    /* The YAML text of the backend's `options` subtree, for plugins that parse YAML themselves. */
+    es_bytes options_yaml;
+    /* The same options flattened to key/value pairs: nested keys joined with '.', sequence items
+     * numbered ("hosts.0"). Values are scalar text. The plugin refuses keys it does not know. */
+    const es_key_value* options;
+    size_t option_count;
+    const es_host_callbacks* host;
+    const es_limits* limits;
+} es_open_params;
+
+/* ---------------------------------------------------------------------------------------------
+ * Append
+ * ------------------------------------------------------------------------------------------- */
+typedef enum es_expected_kind {
+    ES_EXPECT_ANY = 0,
+    ES_EXPECT_NO_STREAM = 1,     /* current version must be 0 */
+    ES_EXPECT_STREAM_EXISTS = 2, /* current version must be >= 1 */
+    ES_EXPECT_EXACT = 3          /* current version must be `expected_version`; 0 = no stream */
+} es_expected_kind;
+
+/* One event to append; borrowed for the duration of the append call. */
+typedef struct es_event_data {
+    uint32_t struct_size;
+    es_bytes event_id; /* canonical UUID text, 36 bytes; the host fills it when the client did not */
+    es_bytes type_name;
+    es_bytes content_type;
+    es_bytes tenant_id;
+    es_bytes correlation_id;
+    es_bytes causation_id;
+    const es_key_value* headers;
+    size_t header_count;
+    es_bytes payload;
+} es_event_data;
+
+typedef struct es_append_request {
+    uint32_t struct_size;
+    uint32_t expected_kind; /* es_expected_kind */
+    uint64_t expected_version;
+    es_bytes stream_id;
+    /* An array of pointers, so that es_event_data can grow without changing the stride. */
+    const es_event_data* const* events;
+    size_t event_count;
+} es_append_request;
+
+/* Filled by the plugin. struct_size is set by the host. */
+typedef struct es_append_result {
+    uint32_t struct_size;
+    uint64_t current_version;       /* stream version after the append (idempotent retry: the
+                                        version of the retried batch's last event) */
+    uint64_t first_global_position;
+    uint64_t last_global_position;
+    uint64_t actual_version;        /* on ES_FAILED_PRECONDITION: the stream's current version */
+} es_append_result;
+
+/* ---------------------------------------------------------------------------------------------
+ * Reads: pull iterators. A read opens an iterator, the host calls iterator_next until it says
+ * there are no more events, then iterator_page (the paging summary), then iterator_destroy.
+ * ------------------------------------------------------------------------------------------- */
+typedef struct es_read_stream_request {
+    uint32_t struct_size;
+    bool forward;
+    es_bytes stream_id;
+    uint64_t from_version; /* forward: >= from (0 = from 1); backward: <= from (0 = from the last) */
+    uint32_t max_count;    /* 1..limits.max_page_size; the host has already clamped it */
+} es_read_stream_request;
+
+typedef struct es_read_all_request {
+    uint32_t struct_size;
+    uint64_t after_position; /* events with global_position > after_position */
+    uint32_t max_count;      /* 1..limits.max_page_size */
+    es_bytes stream_prefix;  /* empty: every stream */
+    /* Stop after scanning this many positions even when fewer than max_count matched, so a
+     * filtered read returns promptly; 0 = the plugin's choice. */
+    uint64_t max_scan;
+} es_read_all_request;
+
+/* One event, filled by iterator_next. Every es_bytes and the headers array point into memory the
+ * iterator owns, valid until the next iterator_next or iterator_destroy on that iterator. */
+typedef struct es_recorded_event {
+    uint32_t struct_size;
+    es_bytes stream_id;
+    uint64_t stream_version;
+    uint64_t global_position;
+    int64_t recorded_at_us; /* microseconds since 1970-01-01 UTC, set by the backend */
+    es_bytes event_id;
+    es_bytes type_name;
+    es_bytes content_type;
+    es_bytes tenant_id;
+    es_bytes correlation_id;
+    es_bytes causation_id;
+    const es_key_value* headers;
+    size_t header_count;
+    es_bytes payload;
+} es_recorded_event;
+
+/* Filled by iterator_page once iterator_next has reported the end. */
+typedef struct es_page_info {
+    uint32_t struct_size;
+    /* read_stream: the from_version for the next page, and whether the stream's end (forward) or
+     * start (backward) was reached. */
+    uint64_t next_from_version;
+    bool end_of_stream;
+    /* read_all: every position <= last_scanned_position was looked at (pass it as
+     * after_position next time), and whether that is the visible head. */
+    uint64_t last_scanned_position;
+    bool reached_head;
+} es_page_info;
+
+/* ---------------------------------------------------------------------------------------------
+ * The plugin's table
+ * ------------------------------------------------------------------------------------------- */
+enum {
+    /* The plugin raises notify_committed for every commit: the host pushes live events without
+     * polling. Without it the host polls read_all. */
+    ES_CAP_COMMIT_NOTIFICATIONS = 1u << 0,
+    /* Acknowledged appends survive a crash of the server process. */
+    ES_CAP_DURABLE = 1u << 1
+};
+
+/* Static, owned by the plugin, valid until the library is unloaded. The first five fields are
+ * frozen across every major version, so a host can always name what it refuses. */
+typedef struct es_plugin_api {
+    /* --- frozen prefix --- */
+    uint32_t struct_size;
+    uint32_t abi_major;
+    uint32_t abi_minor;
+    const char* name;    /* NUL-terminated, non-empty: the backend's short name, e.g. "memory" */
+    const char* version; /* NUL-terminated: the backend's own version, e.g. "1.2.0" */
+    /* --- ABI 1.0 --- */
+    uint64_t capabilities; /* ES_CAP_* bits */
+
+    /* Opens a store. Called once per store, on one thread. On success *out is a handle that
+     * stays valid until store_close. On failure returns a status and writes err. */
+    es_status (*store_open)(const es_open_params* params, es_store** out, es_error* err);
+
+    /* Closes a store. Called once, after the host has stopped calling store functions; iterators
+     * still open stay valid until destroyed (their next may then fail with ES_UNAVAILABLE). */
+    void (*store_close)(es_store* store);
+
+    /* Appends atomically (CONTRACT.md "Append"). Thread-safe. `result` is always written on
+     * ES_OK; on ES_FAILED_PRECONDITION result->actual_version is. */
+    es_status (*append)(es_store* store, const es_append_request* request,
+                        es_append_result* result, es_error* err);
+
+    /* Opens a read of one stream. Thread-safe. A stream with no events: ES_NOT_FOUND. */
+    es_status (*read_stream)(es_store* store, const es_read_stream_request* request,
+                             es_iterator** out, es_error* err);
+
+    /* Opens a read of every stream in position order, returning only positions that can never be
+     * preceded by a later-committed lower position (the visibility rule). Thread-safe. */
+    es_status (*read_all)(es_store* store, const es_read_all_request* request,
+                          es_iterator** out, es_error* err);
+
+    /* Fills *event with the next event and sets *has_event true, or sets it false at the end.
+     * The host sets event->struct_size. One thread at a time per iterator. */
+    es_status (*iterator_next)(es_iterator* iterator, es_recorded_event* event, bool* has_event,
+                               es_error* err);
+
+    /* Writes the paging summary; valid once iterator_next has reported the end. */
+    es_status (*iterator_page)(es_iterator* iterator, es_page_info* page, es_error* err);
+
+    /* Frees an iterator. Any thread, once. */
+    void (*iterator_destroy)(es_iterator* iterator);
+} es_plugin_api;
+
+/* What the host offers at load time; owned by the host, valid during the entry call. */
+typedef struct es_host_offer {
+    uint32_t struct_size;
+    uint32_t abi_major;        /* the one major the host speaks */
+    uint32_t abi_min_minor;    /* the minors it knows: [min, max] */
+    uint32_t abi_max_minor;
+    const char* host_version;  /* NUL-terminated, e.g. "0.1.0" */
+} es_host_offer;
+
+/* The entry point: `ES_PLUGIN_EXPORT es_status eventstore_plugin_entry(...)`. Called once per load
+ * on one thread. Sets *api to the plugin's static table, even when the plugin cannot speak the
+ * offered major, so that the host can name both versions. Returns ES_OK, or a status and err when
+ * the plugin cannot initialise. */
+typedef es_status (*es_plugin_entry_fn)(const es_host_offer* offer, const es_plugin_api** api,
+                                        es_error* err);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* EVENTSTORE_PLUGIN_H */

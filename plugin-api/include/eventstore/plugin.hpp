@@ -1,0 +1,265 @@
+// eventstore/plugin.hpp: write a backend as a C++ class instead of C tables. C++17, header-only.
+//
+//   class MyStore : public eventstore::plugin::Store { ... };
+//   eventstore::Result<std::shared_ptr<eventstore::plugin::Store>>
+//   open_my_store(const eventstore::plugin::OpenContext& context);
+//   EVENTSTORE_PLUGIN("mine", "1.0.0", ES_CAP_COMMIT_NOTIFICATIONS, open_my_store)
+//
+// The macro defines the one exported symbol. Every call from the host goes through a trampoline
+// here that checks the request's struct sizes, applies the contract's input rules (validation.hpp),
+// catches every exception (-> ES_INTERNAL with its what()), and keeps the store alive while any of
+// its iterators is (so store_close with iterators open is safe).
+#ifndef EVENTSTORE_PLUGIN_HPP
+#define EVENTSTORE_PLUGIN_HPP
+
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "eventstore/abi_struct.hpp"
+#include "eventstore/plugin.h"
+#include "eventstore/status.hpp"
+#include "eventstore/validation.hpp"
+
+namespace eventstore::plugin {
+
+using abi::bytes;
+using abi::view;
+
+// The host's callbacks for one store. Copyable; valid while the store is open.
+class Host {
+public:
+    Host() = default;
+    explicit Host(const es_host_callbacks& callbacks) : callbacks_(callbacks) {}
+
+    void log(es_log_level level, std::string_view message) const {
+        if (callbacks_.log != nullptr) callbacks_.log(callbacks_.host_context, level, bytes(message));
+    }
+    // See es_host_callbacks.notify_committed: every position <= `position` is visible.
+    void notify_committed(uint64_t position) const {
+        if (callbacks_.notify_committed != nullptr) {
+            callbacks_.notify_committed(callbacks_.host_context, position);
+        }
+    }
+
+private:
+    es_host_callbacks callbacks_ = abi::make_struct<es_host_callbacks>();
+};
+
+// What a store is opened with, copied out of es_open_params.
+struct OpenContext {
+    std::string options_yaml;
+    std::vector<std::pair<std::string, std::string>> options;  // flattened, see es_open_params
+    es_limits limits;                                          // defaults filled in
+    Host host;
+};
+
+// A read in progress. Used by one thread at a time.
+class Iterator {
+public:
+    virtual ~Iterator() = default;
+    // Fills `event` (pointing into memory this iterator owns until the next call) and sets
+    // has_event, or sets has_event false at the end.
+    virtual Status next(es_recorded_event& event, bool& has_event) = 0;
+    // The paging summary, once next has reported the end.
+    virtual es_page_info page() const = 0;
+};
+
+// A store. Every method may be called from many threads at once. Requests reaching it have passed
+// validation.hpp's rules and carry structs of this build's size.
+class Store {
+public:
+    virtual ~Store() = default;
+    virtual Status append(const es_append_request& request, es_append_result& result) = 0;
+    virtual Result<std::unique_ptr<Iterator>> read_stream(const es_read_stream_request& request) = 0;
+    virtual Result<std::unique_ptr<Iterator>> read_all(const es_read_all_request& request) = 0;
+};
+
+using OpenFunction = Result<std::shared_ptr<Store>> (*)(const OpenContext& context);
+
+namespace detail {
+
+// es_store* and es_iterator* point at these.
+struct StoreBox {
+    std::shared_ptr<Store> store;
+    es_limits limits;
+};
+struct IteratorBox {
+    std::shared_ptr<Store> keep_alive;
+    std::unique_ptr<Iterator> iterator;
+};
+
+inline StoreBox* unbox(es_store* store) { return reinterpret_cast<StoreBox*>(store); }
+inline IteratorBox* unbox(es_iterator* iterator) { return reinterpret_cast<IteratorBox*>(iterator); }
+
+inline es_status fail(const Status& status, es_error* err) {
+    abi::write_error(err, status.message());
+    return static_cast<es_status>(status.code());
+}
+
+// Runs `body` (returning Status), turning any exception into ES_INTERNAL.
+template <class Body>
+es_status guarded(es_error* err, Body&& body) {
+    try {
+        const Status status = body();
+        return status.ok() ? ES_OK : fail(status, err);
+    } catch (const std::exception& e) {
+        return fail(Status(Code::internal, std::string("plugin threw: ") + e.what()), err);
+    } catch (...) {
+        return fail(Status(Code::internal, "plugin threw a non-standard exception"), err);
+    }
+}
+
+template <OpenFunction Open>
+es_status store_open(const es_open_params* params, es_store** out, es_error* err) {
+    return guarded(err, [&]() -> Status {
+        auto read = abi::read_struct(params, "es_open_params");
+        if (!read.ok()) return read.status();
+        const es_open_params& p = read.value();
+        OpenContext context;
+        context.options_yaml = std::string(view(p.options_yaml));
+        for (size_t i = 0; i < p.option_count; ++i) {
+            context.options.emplace_back(view(p.options[i].key), view(p.options[i].value));
+        }
+        context.limits = validation::effective_limits(p.limits);
+        if (p.host != nullptr) {
+            auto host = abi::read_struct(p.host, "es_host_callbacks");
+            if (!host.ok()) return host.status();
+            context.host = Host(host.value());
+        }
+        auto store = Open(context);
+        if (!store.ok()) return store.status();
+        *out = reinterpret_cast<es_store*>(new StoreBox{std::move(store.value()), context.limits});
+        return {};
+    });
+}
+
+inline void store_close(es_store* store) noexcept { delete unbox(store); }
+
+inline es_status append(es_store* store, const es_append_request* request,
+                        es_append_result* result, es_error* err) {
+    return guarded(err, [&]() -> Status {
+        auto read = abi::read_struct(request, "es_append_request");
+        if (!read.ok()) return read.status();
+        if (result == nullptr) return Status(Code::invalid_argument, "es_append_result is NULL");
+        StoreBox* box = unbox(store);
+        // Events are read through their own struct_size, then validated.
+        std::vector<es_event_data> events;
+        std::vector<const es_event_data*> pointers;
+        events.reserve(read.value().event_count);
+        for (size_t i = 0; i < read.value().event_count && read.value().events != nullptr; ++i) {
+            auto event = abi::read_struct(read.value().events[i], "es_event_data");
+            if (!event.ok()) return event.status();
+            events.push_back(event.value());
+        }
+        for (const auto& event : events) pointers.push_back(&event);
+        es_append_request normal = read.value();
+        normal.events = pointers.data();
+        if (Status s = validation::validate_append(normal, box->limits); !s.ok()) return s;
+        es_append_result out = abi::make_struct<es_append_result>();
+        Status status = box->store->append(normal, out);
+        if (status.ok() || status.code() == Code::failed_precondition) abi::write_struct(result, out);
+        return status;
+    });
+}
+
+// Hands an opened iterator to the host, or passes on why there is none.
+inline Status open_iterator(StoreBox* box, Result<std::unique_ptr<Iterator>> opened,
+                            es_iterator** out) {
+    if (!opened.ok()) return opened.status();
+    *out = reinterpret_cast<es_iterator*>(new IteratorBox{box->store, std::move(opened.value())});
+    return {};
+}
+
+inline es_status read_stream(es_store* store, const es_read_stream_request* request,
+                             es_iterator** out, es_error* err) {
+    return guarded(err, [&]() -> Status {
+        auto read = abi::read_struct(request, "es_read_stream_request");
+        if (!read.ok()) return read.status();
+        StoreBox* box = unbox(store);
+        es_read_stream_request normal = read.value();
+        if (Status s = validation::validate_stream_id(view(normal.stream_id), box->limits); !s.ok()) {
+            return s;
+        }
+        normal.max_count = validation::effective_page_size(normal.max_count, box->limits);
+        return open_iterator(box, box->store->read_stream(normal), out);
+    });
+}
+
+inline es_status read_all(es_store* store, const es_read_all_request* request, es_iterator** out,
+                          es_error* err) {
+    return guarded(err, [&]() -> Status {
+        auto read = abi::read_struct(request, "es_read_all_request");
+        if (!read.ok()) return read.status();
+        StoreBox* box = unbox(store);
+        es_read_all_request normal = read.value();
+        normal.max_count = validation::effective_page_size(normal.max_count, box->limits);
+        return open_iterator(box, box->store->read_all(normal), out);
+    });
+}
+
+inline es_status iterator_next(es_iterator* iterator, es_recorded_event* event, bool* has_event,
+                               es_error* err) {
+    return guarded(err, [&]() -> Status {
+        if (event == nullptr || has_event == nullptr) {
+            return Status(Code::invalid_argument, "iterator_next needs an event and has_event");
+        }
+        es_recorded_event out = abi::make_struct<es_recorded_event>();
+        bool has = false;
+        Status status = unbox(iterator)->iterator->next(out, has);
+        if (!status.ok()) return status;
+        *has_event = has;
+        if (has) abi::write_struct(event, out);
+        return {};
+    });
+}
+
+inline es_status iterator_page(es_iterator* iterator, es_page_info* page, es_error* err) {
+    return guarded(err, [&]() -> Status {
+        if (page == nullptr) return Status(Code::invalid_argument, "es_page_info is NULL");
+        abi::write_struct(page, unbox(iterator)->iterator->page());
+        return {};
+    });
+}
+
+inline void iterator_destroy(es_iterator* iterator) noexcept { delete unbox(iterator); }
+
+template <OpenFunction Open>
+es_plugin_api make_table(const char* name, const char* version, uint64_t capabilities) {
+    es_plugin_api api = abi::make_struct<es_plugin_api>();
+    api.abi_major = ES_PLUGIN_ABI_MAJOR;
+    api.abi_minor = ES_PLUGIN_ABI_MINOR;
+    api.name = name;
+    api.version = version;
+    api.capabilities = capabilities;
+    api.store_open = &store_open<Open>;
+    api.store_close = &store_close;
+    api.append = &append;
+    api.read_stream = &read_stream;
+    api.read_all = &read_all;
+    api.iterator_next = &iterator_next;
+    api.iterator_page = &iterator_page;
+    api.iterator_destroy = &iterator_destroy;
+    return api;
+}
+
+}  // namespace detail
+}  // namespace eventstore::plugin
+
+// Defines the plugin's entry symbol. OPEN names a function of type
+// eventstore::plugin::OpenFunction.
+#define EVENTSTORE_PLUGIN(NAME, VERSION, CAPABILITIES, OPEN)                                     \
+    extern "C" ES_PLUGIN_EXPORT es_status eventstore_plugin_entry(                                \
+        const es_host_offer* offer, const es_plugin_api** api, es_error* err) {                   \
+        (void)offer;                                                                              \
+        (void)err;                                                                                \
+        static const es_plugin_api table =                                                        \
+            ::eventstore::plugin::detail::make_table<OPEN>(NAME, VERSION, CAPABILITIES);          \
+        *api = &table;                                                                            \
+        return ES_OK;                                                                             \
+    }
+
+#endif

@@ -1,0 +1,231 @@
+#include "memory_store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <utility>
+
+#include "eventstore/validation.hpp"
+#include "page_iterator.hpp"
+
+namespace eventstore::memory {
+
+namespace {
+
+// A read_all that names no max_scan scans at most max(10 * max_count, this) positions.
+constexpr uint64_t kMinDefaultScan = 10000;
+
+int64_t now_us() {
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+bool expected_matches(const es_append_request& request, uint64_t current) {
+    switch (request.expected_kind) {
+    case ES_EXPECT_NO_STREAM: return current == 0;
+    case ES_EXPECT_STREAM_EXISTS: return current >= 1;
+    case ES_EXPECT_EXACT: return current == request.expected_version;
+    default: return true;  // ES_EXPECT_ANY: validation refused every other kind
+    }
+}
+
+std::string describe_expected(const es_append_request& request) {
+    switch (request.expected_kind) {
+    case ES_EXPECT_NO_STREAM: return "no stream";
+    case ES_EXPECT_STREAM_EXISTS: return "an existing stream";
+    case ES_EXPECT_EXACT: return "exact " + std::to_string(request.expected_version);
+    default: return "any";
+    }
+}
+
+Status already_stored(size_t index, const StoredEvent& stored, const std::string& why) {
+    return Status(Code::already_exists,
+                  "events[" + std::to_string(index) + "].metadata.event_id " +
+                      std::string(stored.event_id()) + " is already stored in stream '" +
+                      std::string(stored.stream_id()) + "' at version " +
+                      std::to_string(stored.stream_version()) + " (position " +
+                      std::to_string(stored.global_position()) +
+                      "), and this append is not an idempotent retry: " + why);
+}
+
+bool has_prefix(std::string_view text, std::string_view prefix) {
+    return text.substr(0, prefix.size()) == prefix;
+}
+
+Result<std::unique_ptr<plugin::Iterator>> iterate(std::vector<const StoredEvent*> events,
+                                                  const es_page_info& page) {
+    return std::unique_ptr<plugin::Iterator>(
+        std::make_unique<PageIterator>(std::move(events), page));
+}
+
+}  // namespace
+
+MemoryStore::MemoryStore(const MemoryOptions& options, plugin::Host host)
+    : options_(options), host_(std::move(host)) {}
+
+Status MemoryStore::append(const es_append_request& request, es_append_result& result) {
+    // The bytes are copied before locking, so the exclusive section copies nothing in bulk.
+    std::vector<StoredEvent> batch;
+    batch.reserve(request.event_count);
+    uint64_t batch_bytes = 0;
+    for (size_t i = 0; i < request.event_count; ++i) {
+        batch.emplace_back(*request.events[i]);
+        batch_bytes += validation::event_size(*request.events[i]) + request.stream_id.len;
+    }
+    const std::string stream_id(abi::view(request.stream_id));
+    uint64_t head;
+    {
+        std::unique_lock lock(mutex_);
+        const Result<bool> retry = find_retry(request, result);
+        if (!retry.ok()) return retry.status();
+        if (retry.value()) return {};
+        const auto stream = streams_.find(stream_id);
+        const uint64_t current = stream == streams_.end() ? 0 : stream->second.size();
+        if (!expected_matches(request, current)) {
+            result.actual_version = current;
+            return Status(Code::failed_precondition,
+                          "wrong expected version for stream '" + stream_id + "': expected " +
+                              describe_expected(request) + ", actual " + std::to_string(current));
+        }
+        if (Status s = check_capacity(batch_bytes); !s.ok()) return s;
+        commit(stream_id, batch, batch_bytes);
+        head = log_.size();
+        result.current_version = current + request.event_count;
+        result.first_global_position = head - request.event_count + 1;
+        result.last_global_position = head;
+    }
+    // Positions are numbered and made visible under the lock, so every position <= head is
+    // committed. The notification goes out after the lock is released, so two appends may
+    // notify the host in the reverse order; that is allowed, the host keeps the highest position.
+    host_.notify_committed(head);
+    return {};
+}
+
+Result<bool> MemoryStore::find_retry(const es_append_request& request,
+                                     es_append_result& result) const {
+    std::vector<const StoredEvent*> stored(request.event_count, nullptr);
+    size_t first_stored = request.event_count;
+    for (size_t i = 0; i < request.event_count; ++i) {
+        const auto found = ids_.find(abi::view(request.events[i]->event_id));
+        if (found == ids_.end()) continue;
+        stored[i] = found->second;
+        first_stored = std::min(first_stored, i);
+    }
+    if (first_stored == request.event_count) return false;
+    const std::string_view stream_id = abi::view(request.stream_id);
+    for (size_t i = 0; i < stored.size(); ++i) {
+        if (stored[i] == nullptr) {
+            return already_stored(first_stored, *stored[first_stored],
+                                  "events[" + std::to_string(i) + "] is not stored");
+        }
+        if (stored[i]->stream_id() != stream_id) {
+            return already_stored(i, *stored[i],
+                                  "this append is to stream '" + std::string(stream_id) + "'");
+        }
+        if (stored[i]->stream_version() != stored[0]->stream_version() + i) {
+            return already_stored(i, *stored[i],
+                                  "the stored events are not consecutive in this order");
+        }
+    }
+    result.current_version = stored.back()->stream_version();
+    result.first_global_position = stored.front()->global_position();
+    result.last_global_position = stored.back()->global_position();
+    return true;
+}
+
+Status MemoryStore::check_capacity(uint64_t bytes) const {
+    if (options_.max_bytes == 0 || bytes <= options_.max_bytes - bytes_) return {};
+    return Status(Code::resource_exhausted,
+                  "append of " + std::to_string(bytes) + " bytes would bring the memory store to " +
+                      std::to_string(bytes_ + bytes) + " bytes, over options.max_bytes (" +
+                      std::to_string(options_.max_bytes) + ")");
+}
+
+void MemoryStore::commit(const std::string& stream_id, std::vector<StoredEvent>& batch,
+                         uint64_t bytes) {
+    const auto [stream, created] = streams_.try_emplace(stream_id);
+    std::vector<const StoredEvent*>& events = stream->second;
+    const size_t log_before = log_.size();
+    const size_t stream_before = events.size();
+    const int64_t recorded_at_us = std::max(now_us(), last_recorded_at_us_);
+    try {
+        for (StoredEvent& event : batch) {
+            event.place(stream->first, events.size() + 1, log_.size() + 1, recorded_at_us);
+            const StoredEvent& stored = log_.emplace_back(std::move(event));
+            events.push_back(&stored);
+            ids_.emplace(stored.event_id(), &stored);
+        }
+    } catch (...) {
+        // None of the batch's ids was stored before (find_retry), so erasing them is exact.
+        for (size_t i = log_before; i < log_.size(); ++i) ids_.erase(log_[i].event_id());
+        events.resize(stream_before);
+        if (created) streams_.erase(stream);
+        while (log_.size() > log_before) log_.pop_back();
+        throw;
+    }
+    bytes_ += bytes;
+    last_recorded_at_us_ = recorded_at_us;
+}
+
+Result<std::unique_ptr<plugin::Iterator>> MemoryStore::read_stream(
+    const es_read_stream_request& request) {
+    const std::string stream_id(abi::view(request.stream_id));
+    std::vector<const StoredEvent*> picked;
+    es_page_info page = abi::make_struct<es_page_info>();
+    {
+        std::shared_lock lock(mutex_);
+        const auto stream = streams_.find(stream_id);
+        if (stream == streams_.end()) {
+            return Status(Code::not_found, "stream '" + stream_id + "' not found");
+        }
+        const std::vector<const StoredEvent*>& events = stream->second;
+        const uint64_t current = events.size();
+        if (request.forward) {
+            const uint64_t first = std::max<uint64_t>(request.from_version, 1);
+            const uint64_t skip = std::min(first - 1, current);
+            const uint64_t count = std::min<uint64_t>(request.max_count, current - skip);
+            picked.assign(events.begin() + skip, events.begin() + skip + count);
+            page.next_from_version = count == 0 ? request.from_version : skip + count + 1;
+            page.end_of_stream = skip + count == current;
+        } else {
+            const uint64_t last =
+                request.from_version == 0 || request.from_version > current ? current
+                                                                            : request.from_version;
+            const uint64_t count = std::min<uint64_t>(request.max_count, last);
+            picked.assign(events.rbegin() + (current - last),
+                          events.rbegin() + (current - last + count));
+            // 0 once version 1 is returned: end_of_stream tells the caller not to ask again (a
+            // backward read from 0 would start over at the last version).
+            page.next_from_version = last - count;
+            page.end_of_stream = last == count;
+        }
+    }
+    return iterate(std::move(picked), page);
+}
+
+Result<std::unique_ptr<plugin::Iterator>> MemoryStore::read_all(
+    const es_read_all_request& request) {
+    const std::string_view prefix = abi::view(request.stream_prefix);
+    const uint64_t max_scan =
+        request.max_scan != 0 ? request.max_scan
+                              : std::max(10 * uint64_t{request.max_count}, kMinDefaultScan);
+    std::vector<const StoredEvent*> picked;
+    es_page_info page = abi::make_struct<es_page_info>();
+    {
+        std::shared_lock lock(mutex_);
+        const uint64_t head = log_.size();
+        uint64_t position = request.after_position;
+        const uint64_t stop =
+            position >= head ? position : position + std::min(max_scan, head - position);
+        while (position < stop && picked.size() < request.max_count) {
+            ++position;
+            const StoredEvent& event = log_[position - 1];
+            if (has_prefix(event.stream_id(), prefix)) picked.push_back(&event);
+        }
+        page.last_scanned_position = position;
+        page.reached_head = position >= head;
+    }
+    return iterate(std::move(picked), page);
+}
+
+}  // namespace eventstore::memory

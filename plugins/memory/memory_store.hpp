@@ -1,0 +1,69 @@
+// memory_store.hpp: the memory backend's store. Every event lives in process memory: nothing
+// survives the process.
+//
+// Positions are 1-based and gap-free (position p is log_[p - 1]); stream versions are 1-based
+// (version v of a stream is its index entry v - 1). Every stream in the index holds at least one
+// event. Events never move once stored, so reads can hand out pointers after the lock is gone.
+//
+// Thread safety: every method may be called from many threads at once. One shared_mutex guards
+// the log and the indexes. append copies the request's bytes first, then holds the mutex
+// exclusively while it checks, numbers and links the batch; reads hold it shared only while they
+// pick a page of event pointers (at most max_count, scanning at most max_scan positions).
+#ifndef EVENTSTORE_PLUGINS_MEMORY_MEMORY_STORE_HPP
+#define EVENTSTORE_PLUGINS_MEMORY_MEMORY_STORE_HPP
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "eventstore/plugin.hpp"
+#include "memory_options.hpp"
+#include "stored_event.hpp"
+
+namespace eventstore::memory {
+
+class MemoryStore final : public plugin::Store {
+public:
+    MemoryStore(const MemoryOptions& options, plugin::Host host);
+
+    Status append(const es_append_request& request, es_append_result& result) override;
+    Result<std::unique_ptr<plugin::Iterator>> read_stream(
+        const es_read_stream_request& request) override;
+    Result<std::unique_ptr<plugin::Iterator>> read_all(const es_read_all_request& request) override;
+
+private:
+    // Stream id -> its events, version order. Nodes never move, so events point at the keys.
+    using Streams = std::unordered_map<std::string, std::vector<const StoredEvent*>>;
+
+    // The methods below need mutex_: shared for the const ones, exclusive for commit.
+
+    // OK with true and `result` filled when every event_id of `request` is stored already as
+    // consecutive events of its stream in the same order (an idempotent retry); OK with false
+    // when none is stored; ALREADY_EXISTS otherwise.
+    Result<bool> find_retry(const es_append_request& request, es_append_result& result) const;
+    // RESOURCE_EXHAUSTED when `bytes` more would exceed options.max_bytes.
+    Status check_capacity(uint64_t bytes) const;
+    // Numbers `batch` after the stream's last event and the log's head, links it everywhere and
+    // counts its `bytes`. All or nothing: should memory run out midway, what was linked is
+    // unlinked and the exception goes on.
+    void commit(const std::string& stream_id, std::vector<StoredEvent>& batch, uint64_t bytes);
+
+    const MemoryOptions options_;
+    const plugin::Host host_;
+
+    mutable std::shared_mutex mutex_;
+    std::deque<StoredEvent> log_;  // a deque: elements stay put as it grows
+    Streams streams_;
+    std::unordered_map<std::string_view, const StoredEvent*> ids_;  // keys point into the events
+    uint64_t bytes_ = 0;
+    int64_t last_recorded_at_us_ = 0;  // recorded_at never goes back along positions
+};
+
+}  // namespace eventstore::memory
+
+#endif

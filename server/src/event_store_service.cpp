@@ -1,0 +1,102 @@
+#include "event_store_service.hpp"
+
+#include "errors.hpp"
+#include "eventstore/abi_struct.hpp"
+#include "eventstore/validation.hpp"
+#include "page_reader.hpp"
+#include "subscription.hpp"
+#include "translate.hpp"
+
+namespace eventstore::server {
+
+EventStoreService::EventStoreService(loader::Store& store, CommitNotifier& notifier,
+                                     const Config& config)
+    : store_(store), notifier_(notifier), config_(config) {}
+
+grpc::Status EventStoreService::Append(grpc::ServerContext*, const v1::AppendRequest* request,
+                                       v1::AppendResponse* response) {
+    const AbiAppend append(*request);
+    if (Status s = validation::validate_append(append.request(), config_.limits); !s.ok()) {
+        return to_grpc(s);
+    }
+    es_append_result result{};
+    const Status status = store_.append(append.request(), result);
+    if (status.code() == Code::failed_precondition) {
+        return wrong_expected_version(status, *request, result.actual_version);
+    }
+    if (!status.ok()) return to_grpc(status);
+    response->set_current_version(result.current_version);
+    response->set_first_global_position(result.first_global_position);
+    response->set_last_global_position(result.last_global_position);
+    return grpc::Status::OK;
+}
+
+namespace {
+
+// Adds events to a response until it passes the byte budget.
+template <class Response>
+std::function<bool(const es_recorded_event&)> collect_into(Response* response) {
+    return [response, bytes = size_t{0}](const es_recorded_event& event) mutable {
+        v1::RecordedEvent* out = response->add_events();
+        to_proto(event, out);
+        bytes += wire_size(*out);
+        return bytes < kResponseByteBudget;
+    };
+}
+
+}  // namespace
+
+grpc::Status EventStoreService::ReadStream(grpc::ServerContext*,
+                                           const v1::ReadStreamRequest* request,
+                                           v1::ReadStreamResponse* response) {
+    if (Status s = validation::validate_stream_id(request->stream_id(), config_.limits); !s.ok()) {
+        return to_grpc(s);
+    }
+    es_read_stream_request read = abi::make_struct<es_read_stream_request>();
+    read.forward = request->forward();
+    read.stream_id = abi::bytes(request->stream_id());
+    read.from_version = request->from_version();
+    read.max_count = validation::effective_page_size(request->max_count(), config_.limits);
+    auto iterator = store_.read_stream(read);
+    if (!iterator.ok()) return to_grpc(iterator.status());
+    auto drained = drain(*iterator.value(), collect_into(response));
+    if (!drained.ok()) return to_grpc(drained.status());
+    if (drained->stopped_early) {
+        response->set_next_from_version(read.forward ? drained->last_version + 1
+                                                     : drained->last_version - 1);
+        response->set_end_of_stream(!read.forward && drained->last_version == 1);
+    } else {
+        response->set_next_from_version(drained->page.next_from_version);
+        response->set_end_of_stream(drained->page.end_of_stream);
+    }
+    return grpc::Status::OK;
+}
+
+grpc::Status EventStoreService::ReadAll(grpc::ServerContext*, const v1::ReadAllRequest* request,
+                                        v1::ReadAllResponse* response) {
+    es_read_all_request read = abi::make_struct<es_read_all_request>();
+    read.after_position = request->after_global_position();
+    read.max_count = validation::effective_page_size(request->max_count(), config_.limits);
+    read.stream_prefix = abi::bytes(request->stream_prefix());
+    auto iterator = store_.read_all(read);
+    if (!iterator.ok()) return to_grpc(iterator.status());
+    auto drained = drain(*iterator.value(), collect_into(response));
+    if (!drained.ok()) return to_grpc(drained.status());
+    if (drained->stopped_early) {
+        response->set_last_scanned_position(drained->last_position);
+        response->set_reached_head(false);
+    } else {
+        response->set_last_scanned_position(drained->page.last_scanned_position);
+        response->set_reached_head(drained->page.reached_head);
+    }
+    return grpc::Status::OK;
+}
+
+grpc::Status EventStoreService::Subscribe(grpc::ServerContext* context,
+                                          const v1::SubscribeRequest* request,
+                                          grpc::ServerWriter<v1::SubscribeResponse>* writer) {
+    Subscription subscription(store_, notifier_, config_.subscriptions, *context, *writer);
+    return subscription.run(request->after_global_position(), request->stream_prefix());
+}
+
+}  // namespace eventstore::server

@@ -1,0 +1,103 @@
+// eventstored: the event store server. Usage: eventstored --help.
+#include <csignal>
+#include <iostream>
+
+#include <boost/program_options.hpp>
+#include <spdlog/spdlog.h>
+
+#include "config.hpp"
+#include "logging.hpp"
+#include "server.hpp"
+
+namespace po = boost::program_options;
+using namespace eventstore;
+
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+// Blocks SIGTERM and SIGINT in this thread and every thread started after, so that main can wait
+// for them with sigwait instead of running code in a signal handler.
+sigset_t block_stop_signals() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    return signals;
+}
+
+int check_config(const server::Config& config, const std::string& source) {
+    auto path = loader::resolve_plugin(config.backend.plugin, config.backend.plugin_dirs);
+    if (!path.ok()) {
+        spdlog::error("{}", path.status().message());
+        return kExitFailure;
+    }
+    auto plugin = loader::Plugin::load(path.value(), server::server_version());
+    if (!plugin.ok()) {
+        spdlog::error("{}", plugin.status().message());
+        return kExitFailure;
+    }
+    std::cout << "config OK: " << source << " (backend " << plugin.value()->name() << " "
+              << plugin.value()->version() << " from " << path.value().string() << ")\n";
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // First of all, before any library can start a thread that would inherit an open mask.
+    const sigset_t stop_signals = block_stop_signals();
+    po::options_description options("eventstored options");
+    options.add_options()
+        ("config,c", po::value<std::string>(), "YAML configuration file (default: built-in defaults)")
+        ("check-config", "validate the configuration and the backend plugin, then exit")
+        ("version", "print the version and exit")
+        ("help,h", "print this help and exit");
+    po::variables_map args;
+    try {
+        po::store(po::parse_command_line(argc, argv, options), args);
+        po::notify(args);
+    } catch (const po::error& e) {
+        std::cerr << "eventstored: " << e.what() << "\n" << options;
+        return kExitUsage;
+    }
+    if (args.count("help")) {
+        std::cout << "eventstored " << server::server_version()
+                  << ": an event store server with pluggable storage backends\n\n"
+                  << options << "\nConfiguration reference: docs/configuration.md\n";
+        return 0;
+    }
+    if (args.count("version")) {
+        std::cout << "eventstored " << server::server_version() << " (plugin ABI "
+                  << ES_PLUGIN_ABI_MAJOR << "." << ES_PLUGIN_ABI_MINOR << ")\n";
+        return 0;
+    }
+
+    const std::string source = args.count("config") ? args["config"].as<std::string>() : "";
+    auto config = source.empty() ? server::parse_config("{}", ".", "built-in defaults")
+                                 : server::load_config(source);
+    server::setup_logging(config.ok() ? config->logging : server::LoggingConfig{});
+    if (!config.ok()) {
+        spdlog::error("invalid configuration: {}", config.status().message());
+        return kExitFailure;
+    }
+    if (args.count("check-config")) return check_config(config.value(), source);
+
+    auto created = server::Server::create(config.value());
+    if (!created.ok()) {
+        spdlog::error("{}", created.status().message());
+        return kExitFailure;
+    }
+    server::Server& server = *created.value();
+    if (Status started = server.start(); !started.ok()) {
+        spdlog::error("{}", started.message());
+        return kExitFailure;
+    }
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    spdlog::info("received {}; shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    server.shutdown();
+    return 0;
+}

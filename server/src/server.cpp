@@ -1,0 +1,73 @@
+#include "server.hpp"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <spdlog/spdlog.h>
+
+#include "eventstore/loader/options.hpp"
+
+namespace eventstore::server {
+
+const char* server_version() { return EVENTSTORE_VERSION; }
+
+Result<std::unique_ptr<Server>> Server::create(Config config) {
+    std::unique_ptr<Server> server(new Server(std::move(config)));
+    const BackendConfig& backend = server->config_.backend;
+    auto path = loader::resolve_plugin(backend.plugin, backend.plugin_dirs);
+    if (!path.ok()) return path.status();
+    auto plugin = loader::Plugin::load(path.value(), server_version());
+    if (!plugin.ok()) return plugin.status();
+    server->plugin_ = plugin.value();
+
+    loader::OpenOptions options = loader::options_from_yaml(backend.options);
+    options.limits = server->config_.limits;
+    server->notifier_ = std::make_shared<CommitNotifier>();
+    auto store = server->plugin_->open(options, server->notifier_);
+    if (!store.ok()) return store.status();
+    server->store_ = std::move(store.value());
+    server->service_ = std::make_unique<EventStoreService>(*server->store_, *server->notifier_,
+                                                           server->config_);
+    return server;
+}
+
+Server::~Server() { shutdown(); }
+
+Status Server::start() {
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(service_.get());
+    // An append at the byte limit, plus the proto framing of up to max_append_events events.
+    const uint64_t max_request = config_.limits.max_append_bytes +
+                                 uint64_t{config_.limits.max_append_events} * 256 + (1u << 20);
+    builder.SetMaxReceiveMessageSize(static_cast<int>(std::min<uint64_t>(max_request, INT32_MAX)));
+    grpc_server_ = builder.BuildAndStart();
+    if (!grpc_server_ || port_ == 0) {
+        grpc_server_.reset();
+        return Status(Code::unavailable, "cannot listen on " + config_.listen +
+                                             " (address in use, or not an address of this host)");
+    }
+    grpc_server_->GetHealthCheckService()->SetServingStatus(true);
+    const std::string host = config_.listen.substr(0, config_.listen.rfind(':'));
+    spdlog::info("eventstored {} listening on {}:{} with backend {} {} (ABI {}.{}, {})",
+                 server_version(), host, port_, plugin_->name(), plugin_->version(),
+                 plugin_->abi_major(), plugin_->abi_minor(), plugin_->path().string());
+    return {};
+}
+
+void Server::shutdown() {
+    if (!store_) return;
+    if (notifier_) notifier_->close();
+    if (grpc_server_) {
+        grpc_server_->GetHealthCheckService()->SetServingStatus(false);
+        grpc_server_->Shutdown(std::chrono::system_clock::now() + config_.shutdown_grace);
+        grpc_server_->Wait();
+        grpc_server_.reset();
+    }
+    service_.reset();
+    store_.reset();
+    spdlog::info("eventstored stopped; backend {} closed", plugin_->name());
+}
+
+}  // namespace eventstore::server

@@ -1,0 +1,54 @@
+// server.hpp: eventstored as an object: loads the configured backend, serves the EventStore API
+// (plus health and reflection) and shuts down gracefully. main() and the tests both use it.
+#ifndef EVENTSTORE_SERVER_SERVER_HPP
+#define EVENTSTORE_SERVER_SERVER_HPP
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "commit_notifier.hpp"
+#include "config.hpp"
+#include "event_store_service.hpp"
+#include "eventstore/loader/plugin.hpp"
+#include "eventstore/status.hpp"
+
+namespace eventstore::server {
+
+// The server's own version, from the project's version.
+const char* server_version();
+
+class Server {
+public:
+    // Loads the backend and opens its store. Nothing listens yet. Fails with a message that names
+    // the plugin file and what is wrong with it.
+    static Result<std::unique_ptr<Server>> create(Config config);
+    ~Server();
+
+    // Starts listening on config.listen (port 0 picks a free port) and logs the start-up line.
+    Status start();
+    // The port actually bound, once started.
+    int port() const { return port_; }
+
+    // Graceful stop: subscriptions end with UNAVAILABLE, new calls are refused, calls in flight get
+    // until the grace period to finish, then the backend is closed. Idempotent.
+    void shutdown();
+
+    const loader::Plugin& plugin() const { return *plugin_; }
+
+private:
+    explicit Server(Config config) : config_(std::move(config)) {}
+
+    Config config_;
+    std::shared_ptr<loader::Plugin> plugin_;
+    std::shared_ptr<CommitNotifier> notifier_;
+    std::unique_ptr<loader::Store> store_;
+    std::unique_ptr<EventStoreService> service_;
+    std::unique_ptr<grpc::Server> grpc_server_;
+    int port_ = 0;
+};
+
+}  // namespace eventstore::server
+
+#endif

@@ -1,0 +1,48 @@
+// subscription.hpp: one Subscribe call, built on the backend's read_all and the commit
+// notification, so every backend gets live subscriptions. It reads in batches and writes each
+// event as gRPC flow control allows: a slow consumer holds one batch, never more, and never slows
+// the writers (they append to the store, not to subscriber queues): it just reads further behind.
+#ifndef EVENTSTORE_SERVER_SUBSCRIPTION_HPP
+#define EVENTSTORE_SERVER_SUBSCRIPTION_HPP
+
+#include <chrono>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/support/sync_stream.h>
+
+#include "commit_notifier.hpp"
+#include "config.hpp"
+#include "eventstore/loader/store.hpp"
+#include "eventstore/v1/eventstore.pb.h"
+
+namespace eventstore::server {
+
+class Subscription {
+public:
+    Subscription(loader::Store& store, CommitNotifier& notifier, const SubscriptionConfig& config,
+                 grpc::ServerContext& context, grpc::ServerWriter<v1::SubscribeResponse>& writer);
+
+    // Delivers every matching event after `after`, exactly once and in order: catch-up, then
+    // caught_up once, then live; checkpoints while the filter skips. Ends with UNAVAILABLE when
+    // the server shuts down, CANCELLED when the client goes away, or the backend's error.
+    grpc::Status run(uint64_t after, const std::string& prefix);
+
+private:
+    bool send(const v1::SubscribeResponse& message);
+    bool send_checkpoint(uint64_t position);
+    // A checkpoint is due when the filter skipped enough positions, or enough time passed.
+    bool checkpoint_due(uint64_t position) const;
+
+    loader::Store& store_;
+    CommitNotifier& notifier_;
+    const SubscriptionConfig& config_;
+    grpc::ServerContext& context_;
+    grpc::ServerWriter<v1::SubscribeResponse>& writer_;
+    uint64_t last_reported_ = 0;  // the last position the client heard of (event or checkpoint)
+    std::chrono::steady_clock::time_point last_report_time_;
+};
+
+}  // namespace eventstore::server
+
+#endif

@@ -1,0 +1,40 @@
+// translate.hpp: the one place where proto messages and ABI structs meet. The ABI knows nothing of
+// protobuf; everything the server hands a backend, or gets back, passes through here.
+#ifndef EVENTSTORE_SERVER_TRANSLATE_HPP
+#define EVENTSTORE_SERVER_TRANSLATE_HPP
+
+#include <string>
+#include <vector>
+
+#include "eventstore/plugin.h"
+#include "eventstore/v1/eventstore.pb.h"
+
+namespace eventstore::server {
+
+// An AppendRequest seen through the ABI: borrows the proto's bytes (keep the proto alive and
+// unchanged), and owns the event ids the server makes for events that came without one.
+class AbiAppend {
+public:
+    explicit AbiAppend(const v1::AppendRequest& request);
+    AbiAppend(const AbiAppend&) = delete;
+    AbiAppend& operator=(const AbiAppend&) = delete;
+
+    const es_append_request& request() const { return request_; }
+
+private:
+    std::vector<std::string> generated_ids_;
+    std::vector<std::vector<es_key_value>> headers_;
+    std::vector<es_event_data> events_;
+    std::vector<const es_event_data*> pointers_;
+    es_append_request request_{};
+};
+
+// Copies one recorded event out of the backend's memory into a proto message.
+void to_proto(const es_recorded_event& event, v1::RecordedEvent* out);
+
+// The proto bytes one event takes in a response, to keep pages under the size budget.
+size_t wire_size(const v1::RecordedEvent& event);
+
+}  // namespace eventstore::server
+
+#endif

@@ -1,0 +1,124 @@
+// The eventstored program itself: start-up line, health, reflection, command line and a graceful
+// SIGTERM, against the memory plugin, over a real loopback port.
+#include <csignal>
+#include <set>
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include "eventstore/v1/eventstore.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "process_support.hpp"
+
+namespace eventstore::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+class EventstoredTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        port_ = free_port();
+        const auto config = dir_.write("eventstore.yaml",
+                                       "listen: 127.0.0.1:" + std::to_string(port_) +
+                                           "\nbackend:\n  plugin: " MEMORY_PLUGIN_PATH "\n");
+        process_ = std::make_unique<EventstoredProcess>(
+            std::vector<std::string>{"--config", config.string()}, dir_);
+        ASSERT_TRUE(process_->wait_for_log("listening on", 20s)) << process_->log();
+        channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(port_),
+                                       grpc::InsecureChannelCredentials());
+    }
+
+    static std::unique_ptr<grpc::ClientContext> context() {
+        auto context = std::make_unique<grpc::ClientContext>();
+        context->set_deadline(std::chrono::system_clock::now() + 10s);
+        return context;
+    }
+
+    TempDir dir_;
+    uint16_t port_ = 0;
+    std::unique_ptr<EventstoredProcess> process_;
+    std::shared_ptr<grpc::Channel> channel_;
+};
+
+TEST_F(EventstoredTest, GivenTheMemoryPlugin_WhenStarted_ThenOneLineNamesVersionBackendAbiAndAddress) {
+    const std::string log = process_->log();
+    EXPECT_NE(log.find("eventstored " EVENTSTORE_VERSION " listening on 127.0.0.1:" +
+                       std::to_string(port_) + " with backend memory 0.1.0 (ABI 1.0"),
+              std::string::npos)
+        << log;
+}
+
+TEST_F(EventstoredTest, GivenARunningServer_WhenCheckingHealth_ThenServing) {
+    auto health = grpc::health::v1::Health::NewStub(channel_);
+    grpc::health::v1::HealthCheckRequest request;
+    grpc::health::v1::HealthCheckResponse response;
+    ASSERT_TRUE(health->Check(context().get(), request, &response).ok());
+    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST_F(EventstoredTest, GivenARunningServer_WhenListingServicesThroughReflection_ThenTheApiHealthAndReflectionAreListed) {
+    auto reflection = grpc::reflection::v1alpha::ServerReflection::NewStub(channel_);
+    auto ctx = context();
+    auto stream = reflection->ServerReflectionInfo(ctx.get());
+    grpc::reflection::v1alpha::ServerReflectionRequest request;
+    request.set_list_services("");
+    ASSERT_TRUE(stream->Write(request));
+    stream->WritesDone();
+    grpc::reflection::v1alpha::ServerReflectionResponse response;
+    ASSERT_TRUE(stream->Read(&response));
+    std::set<std::string> names;
+    for (const auto& service : response.list_services_response().service()) {
+        names.insert(service.name());
+    }
+    EXPECT_TRUE(names.count("eventstore.v1.EventStore"));
+    EXPECT_TRUE(names.count("grpc.health.v1.Health"));
+    EXPECT_TRUE(names.count("grpc.reflection.v1alpha.ServerReflection"));
+    EXPECT_TRUE(stream->Finish().ok());
+}
+
+TEST_F(EventstoredTest, GivenALiveSubscription_WhenSigterm_ThenTheStreamEndsUnavailableAndTheServerExitsZero) {
+    auto stub = v1::EventStore::NewStub(channel_);
+    v1::AppendRequest append;
+    append.set_stream_id("S");
+    auto* event = append.add_events();
+    event->mutable_metadata()->set_type_name("Happened");
+    v1::AppendResponse appended;
+    ASSERT_TRUE(stub->Append(context().get(), append, &appended).ok());
+
+    auto ctx = context();
+    auto reader = stub->Subscribe(ctx.get(), v1::SubscribeRequest());
+    v1::SubscribeResponse message;
+    ASSERT_TRUE(reader->Read(&message) && message.has_event());
+    ASSERT_TRUE(reader->Read(&message) && message.has_caught_up());
+
+    process_->signal(SIGTERM);
+    EXPECT_FALSE(reader->Read(&message));
+    const grpc::Status status = reader->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+    EXPECT_EQ(process_->wait_for_exit(15s), std::optional<int>(0)) << process_->log();
+    EXPECT_NE(process_->log().find("received SIGTERM"), std::string::npos);
+    EXPECT_FALSE(is_listening(port_));
+}
+
+TEST(EventstoredCommandLineTest, GivenVersionOrHelp_WhenRun_ThenPrintsAndExitsZero) {
+    TempDir dir;
+    EventstoredProcess version({"--version"}, dir);
+    EXPECT_EQ(version.wait_for_exit(10s), std::optional<int>(0));
+    EXPECT_NE(version.out().find("eventstored " EVENTSTORE_VERSION " (plugin ABI 1.0)"),
+              std::string::npos);
+    EventstoredProcess help({"--help"}, dir);
+    EXPECT_EQ(help.wait_for_exit(10s), std::optional<int>(0));
+    EXPECT_NE(help.out().find("--check-config"), std::string::npos);
+}
+
+TEST(EventstoredCommandLineTest, GivenAnUnknownFlag_WhenRun_ThenUsageErrorExitTwo) {
+    TempDir dir;
+    EventstoredProcess wrong({"--no-such-flag"}, dir);
+    EXPECT_EQ(wrong.wait_for_exit(10s), std::optional<int>(2));
+    EXPECT_NE(wrong.log().find("no-such-flag"), std::string::npos) << wrong.log();
+}
+
+}  // namespace
+}  // namespace eventstore::test

@@ -1,0 +1,74 @@
+// The config loader: defaults, and errors that name the key and its line.
+#include <gtest/gtest.h>
+
+#include "config.hpp"
+
+namespace eventstore::server {
+namespace {
+
+std::string error_of(const std::string& yaml) {
+    auto config = parse_config(yaml, "/base", "test.yaml");
+    EXPECT_FALSE(config.ok());
+    return config.ok() ? "" : config.status().message();
+}
+
+TEST(ConfigTest, GivenAnEmptyFile_WhenParsed_ThenTheDocumentedDefaults) {
+    auto config = parse_config("{}", "/base", "test.yaml");
+    ASSERT_TRUE(config.ok()) << config.status().message();
+    EXPECT_EQ(config->listen, "127.0.0.1:50051");
+    EXPECT_EQ(config->backend.plugin, "memory");
+    EXPECT_EQ(config->limits.max_append_bytes, 4u * 1024 * 1024);
+    EXPECT_EQ(config->limits.max_append_events, 10000u);
+    EXPECT_EQ(config->limits.max_stream_id_bytes, 256u);
+    EXPECT_EQ(config->limits.default_page_size, 100u);
+    EXPECT_EQ(config->limits.max_page_size, 1000u);
+    EXPECT_EQ(config->subscriptions.checkpoint_interval, 1000u);
+    EXPECT_EQ(config->logging.level, "info");
+    EXPECT_FALSE(config->logging.json);
+    ASSERT_EQ(config->backend.plugin_dirs.size(), 1u);
+    EXPECT_EQ(config->backend.plugin_dirs[0], EVENTSTORE_PLUGIN_INSTALL_DIR);
+}
+
+TEST(ConfigTest, GivenRelativePluginDirs_WhenParsed_ThenTakenFromTheConfigFolderBeforeTheInstallDir) {
+    auto config = parse_config("backend:\n  plugin_dirs: [plugins, /abs]\n", "/base", "test.yaml");
+    ASSERT_TRUE(config.ok());
+    ASSERT_EQ(config->backend.plugin_dirs.size(), 3u);
+    EXPECT_EQ(config->backend.plugin_dirs[0], "/base/plugins");
+    EXPECT_EQ(config->backend.plugin_dirs[1], "/abs");
+}
+
+TEST(ConfigTest, GivenAnUnknownKey_WhenParsed_ThenTheErrorNamesTheKeyAndItsLine) {
+    const std::string error = error_of("listen: 127.0.0.1:1\nlimits:\n  max_apend_events: 3\n");
+    EXPECT_NE(error.find("test.yaml:3:"), std::string::npos) << error;
+    EXPECT_NE(error.find("limits.max_apend_events"), std::string::npos) << error;
+}
+
+TEST(ConfigTest, GivenAWrongType_WhenParsed_ThenTheErrorNamesTheKeyAndItsLine) {
+    const std::string error = error_of("limits:\n  max_append_events: lots\n");
+    EXPECT_NE(error.find("test.yaml:2:"), std::string::npos) << error;
+    EXPECT_NE(error.find("limits.max_append_events must be a whole number"), std::string::npos) << error;
+}
+
+TEST(ConfigTest, GivenAnOutOfRangeValue_WhenParsed_ThenTheErrorNamesTheRange) {
+    const std::string error = error_of("limits:\n  max_append_events: 0\n");
+    EXPECT_NE(error.find("between 1 and"), std::string::npos) << error;
+}
+
+TEST(ConfigTest, GivenABadChoice_WhenParsed_ThenTheErrorListsTheChoices) {
+    const std::string error = error_of("logging:\n  format: xml\n");
+    EXPECT_NE(error.find("logging.format must be one of json, plain"), std::string::npos) << error;
+}
+
+TEST(ConfigTest, GivenBrokenYaml_WhenParsed_ThenTheErrorHasALine) {
+    const std::string error = error_of("listen: [\n");
+    EXPECT_NE(error.find("test.yaml:"), std::string::npos) << error;
+}
+
+TEST(ConfigTest, GivenBackendOptions_WhenParsed_ThenKeptForThePlugin) {
+    auto config = parse_config("backend:\n  options:\n    max_bytes: 100\n", "/base", "test.yaml");
+    ASSERT_TRUE(config.ok());
+    EXPECT_EQ(config->backend.options["max_bytes"].as<std::string>(), "100");
+}
+
+}  // namespace
+}  // namespace eventstore::server
