@@ -54,8 +54,7 @@ bool has_prefix(std::string_view text, std::string_view prefix) {
 
 Result<std::unique_ptr<plugin::Iterator>> iterate(std::vector<const StoredEvent*> events,
                                                   const es_page_info& page) {
-    return std::unique_ptr<plugin::Iterator>(
-        std::make_unique<PageIterator>(std::move(events), page));
+    return std::make_unique<PageIterator>(std::move(events), page);
 }
 
 }  // namespace

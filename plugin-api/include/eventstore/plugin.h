@@ -109,9 +109,9 @@ typedef enum es_log_level {
     ES_LOG_ERROR = 4
 } es_log_level;
 
-/* Owned by the host, valid until the store it was given to is closed. Both functions may be called
- * from any thread, at any time while the store is open, and return quickly without calling back
- * into the plugin. */
+/* Owned by the host, valid until store_close of the store it was given to returns; never call them
+ * after that, not even from an iterator that is still open. Both functions may be called from any
+ * thread, also during store_open, and return quickly without calling back into the plugin. */
 typedef struct es_host_callbacks {
     uint32_t struct_size;
     void* host_context; /* pass back as the first argument */
@@ -239,7 +239,8 @@ typedef struct es_page_info {
     uint32_t struct_size;
     /* read_stream: the from_version for the next page, and whether the stream's end (forward) or
      * start (backward) was reached. */
-    uint64_t next_from_version;
+    uint64_t next_from_version; /* backward, at version 1: 0 with end_of_stream (do not pass
+                                   0 back: backward from 0 means "from the last") */
     bool end_of_stream;
     /* read_all: every position <= last_scanned_position was looked at (pass it as
      * after_position next time), and whether that is the visible head. */

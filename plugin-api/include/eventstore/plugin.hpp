@@ -29,7 +29,8 @@ namespace eventstore::plugin {
 using abi::bytes;
 using abi::view;
 
-// The host's callbacks for one store. Copyable; valid while the store is open.
+// The host's callbacks for one store. Copyable; usable until store_close returns, never after:
+// an iterator that outlives its store's close must not log or notify.
 class Host {
 public:
     Host() = default;
@@ -107,9 +108,12 @@ es_status guarded(es_error* err, Body&& body) {
         const Status status = body();
         return status.ok() ? ES_OK : fail(status, err);
     } catch (const std::exception& e) {
-        return fail(Status(Code::internal, std::string("plugin threw: ") + e.what()), err);
+        // No allocation here: the exception may be bad_alloc.
+        abi::write_error(err, e.what());
+        return ES_INTERNAL;
     } catch (...) {
-        return fail(Status(Code::internal, "plugin threw a non-standard exception"), err);
+        abi::write_error(err, "the plugin threw a non-standard exception");
+        return ES_INTERNAL;
     }
 }
 
@@ -132,6 +136,7 @@ es_status store_open(const es_open_params* params, es_store** out, es_error* err
         }
         auto store = Open(context);
         if (!store.ok()) return store.status();
+        if (store.value() == nullptr) return Status(Code::internal, "the plugin opened no store");
         *out = reinterpret_cast<es_store*>(new StoreBox{std::move(store.value()), context.limits});
         return {};
     });
@@ -146,11 +151,14 @@ inline es_status append(es_store* store, const es_append_request* request,
         if (!read.ok()) return read.status();
         if (result == nullptr) return Status(Code::invalid_argument, "es_append_result is NULL");
         StoreBox* box = unbox(store);
+        if (read.value().events == nullptr && read.value().event_count != 0) {
+            return Status(Code::invalid_argument, "es_append_request.events is NULL");
+        }
         // Events are read through their own struct_size, then validated.
         std::vector<es_event_data> events;
         std::vector<const es_event_data*> pointers;
         events.reserve(read.value().event_count);
-        for (size_t i = 0; i < read.value().event_count && read.value().events != nullptr; ++i) {
+        for (size_t i = 0; i < read.value().event_count; ++i) {
             auto event = abi::read_struct(read.value().events[i], "es_event_data");
             if (!event.ok()) return event.status();
             events.push_back(event.value());

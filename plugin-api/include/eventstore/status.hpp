@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -50,7 +51,11 @@ private:
 template <class T>
 class Result {
 public:
-    Result(T value) : state_(std::move(value)) {}
+    // Anything a T can be made from: a T, or e.g. a unique_ptr<Derived> for a unique_ptr<Base>.
+    template <class U, std::enable_if_t<std::is_constructible_v<T, U&&> &&
+                                            !std::is_same_v<std::decay_t<U>, Status>,
+                                        int> = 0>
+    Result(U&& value) : state_(std::in_place_type<T>, std::forward<U>(value)) {}
     Result(Status status) : state_(std::move(status)) {}
 
     bool ok() const { return std::holds_alternative<T>(state_); }
