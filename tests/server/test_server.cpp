@@ -5,19 +5,19 @@
 
 namespace eventstore::test {
 
-std::string test_config(const std::string& extra) {
+std::string test_config(const std::string& extra, const std::string& plugin) {
     return "listen: 127.0.0.1:0\n"
            "backend:\n"
-           "  plugin: " MEMORY_PLUGIN_PATH "\n"
+           "  plugin: " + plugin + "\n"
            "logging:\n"
            "  level: warn\n"
            "shutdown_grace_ms: 2000\n" +
            extra;
 }
 
-void ServerTest::start(const std::string& extra) {
+void ServerTest::start(const std::string& extra, const std::string& plugin) {
     stop();
-    auto config = server::parse_config(test_config(extra), ".", "test config");
+    auto config = server::parse_config(test_config(extra, plugin), ".", "test config");
     ASSERT_TRUE(config.ok()) << config.status().message();
     auto created = server::Server::create(config.value());
     ASSERT_TRUE(created.ok()) << created.status().message();

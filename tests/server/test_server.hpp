@@ -15,17 +15,18 @@
 
 namespace eventstore::test {
 
-// Config text for a test server: listens on 127.0.0.1:0 with the memory plugin; `extra` adds
-// top-level sections (limits, subscriptions, ...).
-std::string test_config(const std::string& extra = "");
+// Config text for a test server: listens on 127.0.0.1:0 with `plugin` (default: the memory
+// plugin); `extra` adds top-level sections (limits, subscriptions, ...).
+std::string test_config(const std::string& extra = "",
+                        const std::string& plugin = MEMORY_PLUGIN_PATH);
 
 class ServerTest : public ::testing::Test {
 protected:
     void SetUp() override { start(); }
     void TearDown() override { stop(); }
 
-    // (Re)starts the server with `extra` config sections.
-    void start(const std::string& extra = "");
+    // (Re)starts the server with `extra` config sections and `plugin`.
+    void start(const std::string& extra = "", const std::string& plugin = MEMORY_PLUGIN_PATH);
     void stop();
 
     grpc::Status append(const std::string& stream, const std::vector<v1::EventData>& events,
