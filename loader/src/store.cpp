@@ -83,20 +83,21 @@ Status Store::append(const es_append_request& request, es_append_result& result)
     return from_plugin(plugin_->api().append(handle_, &request, &result, &err), err);
 }
 
-Result<std::unique_ptr<Iterator>> Store::read_stream(const es_read_stream_request& request) {
+template <class Request, class OpenFunction>
+Result<std::unique_ptr<Iterator>> Store::open_iterator(OpenFunction open, const Request& request) {
     es_iterator* handle = nullptr;
     es_error err = abi::make_struct<es_error>();
-    const es_status status = plugin_->api().read_stream(handle_, &request, &handle, &err);
+    const es_status status = open(handle_, &request, &handle, &err);
     if (status != ES_OK) return from_plugin(status, err);
     return std::make_unique<Iterator>(plugin_, handle);
 }
 
+Result<std::unique_ptr<Iterator>> Store::read_stream(const es_read_stream_request& request) {
+    return open_iterator(plugin_->api().read_stream, request);
+}
+
 Result<std::unique_ptr<Iterator>> Store::read_all(const es_read_all_request& request) {
-    es_iterator* handle = nullptr;
-    es_error err = abi::make_struct<es_error>();
-    const es_status status = plugin_->api().read_all(handle_, &request, &handle, &err);
-    if (status != ES_OK) return from_plugin(status, err);
-    return std::make_unique<Iterator>(plugin_, handle);
+    return open_iterator(plugin_->api().read_all, request);
 }
 
 }  // namespace eventstore::loader

@@ -16,8 +16,12 @@ std::string test_config(const std::string& extra, const std::string& plugin) {
 }
 
 void ServerTest::start(const std::string& extra, const std::string& plugin) {
+    start_with_config(test_config(extra, plugin));
+}
+
+void ServerTest::start_with_config(const std::string& yaml) {
     stop();
-    auto config = server::parse_config(test_config(extra, plugin), ".", "test config");
+    auto config = server::parse_config(yaml, ".", "test config");
     ASSERT_TRUE(config.ok()) << config.status().message();
     auto created = server::Server::create(config.value());
     ASSERT_TRUE(created.ok()) << created.status().message();

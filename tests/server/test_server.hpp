@@ -27,6 +27,8 @@ protected:
 
     // (Re)starts the server with `extra` config sections and `plugin`.
     void start(const std::string& extra = "", const std::string& plugin = MEMORY_PLUGIN_PATH);
+    // (Re)starts the server with this whole config text.
+    void start_with_config(const std::string& yaml);
     void stop();
 
     grpc::Status append(const std::string& stream, const std::vector<v1::EventData>& events,

@@ -72,6 +72,10 @@ public:
     const Plugin& plugin() const { return *plugin_; }
 
 private:
+    // Calls one of the plugin's read functions and wraps the iterator it opens.
+    template <class Request, class OpenFunction>
+    Result<std::unique_ptr<Iterator>> open_iterator(OpenFunction open, const Request& request);
+
     std::shared_ptr<const Plugin> plugin_;
     std::shared_ptr<StoreHooks> hooks_;
     es_host_callbacks callbacks_{};
