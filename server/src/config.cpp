@@ -118,7 +118,7 @@ Result<Config> parse_config(const std::string& yaml, const std::filesystem::path
             for (const auto& dir : dirs) {
                 if (!dir.IsScalar()) backend.fail(dir, "backend.plugin_dirs items must be folder paths");
                 const std::filesystem::path path(dir.Scalar());
-                config.backend.plugin_dirs.push_back(path.is_absolute() ? path : base_dir / path);
+                config.backend.plugin_dirs.push_back((path.is_absolute() ? path : base_dir / path).lexically_normal());
             }
         }
         config.backend.plugin_dirs.emplace_back(EVENTSTORE_PLUGIN_INSTALL_DIR);

@@ -106,6 +106,31 @@ TEST_F(CheckpointTest, GivenTheFilterSkipsManyEvents_WhenSubscribing_ThenCheckpo
     EXPECT_GT(live->checkpoint().global_position(), 51u);
 }
 
+TEST_F(SubscribeTest, GivenASubscriberThatDoesNotRead_WhenWritersAppendMuchMore_ThenWritersAreNotHeldAndItLaterGetsEverythingInOrder) {
+    constexpr int kAppends = 400;
+    const std::string payload(16 * 1024, 'p');  // 6.4 MB in all: far past gRPC's flow-control window
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(1));
+    auto reader = stub_->Subscribe(&context, v1::SubscribeRequest());
+
+    const auto started = std::chrono::steady_clock::now();
+    for (int i = 0; i < kAppends; ++i) {
+        ASSERT_TRUE(append("Fast-writer", {make_event("Big", payload)}).ok());
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20))
+        << "appends were held up by a subscriber that does not read";
+
+    v1::SubscribeResponse message;
+    uint64_t expected = 1;
+    while (expected <= kAppends && reader->Read(&message)) {
+        if (!message.has_event()) continue;
+        ASSERT_EQ(message.event().global_position(), expected);
+        ++expected;
+    }
+    EXPECT_EQ(expected, static_cast<uint64_t>(kAppends) + 1);
+    context.TryCancel();
+}
+
 TEST_F(SubscribeTest, GivenALiveSubscription_WhenTheServerShutsDown_ThenTheStreamEndsWithUnavailable) {
     append_n("A", 2);
     Subscriber subscriber(*stub_, 0);
