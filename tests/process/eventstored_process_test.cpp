@@ -2,6 +2,7 @@
 // SIGTERM, against the memory plugin, over a real loopback port.
 #include <csignal>
 #include <set>
+#include <sstream>
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -100,6 +101,29 @@ TEST_F(EventstoredTest, GivenALiveSubscription_WhenSigterm_ThenTheStreamEndsUnav
     EXPECT_EQ(process_->wait_for_exit(15s), std::optional<int>(0)) << process_->log();
     EXPECT_NE(process_->log().find("received SIGTERM"), std::string::npos);
     EXPECT_FALSE(is_listening(port_));
+}
+
+TEST(EventstoredLoggingTest, GivenJsonLogging_WhenStarted_ThenEachLineIsOneJsonObject) {
+    TempDir dir;
+    const uint16_t port = free_port();
+    const auto config = dir.write("eventstore.yaml",
+                                  "listen: 127.0.0.1:" + std::to_string(port) +
+                                      "\nbackend:\n  plugin: " MEMORY_PLUGIN_PATH
+                                      "\nlogging:\n  format: json\n  level: debug\n");
+    EventstoredProcess process({"--config", config.string()}, dir);
+    ASSERT_TRUE(process.wait_for_log("listening on", 20s)) << process.log();
+    process.signal(SIGTERM);
+    ASSERT_EQ(process.wait_for_exit(15s), std::optional<int>(0));
+    std::istringstream lines(process.log());
+    int count = 0;
+    for (std::string line; std::getline(lines, line); ++count) {
+        EXPECT_EQ(line.rfind("{\"time\":\"", 0), 0u) << line;
+        EXPECT_NE(line.find("\",\"level\":\""), std::string::npos) << line;
+        EXPECT_EQ(line.substr(line.size() - 2), "\"}") << line;
+    }
+    EXPECT_GE(count, 3);
+    EXPECT_NE(process.log().find("\"msg\":\"eventstored " EVENTSTORE_VERSION " listening on"),
+              std::string::npos);
 }
 
 TEST(EventstoredCommandLineTest, GivenVersionOrHelp_WhenRun_ThenPrintsAndExitsZero) {
