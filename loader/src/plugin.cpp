@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 
+#include <cstddef>
 #include <exception>
 #include <fstream>
 #include <system_error>
@@ -108,6 +109,10 @@ Result<std::shared_ptr<Plugin>> Plugin::load(const std::filesystem::path& path,
                                 "): " + abi::read_error(err));
     }
     if (table == nullptr) return refuse(path, "its entry returned no table");
+    if (table->struct_size < offsetof(es_plugin_api, capabilities)) {
+        return refuse(path, "its table is " + std::to_string(table->struct_size) +
+                                " bytes, smaller than the frozen prefix every ABI version has");
+    }
     // The frozen prefix can be read whatever the major.
     const std::string shown_name = table->name != nullptr ? table->name : "";
     if (table->abi_major != kHostAbiMajor) {

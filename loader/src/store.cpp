@@ -14,10 +14,27 @@ void committed_trampoline(void* context, uint64_t position) {
     static_cast<StoreHooks*>(context)->committed(position);
 }
 
-// Turns a plugin's status and message into a Status.
+// Turns a plugin's status and message into a Status; a number the ABI does not define is a bug in
+// the plugin, reported as INTERNAL.
 Status from_plugin(es_status status, const es_error& err) {
-    if (status == ES_OK) return {};
-    return Status(static_cast<Code>(status), abi::read_error(err));
+    switch (status) {
+    case ES_OK: return {};
+    case ES_CANCELLED:
+    case ES_INVALID_ARGUMENT:
+    case ES_DEADLINE_EXCEEDED:
+    case ES_NOT_FOUND:
+    case ES_ALREADY_EXISTS:
+    case ES_PERMISSION_DENIED:
+    case ES_RESOURCE_EXHAUSTED:
+    case ES_FAILED_PRECONDITION:
+    case ES_UNIMPLEMENTED:
+    case ES_INTERNAL:
+    case ES_UNAVAILABLE: return Status(static_cast<Code>(status), abi::read_error(err));
+    default:
+        return Status(Code::internal, "the backend returned status " + std::to_string(status) +
+                                          ", which the plugin ABI does not define: " +
+                                          abi::read_error(err));
+    }
 }
 
 }  // namespace
@@ -71,8 +88,11 @@ Status Store::open(const OpenOptions& options) {
     const es_status status = plugin_->api().store_open(&params, &handle_, &err);
     if (status != ES_OK) {
         handle_ = nullptr;
-        return Status(static_cast<Code>(status), "backend '" + plugin_->name() +
-                                                     "' failed to open: " + abi::read_error(err));
+        const Status why = from_plugin(status, err);
+        return Status(why.code(), "backend '" + plugin_->name() + "' failed to open: " + why.message());
+    }
+    if (handle_ == nullptr) {
+        return Status(Code::internal, "backend '" + plugin_->name() + "' opened no store (NULL handle)");
     }
     return {};
 }

@@ -142,8 +142,9 @@ Result<Config> parse_config(const std::string& yaml, const std::filesystem::path
             limits.number("max_stream_id_bytes", validation::kDefaultMaxStreamIdBytes, 1, 65536));
         l.max_page_size = static_cast<uint32_t>(
             limits.number("max_page_size", validation::kDefaultMaxPageSize, 1, 100000));
-        l.default_page_size = static_cast<uint32_t>(
-            limits.number("default_page_size", validation::kDefaultPageSize, 1, l.max_page_size));
+        l.default_page_size = static_cast<uint32_t>(limits.number(
+            "default_page_size", std::min<uint64_t>(validation::kDefaultPageSize, l.max_page_size), 1,
+            l.max_page_size));
 
         const Section subs(root.child("subscriptions"), "subscriptions",
                            {"checkpoint_interval", "checkpoint_period_ms", "batch_size",
@@ -153,7 +154,8 @@ Result<Config> parse_config(const std::string& yaml, const std::filesystem::path
         s.checkpoint_interval = subs.number("checkpoint_interval", 1000, 1, 1000000000);
         s.checkpoint_period = std::chrono::milliseconds(
             subs.number("checkpoint_period_ms", 1000, 10, 3600000));
-        s.batch_size = static_cast<uint32_t>(subs.number("batch_size", 500, 1, l.max_page_size));
+        s.batch_size = static_cast<uint32_t>(
+            subs.number("batch_size", std::min<uint64_t>(500, l.max_page_size), 1, l.max_page_size));
         s.poll_interval =
             std::chrono::milliseconds(subs.number("poll_interval_ms", 100, 1, 60000));
 

@@ -57,7 +57,10 @@ int main(int argc, char** argv) {
         ("help,h", "print this help and exit");
     po::variables_map args;
     try {
-        po::store(po::parse_command_line(argc, argv, options), args);
+        // No positional arguments: a stray word is an error, not silently ignored.
+        po::store(po::command_line_parser(argc, argv).options(options)
+                      .positional(po::positional_options_description()).run(),
+                  args);
         po::notify(args);
     } catch (const po::error& e) {
         std::cerr << "eventstored: " << e.what() << "\n" << options;
@@ -83,7 +86,9 @@ int main(int argc, char** argv) {
         spdlog::error("invalid configuration: {}", config.status().message());
         return kExitFailure;
     }
-    if (args.count("check-config")) return check_config(config.value(), source);
+    if (args.count("check-config")) {
+        return check_config(config.value(), source.empty() ? "built-in defaults" : source);
+    }
 
     auto created = server::Server::create(config.value());
     if (!created.ok()) {

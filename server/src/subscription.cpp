@@ -68,7 +68,9 @@ grpc::Status Subscription::run(uint64_t after, const std::string& prefix) {
         read.after_position = position;
         read.max_count = config_.batch_size;
         read.stream_prefix = abi::bytes(prefix);
-        read.max_scan = config_.checkpoint_interval;
+        // Scan no further than one interval past what the client last heard of, so that a
+        // checkpoint is due at the latest where this page ends.
+        read.max_scan = last_reported_ + config_.checkpoint_interval - position;
         auto iterator = store_.read_all(read);
         if (!iterator.ok()) return to_grpc(iterator.status());
         auto drained = drain(*iterator.value(), deliver);

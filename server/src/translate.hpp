@@ -1,5 +1,6 @@
-// translate.hpp: the one place where proto messages and ABI structs meet. The ABI knows nothing of
-// protobuf; everything the server hands a backend, or gets back, passes through here.
+// translate.hpp: proto messages to ABI structs and back, for the data that crosses in bulk (the
+// events of an append, recorded events). The ABI knows nothing of protobuf. The small read
+// requests are filled where they are made (event_store_service.cpp, subscription.cpp).
 #ifndef EVENTSTORE_SERVER_TRANSLATE_HPP
 #define EVENTSTORE_SERVER_TRANSLATE_HPP
 

@@ -137,11 +137,13 @@ TEST(EventstoredCommandLineTest, GivenVersionOrHelp_WhenRun_ThenPrintsAndExitsZe
     EXPECT_NE(help.out().find("--check-config"), std::string::npos);
 }
 
-TEST(EventstoredCommandLineTest, GivenAnUnknownFlag_WhenRun_ThenUsageErrorExitTwo) {
+TEST(EventstoredCommandLineTest, GivenAnUnknownFlagOrAStrayWord_WhenRun_ThenUsageErrorExitTwo) {
     TempDir dir;
     EventstoredProcess wrong({"--no-such-flag"}, dir);
     EXPECT_EQ(wrong.wait_for_exit(10s), std::optional<int>(2));
     EXPECT_NE(wrong.log().find("no-such-flag"), std::string::npos) << wrong.log();
+    EventstoredProcess stray({"eventstore.yaml"}, dir);
+    EXPECT_EQ(stray.wait_for_exit(10s), std::optional<int>(2));
 }
 
 }  // namespace

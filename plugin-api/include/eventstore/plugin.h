@@ -194,8 +194,10 @@ typedef struct es_append_result {
 } es_append_result;
 
 /* ---------------------------------------------------------------------------------------------
- * Reads: pull iterators. A read opens an iterator, the host calls iterator_next until it says
- * there are no more events, then iterator_page (the paging summary), then iterator_destroy.
+ * Reads: pull iterators. A read opens an iterator; the host calls iterator_next until it says
+ * there are no more events, then iterator_page (the paging summary), then iterator_destroy. The
+ * host may also destroy an iterator at any point before its end (a response grew too large, a
+ * subscriber went away), without calling iterator_page.
  * ------------------------------------------------------------------------------------------- */
 typedef struct es_read_stream_request {
     uint32_t struct_size;
