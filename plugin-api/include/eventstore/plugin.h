@@ -120,7 +120,8 @@ typedef struct es_host_callbacks {
     /* "Every event at a position <= `position` is committed and a read_all can return it."
      * Raise it after each append commits (several appends may share one call), including commits
      * made by other processes when the storage can tell. Never announce a position before every
-     * lower position is committed or abandoned: subscriptions rely on it. Values never go back. */
+     * lower position is committed or abandoned: subscriptions rely on it. Concurrent appends may
+     * deliver their notifications out of order; the host keeps the highest value it has seen. */
     void (*notify_committed)(void* host_context, uint64_t position);
 } es_host_callbacks;
 

@@ -59,7 +59,8 @@ public:
     Result(Status status) : state_(std::move(status)) {}
 
     bool ok() const { return std::holds_alternative<T>(state_); }
-    const Status& status() const { return std::get<Status>(state_); }
+    // OK for a value; otherwise why there is none.
+    Status status() const { return ok() ? Status() : std::get<Status>(state_); }
     T& value() { return std::get<T>(state_); }
     const T& value() const { return std::get<T>(state_); }
     T& operator*() { return value(); }

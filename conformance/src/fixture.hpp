@@ -1,0 +1,64 @@
+// fixture.hpp: the base of every check. Each check gets a fresh backend (a new store of the
+// plugin, or a new stub on the target's channel) and a fresh stream-id namespace; read-all checks
+// look at that namespace only.
+//
+// Check files alias the fixture once per contract clause, so the clause is the suite name that
+// the verdict prints: `using Cas = ConformanceTest; TEST_F(Cas, ...)`.
+#ifndef EVENTSTORE_CONFORMANCE_FIXTURE_HPP
+#define EVENTSTORE_CONFORMANCE_FIXTURE_HPP
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "abi_backend.hpp"
+#include "backend.hpp"
+#include "subject.hpp"
+#include "support.hpp"
+
+namespace eventstore::conformance {
+
+class ConformanceTest : public ::testing::Test {
+protected:
+    void SetUp() override;
+
+    Backend& backend() { return *backend_; }
+    // A stream id inside this check's namespace.
+    std::string stream(const std::string& name) const { return prefix_ + name; }
+    const std::string& prefix() const { return prefix_; }
+
+    // Appends and records a failure (naming the code) unless it succeeds.
+    AppendOutcome append_ok(const std::string& stream_id, const std::vector<EventData>& events,
+                            Expected expected = Expected::any());
+    // Every event of a stream / of this check's namespace; a failed read records a failure and
+    // gives nothing.
+    std::vector<RecordedEvent> whole_stream(const std::string& stream_id);
+    std::vector<RecordedEvent> whole_namespace();
+
+    // Success when the stream holds exactly `ids` in version order, 1..n. No ids: the stream must
+    // not exist (read_stream NOT_FOUND).
+    ::testing::AssertionResult StreamHolds(const std::string& stream_id,
+                                           const std::vector<std::string>& ids);
+    // Success when read_all over this check's namespace returns exactly `ids`, in that order.
+    ::testing::AssertionResult NamespaceHolds(const std::vector<std::string>& ids);
+
+    std::string prefix_ = new_namespace();
+    std::unique_ptr<Backend> backend_;
+};
+
+// A check that only makes sense through the C ABI (notifications, iterators, store lifecycle,
+// raw structs). Over --target it is skipped and not counted.
+class AbiConformanceTest : public ConformanceTest {
+protected:
+    void SetUp() override;
+
+    AbiBackend& abi() { return *abi_; }
+
+    AbiBackend* abi_ = nullptr;  // owned by backend_
+};
+
+}  // namespace eventstore::conformance
+
+#endif

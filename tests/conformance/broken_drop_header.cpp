@@ -1,0 +1,31 @@
+// broken-drop-header: drops every header whose value is empty (as a backend that stores headers
+// in a format eliding empty values would).
+// Breaks CONTRACT.md "What is preserved": the headers map, empty strings included.
+#include <algorithm>
+
+#include "broken_store.hpp"
+
+namespace eventstore::broken {
+namespace {
+
+class DropsEmptyHeaders final : public DecoratedStore {
+public:
+    using DecoratedStore::DecoratedStore;
+
+    Status append(const es_append_request& request, es_append_result& result) override {
+        EditableAppend edited(request);
+        for (size_t i = 0; i < request.event_count; ++i) {
+            auto& headers = edited.headers(i);
+            headers.erase(std::remove_if(headers.begin(), headers.end(),
+                                         [](const es_key_value& h) { return h.value.len == 0; }),
+                          headers.end());
+        }
+        return inner().append(edited.request(), result);
+    }
+};
+
+}  // namespace
+}  // namespace eventstore::broken
+
+EVENTSTORE_PLUGIN("broken-drop-header", "0.0.0", ES_CAP_COMMIT_NOTIFICATIONS,
+                  eventstore::broken::open_decorated<eventstore::broken::DropsEmptyHeaders>)

@@ -1,0 +1,69 @@
+#include "broken_store.hpp"
+
+#include "memory_options.hpp"
+
+namespace eventstore::broken {
+
+namespace {
+
+class EditingIterator final : public plugin::Iterator {
+public:
+    EditingIterator(std::unique_ptr<plugin::Iterator> inner, EventEdit edit, PageEdit edit_page)
+        : inner_(std::move(inner)), edit_(std::move(edit)), edit_page_(std::move(edit_page)) {}
+
+    Status next(es_recorded_event& event, bool& has_event) override {
+        for (;;) {
+            if (Status s = inner_->next(event, has_event); !s.ok() || !has_event) return s;
+            if (edit_(event)) return {};
+        }
+    }
+    es_page_info page() const override {
+        es_page_info page = inner_->page();
+        if (edit_page_) edit_page_(page);
+        return page;
+    }
+
+private:
+    std::unique_ptr<plugin::Iterator> inner_;
+    EventEdit edit_;
+    PageEdit edit_page_;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<plugin::Store>> open_memory(const plugin::OpenContext& context,
+                                                   const plugin::Host& host) {
+    auto options = memory::parse_memory_options(context.options);
+    if (!options.ok()) return options.status();
+    return std::shared_ptr<plugin::Store>(
+        std::make_shared<memory::MemoryStore>(options.value(), host));
+}
+
+EditableAppend::EditableAppend(const es_append_request& request) : request_(request) {
+    for (size_t i = 0; i < request.event_count; ++i) {
+        const es_event_data& event = *request.events[i];
+        events_.push_back(event);
+        headers_.emplace_back(event.headers, event.headers + event.header_count);
+    }
+}
+
+es_append_request& EditableAppend::request() {
+    pointers_.clear();
+    for (size_t i = 0; i < events_.size(); ++i) {
+        events_[i].headers = headers_[i].data();
+        events_[i].header_count = headers_[i].size();
+        pointers_.push_back(&events_[i]);
+    }
+    request_.events = pointers_.data();
+    request_.event_count = pointers_.size();
+    return request_;
+}
+
+Result<std::unique_ptr<plugin::Iterator>> edit_events(
+    Result<std::unique_ptr<plugin::Iterator>> opened, EventEdit edit, PageEdit edit_page) {
+    if (!opened.ok()) return opened.status();
+    return std::unique_ptr<plugin::Iterator>(std::make_unique<EditingIterator>(
+        std::move(opened.value()), std::move(edit), std::move(edit_page)));
+}
+
+}  // namespace eventstore::broken

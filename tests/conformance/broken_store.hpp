@@ -1,0 +1,81 @@
+// broken_store.hpp: what the broken fixture plugins share. Each fixture is the memory backend
+// (eventstore_memory_store, not a copy of it) behind a decorator that breaks exactly one rule of
+// the contract; ctest then asserts that eventstore-conformance reports exactly the checks of that
+// rule (CMakeLists.txt beside this file lists them). C++17, like any plugin.
+#ifndef EVENTSTORE_TESTS_CONFORMANCE_BROKEN_STORE_HPP
+#define EVENTSTORE_TESTS_CONFORMANCE_BROKEN_STORE_HPP
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "eventstore/plugin.hpp"
+#include "memory_store.hpp"
+
+namespace eventstore::broken {
+
+// Forwards everything to the memory store; a fixture overrides what it breaks.
+class DecoratedStore : public plugin::Store {
+public:
+    explicit DecoratedStore(std::shared_ptr<plugin::Store> inner) : inner_(std::move(inner)) {}
+
+    Status append(const es_append_request& request, es_append_result& result) override {
+        return inner_->append(request, result);
+    }
+    Result<std::unique_ptr<plugin::Iterator>> read_stream(
+        const es_read_stream_request& request) override {
+        return inner_->read_stream(request);
+    }
+    Result<std::unique_ptr<plugin::Iterator>> read_all(const es_read_all_request& request) override {
+        return inner_->read_all(request);
+    }
+
+protected:
+    plugin::Store& inner() { return *inner_; }
+
+private:
+    std::shared_ptr<plugin::Store> inner_;
+};
+
+// A memory store with the context's options, reporting to `host`.
+Result<std::shared_ptr<plugin::Store>> open_memory(const plugin::OpenContext& context,
+                                                   const plugin::Host& host);
+
+// The open function of a fixture whose store is `Broken` around a memory store.
+template <class Broken>
+Result<std::shared_ptr<plugin::Store>> open_decorated(const plugin::OpenContext& context) {
+    auto memory = open_memory(context, context.host);
+    if (!memory.ok()) return memory.status();
+    return std::shared_ptr<plugin::Store>(std::make_shared<Broken>(std::move(memory.value())));
+}
+
+// An append request whose event structs and header arrays are owned copies, to be edited; every
+// byte they point to stays borrowed from the original request.
+class EditableAppend {
+public:
+    explicit EditableAppend(const es_append_request& request);
+    EditableAppend(const EditableAppend&) = delete;
+    EditableAppend& operator=(const EditableAppend&) = delete;
+
+    es_event_data& event(size_t index) { return events_[index]; }
+    std::vector<es_key_value>& headers(size_t index) { return headers_[index]; }
+    // The request with every edit applied.
+    es_append_request& request();
+
+private:
+    es_append_request request_;
+    std::vector<es_event_data> events_;
+    std::vector<std::vector<es_key_value>> headers_;
+    std::vector<const es_event_data*> pointers_;
+};
+
+// Passes each event of a read through `edit`, which may change it, or drop it by returning false;
+// and its paging summary through `edit_page`, when given.
+using EventEdit = std::function<bool(es_recorded_event&)>;
+using PageEdit = std::function<void(es_page_info&)>;
+Result<std::unique_ptr<plugin::Iterator>> edit_events(
+    Result<std::unique_ptr<plugin::Iterator>> opened, EventEdit edit, PageEdit edit_page = {});
+
+}  // namespace eventstore::broken
+
+#endif
