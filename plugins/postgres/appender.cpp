@@ -1,0 +1,167 @@
+#include "appender.hpp"
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include <pqxx/binarystring>
+#include <pqxx/except>
+#include <pqxx/result>
+#include <pqxx/transaction>
+
+#include "append_verdicts.hpp"
+#include "event_columns.hpp"
+#include "eventstore/abi_struct.hpp"
+#include "statements.hpp"
+
+namespace eventstore::postgres {
+
+namespace {
+
+using StoredIds = std::unordered_map<std::string, StoredId>;
+
+// Rows of (stream_id, version, event_id, position) with event_id set.
+void collect_ids(const pqxx::result& rows, StoredIds& stored) {
+    for (const pqxx::row& row : rows) {
+        if (row[2].is_null()) continue;
+        StoredId id{row[2].c_str(), row[0].c_str(), row[1].as<uint64_t>(), row[3].as<uint64_t>()};
+        stored.emplace(id.event_id, std::move(id));
+    }
+}
+
+// The stored events among the ids of `request`.
+std::vector<StoredId> stored_ids_of(const es_append_request& request, const StoredIds& stored) {
+    std::vector<StoredId> found;
+    for (size_t i = 0; i < request.event_count; ++i) {
+        const auto hit = stored.find(std::string(abi::view(request.events[i]->event_id)));
+        if (hit != stored.end()) found.push_back(hit->second);
+    }
+    return found;
+}
+
+void add_ids(const es_append_request& request, ArrayLiteral& ids) {
+    for (size_t i = 0; i < request.event_count; ++i) {
+        ids.add_text(abi::view(request.events[i]->event_id));
+    }
+}
+
+// A member accepted for writing: where its events start in the columns, and its first version.
+struct Accepted {
+    PendingAppend* member;
+    uint64_t offset;
+    uint64_t first_version;
+};
+
+// A member whose expected version did not match `actual`, to be checked again.
+struct Mismatch {
+    PendingAppend* member;
+    uint64_t actual;
+};
+
+}  // namespace
+
+Appender::Outcome Appender::run(pqxx::connection& connection,
+                                const std::vector<PendingAppend*>& group) const {
+    std::vector<std::string> streams;
+    ArrayLiteral all_ids;
+    for (const PendingAppend* member : group) {
+        streams.emplace_back(abi::view(member->request->stream_id));
+        add_ids(*member->request, all_ids);
+    }
+    std::sort(streams.begin(), streams.end());
+    streams.erase(std::unique(streams.begin(), streams.end()), streams.end());
+    ArrayLiteral stream_list;
+    for (const std::string& stream : streams) stream_list.add_text(stream);
+
+    pqxx::work tx(connection);
+    try {
+        const pqxx::result locked =
+            tx.exec_prepared(sql::kLockStreams.name, stream_list.text(), all_ids.text());
+        std::map<std::string, uint64_t> versions;
+        for (const pqxx::row& row : locked) {
+            if (row[2].is_null()) versions[row[0].c_str()] = row[1].as<uint64_t>();
+        }
+        if (versions.size() != streams.size()) return Outcome::again;  // created after the snapshot
+        const std::map<std::string, uint64_t> initial = versions;
+        StoredIds stored;
+        collect_ids(locked, stored);
+
+        EventColumns columns;
+        std::vector<Accepted> accepted;
+        std::vector<Mismatch> mismatches;
+        for (PendingAppend* member : group) {
+            const es_append_request& request = *member->request;
+            const Result<bool> retry =
+                judge_retry(request, stored_ids_of(request, stored), *member->result);
+            if (!retry.ok() || retry.value()) {
+                member->status = retry.ok() ? Status() : retry.status();
+                continue;
+            }
+            uint64_t& version = versions[std::string(abi::view(request.stream_id))];
+            if (!expected_matches(request, version)) {
+                mismatches.push_back({member, version});
+                continue;
+            }
+            accepted.push_back({member, columns.event_count(), version + 1});
+            columns.add(request, version + 1);
+            version += request.event_count;
+        }
+
+        if (!mismatches.empty()) {
+            ArrayLiteral ids;
+            for (const Mismatch& mismatch : mismatches) add_ids(*mismatch.member->request, ids);
+            StoredIds fresh;
+            collect_ids(tx.exec_prepared(sql::kFindIds.name, ids.text()), fresh);
+            for (const Mismatch& mismatch : mismatches) {
+                PendingAppend& member = *mismatch.member;
+                const Result<bool> retry = judge_retry(
+                    *member.request, stored_ids_of(*member.request, fresh), *member.result);
+                member.status = !retry.ok()     ? retry.status()
+                                : retry.value() ? Status()
+                                                : wrong_expected_version(*member.request,
+                                                                         mismatch.actual,
+                                                                         *member.result);
+            }
+        }
+        if (accepted.empty()) return Outcome::decided;  // nothing to write: roll back
+
+        ArrayLiteral written_streams, written_versions, emptied_streams;
+        for (const auto& [stream, version] : versions) {
+            if (version == 0) {
+                emptied_streams.add_text(stream);
+            } else if (version != initial.at(stream)) {
+                written_streams.add_text(stream);
+                written_versions.add_number(static_cast<int64_t>(version));
+            }
+        }
+        const auto n = static_cast<int64_t>(columns.event_count());
+        const pqxx::binarystring blob(columns.blob.data(), columns.blob.size());
+        const uint64_t base =
+            tx.exec_prepared1(sql::kWriteEvents.name, n, columns.stream_ids.text(),
+                            columns.stream_versions.text(), columns.event_ids.text(),
+                            columns.type_names.text(), columns.content_types.text(),
+                            columns.tenant_ids.text(), columns.correlation_ids.text(),
+                            columns.causation_ids.text(), columns.payload_at.text(),
+                            columns.payload_length.text(), columns.headers_at.text(),
+                            columns.headers_length.text(), blob, channel_,
+                            written_streams.text(), written_versions.text(),
+                            emptied_streams.text())[0]
+                .as<uint64_t>();
+        tx.commit();
+        for (const Accepted& a : accepted) {
+            const uint64_t count = a.member->request->event_count;
+            a.member->result->current_version = a.first_version + count - 1;
+            a.member->result->first_global_position = base + a.offset + 1;
+            a.member->result->last_global_position = base + a.offset + count;
+            a.member->written_head = a.member->result->last_global_position;
+            a.member->status = Status();
+        }
+        return Outcome::decided;
+    } catch (const pqxx::unique_violation&) {
+        return Outcome::again;  // an event id or a stream committed meanwhile by someone else
+    } catch (const pqxx::transaction_rollback&) {
+        return Outcome::again;  // deadlock or serialization failure: PostgreSQL rolled back
+    }
+}
+
+}  // namespace eventstore::postgres

@@ -1,0 +1,106 @@
+#include "group_committer.hpp"
+
+#include <string_view>
+#include <unordered_set>
+
+#include "eventstore/abi_struct.hpp"
+#include "eventstore/validation.hpp"
+
+namespace eventstore::postgres {
+
+namespace {
+
+uint64_t bytes_of(const es_append_request& request) {
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < request.event_count; ++i) {
+        bytes += validation::event_size(*request.events[i]);
+    }
+    return bytes;
+}
+
+bool shares_an_id(const es_append_request& request,
+                  const std::unordered_set<std::string_view>& ids) {
+    for (size_t i = 0; i < request.event_count; ++i) {
+        if (ids.count(abi::view(request.events[i]->event_id)) != 0) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+Status GroupCommitter::append(const es_append_request& request, es_append_result& result,
+                              uint64_t& written_head) {
+    PendingAppend me;
+    me.request = &request;
+    me.result = &result;
+    std::unique_lock lock(mutex_);
+    queue_.push_back(&me);
+    while (!me.done) {
+        if (leading_) {
+            decided_.wait(lock);
+            continue;
+        }
+        leading_ = true;
+        const std::vector<PendingAppend*> group = take_group();
+        lock.unlock();
+        run_group(group);
+        lock.lock();
+        for (PendingAppend* member : group) member->done = true;
+        leading_ = false;
+        decided_.notify_all();
+    }
+    written_head = me.written_head;
+    return me.status;
+}
+
+std::vector<PendingAppend*> GroupCommitter::take_group() {
+    std::vector<PendingAppend*> group;
+    std::unordered_set<std::string_view> ids;
+    uint64_t events = 0;
+    uint64_t bytes = 0;
+    for (auto it = queue_.begin(); it != queue_.end();) {
+        const es_append_request& request = *(*it)->request;
+        const uint64_t size = bytes_of(request);
+        if (!group.empty() &&
+            (events + request.event_count > kMaxGroupEvents || bytes + size > kMaxGroupBytes)) {
+            break;
+        }
+        if (shares_an_id(request, ids)) {
+            ++it;  // a later group decides it, once this one's ids are stored
+            continue;
+        }
+        for (size_t i = 0; i < request.event_count; ++i) {
+            ids.insert(abi::view(request.events[i]->event_id));
+        }
+        events += request.event_count;
+        bytes += size;
+        group.push_back(*it);
+        it = queue_.erase(it);
+    }
+    return group;
+}
+
+void GroupCommitter::run_group(const std::vector<PendingAppend*>& group) {
+    bool racing = false;
+    const Status status = with_connection(pool_, "append", [&](pqxx::connection& connection) {
+        for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+            for (PendingAppend* member : group) member->status = Status();
+            if (appender_.run(connection, group) == Appender::Outcome::decided) return Status();
+        }
+        racing = true;
+        return Status(Code::unavailable,
+                      "postgres: the append kept losing races with concurrent appends of the same "
+                      "streams or event ids; retry");
+    });
+    if (status.ok()) return;
+    if (group.size() > 1 && (racing || status.code() != Code::unavailable)) {
+        for (PendingAppend* member : group) run_group({member});
+        return;
+    }
+    for (PendingAppend* member : group) {
+        member->status = status;
+        member->written_head = 0;
+    }
+}
+
+}  // namespace eventstore::postgres

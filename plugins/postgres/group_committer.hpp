@@ -1,0 +1,63 @@
+// group_committer.hpp: concurrent appends share transactions (group commit).
+//
+// A caller queues its append and waits. While no transaction of this store is in flight, one
+// waiting caller becomes the leader: it takes the queued appends (in arrival order, up to
+// kMaxGroupEvents events and kMaxGroupBytes bytes, leaving for a later group any append that
+// shares an event id with one already taken), runs them as one transaction (appender.hpp) on a
+// pooled connection, and wakes everyone whose append was decided. Appends that arrive during
+// that transaction form the next group, so the group grows with the load and a lone append
+// pays nothing for waiting.
+//
+// Each member keeps its own verdict. A group whose transaction fails for any reason other than
+// a lost database (one member's text PostgreSQL refuses, races lost too often) runs again one
+// member per transaction, so that a bad append fails alone and never its neighbours. A lost
+// database fails the whole group with UNAVAILABLE.
+//
+// Thread safety: append() from any number of threads.
+#ifndef EVENTSTORE_PLUGINS_POSTGRES_GROUP_COMMITTER_HPP
+#define EVENTSTORE_PLUGINS_POSTGRES_GROUP_COMMITTER_HPP
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <vector>
+
+#include "appender.hpp"
+#include "connection_pool.hpp"
+
+namespace eventstore::postgres {
+
+class GroupCommitter {
+public:
+    static constexpr uint64_t kMaxGroupEvents = 10000;
+    static constexpr uint64_t kMaxGroupBytes = 16u * 1024 * 1024;
+    // How often a group runs again after losing a race before it splits up.
+    static constexpr int kMaxAttempts = 3;
+
+    // `pool` and `appender` must outlive this committer.
+    GroupCommitter(ConnectionPool& pool, const Appender& appender)
+        : pool_(pool), appender_(appender) {}
+
+    // Appends `request` (validated; check_storable passed) in the next group and waits for its
+    // verdict. On OK `written_head` is the last position it wrote, or 0 when it wrote nothing.
+    Status append(const es_append_request& request, es_append_result& result,
+                  uint64_t& written_head);
+
+private:
+    // Takes the next group off the queue; needs mutex_.
+    std::vector<PendingAppend*> take_group();
+    // Decides every member of `group`; no lock held.
+    void run_group(const std::vector<PendingAppend*>& group);
+
+    ConnectionPool& pool_;
+    const Appender& appender_;
+    std::mutex mutex_;
+    std::condition_variable decided_;
+    std::deque<PendingAppend*> queue_;  // waiting appends, arrival order; mutex_
+    bool leading_ = false;              // a group transaction is in flight; mutex_
+};
+
+}  // namespace eventstore::postgres
+
+#endif

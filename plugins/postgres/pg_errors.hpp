@@ -1,0 +1,41 @@
+// pg_errors.hpp: libpqxx and libpq failures turned into the plugin's Status, at the edge.
+//
+//   connection lost, server shutting down or starting, too many connections,
+//   statement timeout, serialization failure or deadlock         -> UNAVAILABLE (retry is safe)
+//   commit outcome unknown (connection lost during COMMIT)        -> UNAVAILABLE, saying so: a
+//                                                                    retry with the same event ids
+//                                                                    is answered idempotently
+//   unique violation                                              -> ALREADY_EXISTS
+//   data exception (e.g. bytes that are not valid UTF-8)          -> INVALID_ARGUMENT
+//   anything else                                                 -> INTERNAL with the message
+#ifndef EVENTSTORE_PLUGINS_POSTGRES_PG_ERRORS_HPP
+#define EVENTSTORE_PLUGINS_POSTGRES_PG_ERRORS_HPP
+
+#include <exception>
+#include <string>
+
+#include "eventstore/status.hpp"
+
+namespace eventstore::postgres {
+
+// The Status for the exception being handled; call it inside a catch block only.
+Status status_from_current_exception(const std::string& doing);
+
+// True when the exception being handled means the connection is gone (and nothing was
+// committed: a lost COMMIT is not counted here).
+bool current_exception_is_lost_connection();
+
+// Runs `body` (returning Status or Result<T>), turning any exception into a Status. `doing`
+// says what was attempted, for the message ("append to stream 'x'").
+template <class Body>
+auto guard(const std::string& doing, Body&& body) -> decltype(body()) {
+    try {
+        return body();
+    } catch (...) {
+        return status_from_current_exception(doing);
+    }
+}
+
+}  // namespace eventstore::postgres
+
+#endif

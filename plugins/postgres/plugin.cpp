@@ -1,0 +1,25 @@
+// The PostgreSQL backend's entry point: the exported symbol and the store factory.
+#include <memory>
+
+#include "eventstore/plugin.hpp"
+#include "postgres_options.hpp"
+#include "postgres_store.hpp"
+
+namespace {
+
+using eventstore::Result;
+using eventstore::plugin::OpenContext;
+using eventstore::plugin::Store;
+
+Result<std::shared_ptr<Store>> open_postgres_store(const OpenContext& context) {
+    auto options = eventstore::postgres::parse_postgres_options(context.options);
+    if (!options.ok()) return options.status();
+    auto store = eventstore::postgres::PostgresStore::open(options.value(), context.host);
+    if (!store.ok()) return store.status();
+    return std::shared_ptr<Store>(std::move(store.value()));
+}
+
+}  // namespace
+
+EVENTSTORE_PLUGIN("postgres", "0.1.0", ES_CAP_COMMIT_NOTIFICATIONS | ES_CAP_DURABLE,
+                  open_postgres_store)

@@ -1,0 +1,103 @@
+#include "postgres_store.hpp"
+
+#include <pqxx/nontransaction>
+
+#include "event_columns.hpp"
+#include "event_reader.hpp"
+#include "migrations.hpp"
+#include "pg_errors.hpp"
+
+namespace eventstore::postgres {
+
+namespace {
+
+std::string channel_of(const std::string& schema) { return schema + "_commits"; }
+
+// `application_name` is what pg_stat_activity shows for the connection, unless the DSN names one.
+SessionSettings session_settings(const PostgresOptions& options, const char* application_name) {
+    return SessionSettings{
+        with_parameter(options.dsn, "fallback_application_name", application_name),
+        options.schema, options.statement_timeout_ms};
+}
+
+}  // namespace
+
+PostgresStore::PostgresStore(const PostgresOptions& options, plugin::Host host)
+    : options_(options),
+      host_(std::move(host)),
+      pool_(session_settings(options, "eventstore"), options.pool_size),
+      appender_(channel_of(options.schema)),
+      committer_(pool_, appender_) {}
+
+Result<std::shared_ptr<PostgresStore>> PostgresStore::open(const PostgresOptions& options,
+                                                           plugin::Host host) {
+    std::shared_ptr<PostgresStore> store(new PostgresStore(options, std::move(host)));
+    const Status prepared =
+        with_connection(store->pool_, "open", [&](pqxx::connection& connection) {
+            return store->prepare_database(connection);
+        });
+    if (!prepared.ok()) return prepared;
+    store->listener_ = std::make_unique<CommitListener>(
+        store->pool_, session_settings(options, "eventstore-listen"), channel_of(options.schema),
+        store->host_,
+        [raw = store.get()](uint64_t head) { raw->publish(head); });
+    return store;
+}
+
+Status PostgresStore::prepare_database(pqxx::connection& connection) {
+    {
+        pqxx::nontransaction tx(connection);
+        const std::string encoding = tx.exec1("SHOW server_encoding")[0].c_str();
+        if (encoding != "UTF8") {
+            return Status(Code::failed_precondition,
+                          "postgres: the database's encoding is " + encoding +
+                              "; the postgres backend needs UTF8 (CREATE DATABASE ... ENCODING "
+                              "'UTF8')");
+        }
+    }
+    const auto outcome =
+        migrate(connection, options_.schema, options_.migrate, embedded_migrations());
+    if (!outcome.ok()) return outcome.status();
+    const int version = outcome.value().found_version + outcome.value().applied;
+    const std::string state =
+        options_.migrate == MigrateMode::off ? " (migrate: off, version not checked)"
+        : outcome.value().applied > 0
+            ? " at version " + std::to_string(version) + " (" +
+                  std::to_string(outcome.value().applied) + " migrations applied now)"
+            : " at version " + std::to_string(version);
+    host_.log(ES_LOG_INFO, "postgres backend: schema '" + options_.schema + "'" + state +
+                               ", pool of " + std::to_string(options_.pool_size) + " connections");
+    return {};
+}
+
+void PostgresStore::publish(uint64_t head) {
+    std::lock_guard lock(publish_mutex_);
+    if (head <= published_) return;
+    published_ = head;
+    host_.notify_committed(head);
+}
+
+Status PostgresStore::append(const es_append_request& request, es_append_result& result) {
+    if (Status s = check_storable(request); !s.ok()) return s;
+    uint64_t written_head = 0;
+    const Status status = committer_.append(request, result, written_head);
+    if (status.ok() && written_head != 0) publish(written_head);
+    return status;
+}
+
+Result<std::unique_ptr<plugin::Iterator>> PostgresStore::read_stream(
+    const es_read_stream_request& request) {
+    return with_connection(pool_, "read stream '" + std::string(abi::view(request.stream_id)) + "'",
+                           [&](pqxx::connection& connection) {
+                               return postgres::read_stream(connection, request);
+                           });
+}
+
+Result<std::unique_ptr<plugin::Iterator>> PostgresStore::read_all(
+    const es_read_all_request& request) {
+    return with_connection(pool_, "read all", [&](pqxx::connection& connection) {
+        return postgres::read_all(connection, request);
+    });
+}
+
+}  // namespace eventstore::postgres

@@ -1,0 +1,62 @@
+// postgres_store.hpp: the PostgreSQL backend's store: a connection pool, appends by group commit
+// (group_committer.hpp, appender.hpp), the reads (event_reader.hpp) and the commit listener
+// (commit_listener.hpp).
+//
+// Every call borrows a connection for its duration (with_connection: once more on a fresh
+// connection when a pooled one turns out to be dead; UNAVAILABLE at once when the database
+// cannot be reached). Every libpqxx exception becomes a Status (pg_errors.hpp).
+//
+// Commit notifications: after each append commits, and for each head the listener learns of,
+// the host hears the new head, once per increase and never a lower one after a higher one.
+//
+// Thread safety: every method from any number of threads. The destructor stops the listener
+// before anything else goes away.
+#ifndef EVENTSTORE_PLUGINS_POSTGRES_POSTGRES_STORE_HPP
+#define EVENTSTORE_PLUGINS_POSTGRES_POSTGRES_STORE_HPP
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+#include "appender.hpp"
+#include "commit_listener.hpp"
+#include "connection_pool.hpp"
+#include "group_committer.hpp"
+#include "eventstore/plugin.hpp"
+#include "postgres_options.hpp"
+
+namespace eventstore::postgres {
+
+class PostgresStore final : public plugin::Store {
+public:
+    // Connects, checks the database (UTF8 encoding), applies or checks the migrations as
+    // options.migrate says, and starts listening for commits.
+    static Result<std::shared_ptr<PostgresStore>> open(const PostgresOptions& options,
+                                                       plugin::Host host);
+
+    Status append(const es_append_request& request, es_append_result& result) override;
+    Result<std::unique_ptr<plugin::Iterator>> read_stream(
+        const es_read_stream_request& request) override;
+    Result<std::unique_ptr<plugin::Iterator>> read_all(const es_read_all_request& request) override;
+
+private:
+    PostgresStore(const PostgresOptions& options, plugin::Host host);
+
+    Status prepare_database(pqxx::connection& connection);
+
+    // Tells the host that every position <= head is committed, if that is news.
+    void publish(uint64_t head);
+
+    const PostgresOptions options_;
+    const plugin::Host host_;
+    ConnectionPool pool_;
+    const Appender appender_;
+    GroupCommitter committer_;
+    std::mutex publish_mutex_;
+    uint64_t published_ = 0;  // the highest head told to the host; publish_mutex_
+    std::unique_ptr<CommitListener> listener_;  // last: stopped before the rest goes
+};
+
+}  // namespace eventstore::postgres
+
+#endif

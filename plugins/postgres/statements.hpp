@@ -1,0 +1,121 @@
+// statements.hpp: every statement the store runs, prepared once per connection (Session) and
+// executed by name. They run with search_path set to the store's schema. Why the append
+// statements are shaped so: docs/postgres-backend.md, "Ordering" and "Appends".
+#ifndef EVENTSTORE_PLUGINS_POSTGRES_STATEMENTS_HPP
+#define EVENTSTORE_PLUGINS_POSTGRES_STATEMENTS_HPP
+
+namespace eventstore::postgres::sql {
+
+// A statement: its name on the connection, and its text.
+struct Statement {
+    const char* name;
+    const char* text;
+};
+
+// ---- appends (appender.hpp) --------------------------------------------------------------
+
+// Locks the group's streams, in stream id order, creating the missing ones at version 0, and
+// finds the stored events that carry any of the group's event ids.
+//   $1 the group's stream ids, sorted and distinct (text[]), $2 every event id (text[])
+// Rows: (stream_id, current_version, NULL, NULL) for each locked or created stream;
+//       (stream_id, stream_version, event_id, global_position) for each stored id.
+// A stream committed by someone else after this statement's snapshot was taken is in neither
+// set of the first kind: the caller runs the statement again (a new snapshot sees it).
+inline constexpr Statement kLockStreams{"lock_streams", R"(
+WITH created AS (
+    INSERT INTO streams (stream_id, current_version)
+    SELECT s, 0 FROM unnest($1::text[]) AS s
+    ON CONFLICT (stream_id) DO NOTHING
+    RETURNING stream_id),
+locked AS (
+    SELECT stream_id, current_version FROM streams
+    WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE)
+SELECT stream_id, current_version, NULL::text, NULL::bigint FROM locked
+UNION ALL
+SELECT stream_id, 0, NULL, NULL FROM created
+UNION ALL
+SELECT stream_id, stream_version, event_id, global_position
+FROM events WHERE event_id = ANY($2::text[]))"};
+
+// The stored events that carry one of the given ids, seen from a fresh snapshot.
+//   $1 event ids text[]
+inline constexpr Statement kFindIds{"find_ids", R"(
+SELECT stream_id, stream_version, event_id, global_position
+FROM events WHERE event_id = ANY($1::text[]))"};
+
+// Takes n positions from the head (its row lock is held until commit: that is what makes
+// transactions commit in position order), stamps recorded_at never below the previous one,
+// writes the events, moves the streams to their new versions, drops streams this transaction
+// created but wrote nothing to, and queues a NOTIFY of the new head for other processes.
+// Returns the position before the first event.
+//   $1 n bigint, $2..$9 stream_id, stream_version, event_id, type_name, content_type,
+//   tenant_id, correlation_id, causation_id arrays, $10..$13 payload_at, payload_length,
+//   headers_at, headers_length int[], $14 blob bytea, $15 notification channel,
+//   $16 written streams text[], $17 their new versions bigint[], $18 streams left empty text[]
+inline constexpr Statement kWriteEvents{"write_events", R"(
+WITH h AS (
+    UPDATE head SET position = position + $1,
+                    recorded_at = greatest(clock_timestamp(), recorded_at)
+    RETURNING position - $1 AS base, recorded_at),
+written AS (
+    INSERT INTO events (global_position, stream_id, stream_version, event_id, type_name,
+                        content_type, tenant_id, correlation_id, causation_id, headers, payload,
+                        recorded_at)
+    SELECT h.base + e.ord, e.stream_id, e.stream_version, e.event_id, e.type_name,
+           e.content_type, e.tenant_id, e.correlation_id, e.causation_id,
+           substring($14::bytea FROM e.headers_at FOR e.headers_length),
+           substring($14::bytea FROM e.payload_at FOR e.payload_length), h.recorded_at
+    FROM h, unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
+                   $8::text[], $9::text[], $10::int[], $11::int[], $12::int[], $13::int[])
+            WITH ORDINALITY AS e(stream_id, stream_version, event_id, type_name, content_type,
+                                 tenant_id, correlation_id, causation_id, payload_at,
+                                 payload_length, headers_at, headers_length, ord)),
+moved AS (
+    UPDATE streams s SET current_version = v.version
+    FROM unnest($16::text[], $17::bigint[]) AS v(stream_id, version)
+    WHERE s.stream_id = v.stream_id),
+emptied AS (
+    DELETE FROM streams WHERE stream_id = ANY($18::text[]) AND current_version = 0)
+SELECT base, pg_notify($15, (base + $1)::text) FROM h)"};
+
+// ---- reads (event_reader.hpp) --------------------------------------------------------------
+// Column 0 is the statement's own (the stream's current version, or the head); then the event
+// columns RowIterator reads. A page without events is one row with NULL event columns.
+#define ES_EVENT_COLUMNS                                                                          \
+    "e.global_position, e.stream_id, e.stream_version, "                                          \
+    "(extract(epoch FROM e.recorded_at) * 1000000)::bigint, e.event_id, e.type_name, "            \
+    "e.content_type, e.tenant_id, e.correlation_id, e.causation_id, e.headers, e.payload"
+
+// $1 stream_id, $2 the first (forward) or last (backward) version, $3 max_count.
+inline constexpr Statement kReadStreamForward{"read_stream_forward",
+    "SELECT s.current_version, " ES_EVENT_COLUMNS " FROM streams s LEFT JOIN LATERAL ("
+    "SELECT * FROM events e WHERE e.stream_id = s.stream_id AND e.stream_version >= $2 "
+    "ORDER BY e.stream_version LIMIT $3) e ON true WHERE s.stream_id = $1 "
+    "ORDER BY e.stream_version"};
+inline constexpr Statement kReadStreamBackward{"read_stream_backward",
+    "SELECT s.current_version, " ES_EVENT_COLUMNS " FROM streams s LEFT JOIN LATERAL ("
+    "SELECT * FROM events e WHERE e.stream_id = s.stream_id AND e.stream_version <= $2 "
+    "ORDER BY e.stream_version DESC LIMIT $3) e ON true WHERE s.stream_id = $1 "
+    "ORDER BY e.stream_version DESC"};
+
+// $1 after, $2 scan, $3 max_count, $4 stream prefix ('' = all), $5 false when no stream can
+// match (a prefix with a NUL byte, which no stream id holds and text cannot carry).
+inline constexpr Statement kReadAll{"read_all",
+    "SELECT h.position, " ES_EVENT_COLUMNS " FROM head h LEFT JOIN LATERAL ("
+    "SELECT * FROM events e WHERE e.global_position > $1 "
+    "AND e.global_position <= least($1 + $2, h.position) "
+    "AND $5 AND ($4 = '' OR starts_with(e.stream_id, $4)) "
+    "ORDER BY e.global_position LIMIT $3) e ON true ORDER BY e.global_position"};
+
+#undef ES_EVENT_COLUMNS
+
+// ---- the commit listener (commit_listener.hpp) ---------------------------------------------
+inline constexpr Statement kReadHead{"read_head", "SELECT position FROM head"};
+
+// Every statement above, for Session to prepare.
+inline constexpr Statement kAll[] = {kLockStreams, kFindIds, kWriteEvents, kReadStreamForward,
+                                     kReadStreamBackward, kReadAll, kReadHead};
+
+}  // namespace eventstore::postgres::sql
+
+#endif

@@ -1,0 +1,146 @@
+// Group commit through the loader, against a real database: appends arriving together share a
+// transaction, yet each keeps its own verdict: a wrong expected version or an event PostgreSQL
+// refuses fails only that append; identical retries racing each other are answered once.
+#include <barrier>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "eventstore/abi_struct.hpp"
+#include "pg_test_support.hpp"
+
+namespace eventstore::test {
+namespace {
+
+constexpr int kThreads = 16;
+constexpr int kRounds = 10;
+
+// One append request that owns its bytes.
+class Request {
+public:
+    Request(std::string stream, std::vector<std::string> ids, std::string type = "Happened")
+        : stream_(std::move(stream)), ids_(std::move(ids)), type_(std::move(type)) {
+        for (const auto& id : ids_) {
+            es_event_data event = abi::make_struct<es_event_data>();
+            event.event_id = abi::bytes(id);
+            event.type_name = abi::bytes(type_);
+            events_.push_back(event);
+        }
+        for (const auto& event : events_) pointers_.push_back(&event);
+        request_.stream_id = abi::bytes(stream_);
+        request_.events = pointers_.data();
+        request_.event_count = pointers_.size();
+    }
+    es_append_request& get() { return request_; }
+
+private:
+    std::string stream_;
+    std::vector<std::string> ids_;
+    std::string type_;
+    std::vector<es_event_data> events_;
+    std::vector<const es_event_data*> pointers_;
+    es_append_request request_ = abi::make_struct<es_append_request>();
+};
+
+std::string id(int thread, int round, int index = 0) {
+    char text[37];
+    std::snprintf(text, sizeof text, "00000000-%04x-7000-8000-%012x", thread, round * 100 + index);
+    return text;
+}
+
+// Runs `body(thread, round)` on kThreads threads, the threads starting each round together.
+template <class Body>
+void in_rounds(Body body) {
+    std::barrier start(kThreads);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            for (int round = 0; round < kRounds; ++round) {
+                start.arrive_and_wait();
+                body(t, round);
+            }
+        });
+    }
+    for (auto& thread : threads) thread.join();
+}
+
+TEST(GroupCommitTest, GivenAppendsArrivingTogether_ThenTheyShareTransactionsAndEachKeepsItsVerdict) {
+    const std::string schema = unique_schema("group");
+    auto store = open_store({{"schema", schema}});
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    std::mutex mutex;
+    std::vector<std::string> problems;
+    in_rounds([&](int t, int round) {
+        // Even threads append to their own stream expecting its exact version (always right);
+        // odd threads expect a version their stream never has.
+        Request request("Group-" + std::to_string(t), {id(t, round)});
+        request.get().expected_kind = ES_EXPECT_EXACT;
+        request.get().expected_version = t % 2 == 0 ? round : 1000;
+        es_append_result result = abi::make_struct<es_append_result>();
+        const Status status = store.value()->append(request.get(), result);
+        std::lock_guard lock(mutex);
+        if (t % 2 == 0 && !(status.ok() && result.current_version == uint64_t(round) + 1)) {
+            problems.push_back("thread " + std::to_string(t) + ": " + status.message());
+        }
+        const bool refused =
+            status.code() == Code::failed_precondition && result.actual_version == 0;
+        if (t % 2 == 1 && !refused) {
+            problems.push_back("thread " + std::to_string(t) + " not refused: " + status.message());
+        }
+    });
+    EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems.front());
+    const int appends = kThreads / 2 * kRounds;
+    EXPECT_EQ(sql("SELECT count(*) FROM " + schema + ".events")[0][0].as<int>(), appends);
+    const int transactions =
+        sql("SELECT count(DISTINCT xmin::text) FROM " + schema + ".events")[0][0].as<int>();
+    EXPECT_LT(transactions, appends) << "no two appends shared a transaction";
+    std::printf("%d appends in %d transactions\n", appends, transactions);
+}
+
+TEST(GroupCommitTest, GivenAnEventPostgresRefusesAmongOthers_ThenOnlyThatAppendFails) {
+    const std::string schema = unique_schema("group_bad");
+    auto store = open_store({{"schema", schema}});
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    std::mutex mutex;
+    std::vector<std::string> problems;
+    in_rounds([&](int t, int round) {
+        const bool bad = t % 4 == 3;  // a type name that is not UTF-8: PostgreSQL refuses it
+        Request request("Mixed-" + std::to_string(t), {id(t, round)}, bad ? "\xff\xfe" : "Fine");
+        es_append_result result = abi::make_struct<es_append_result>();
+        const Status status = store.value()->append(request.get(), result);
+        std::lock_guard lock(mutex);
+        if (bad && status.code() != Code::invalid_argument) {
+            problems.push_back("bad append: " + std::string(code_name(status.code())) + " " +
+                               status.message());
+        }
+        if (!bad && !status.ok()) problems.push_back("good append failed: " + status.message());
+    });
+    EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems.front());
+    EXPECT_EQ(sql("SELECT count(*) FROM " + schema + ".events")[0][0].as<int>(),
+              kThreads * 3 / 4 * kRounds);
+}
+
+TEST(GroupCommitTest, GivenIdenticalAppendsRacing_ThenOneIsWrittenAndEveryOneGetsItsResult) {
+    const std::string schema = unique_schema("group_retry");
+    auto store = open_store({{"schema", schema}});
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    std::mutex mutex;
+    std::vector<std::vector<uint64_t>> outcomes(kRounds);
+    std::vector<std::string> problems;
+    in_rounds([&](int, int round) {
+        Request request("Same", {id(0, round, 0), id(0, round, 1)});
+        es_append_result result = abi::make_struct<es_append_result>();
+        const Status status = store.value()->append(request.get(), result);
+        std::lock_guard lock(mutex);
+        if (!status.ok()) problems.push_back(status.message());
+        outcomes[round].push_back(result.first_global_position);
+    });
+    EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems.front());
+    for (const auto& positions : outcomes) {
+        for (uint64_t position : positions) EXPECT_EQ(position, positions.front());
+    }
+    EXPECT_EQ(sql("SELECT count(*) FROM " + schema + ".events")[0][0].as<int>(), 2 * kRounds);
+}
+
+}  // namespace
+}  // namespace eventstore::test

@@ -1,0 +1,102 @@
+// The postgres backend's migrations against a real database: a fresh schema is migrated and the
+// migration recorded; `migrate: check` and `off`; a database newer than the plugin is refused
+// with a clear message; servers opening one fresh schema at once apply each migration once.
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "pg_test_support.hpp"
+
+namespace eventstore::test {
+namespace {
+
+bool exists(const std::string& relation) {
+    return !sql("SELECT to_regclass('" + relation + "') IS NULL")[0][0].as<bool>();
+}
+
+bool schema_exists(const std::string& schema) {
+    return !sql("SELECT to_regnamespace('" + schema + "') IS NULL")[0][0].as<bool>();
+}
+
+TEST(MigrationTest, GivenAFreshSchema_WhenOpenedWithMigrateAuto_ThenEveryMigrationIsAppliedAndRecorded) {
+    const std::string schema = unique_schema("fresh");
+    auto hooks = std::make_shared<RecordingHooks>();
+    auto store = open_store({{"schema", schema}}, hooks);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    const pqxx::result versions = sql("SELECT version, name FROM " + schema + ".schema_version");
+    ASSERT_EQ(versions.size(), 1u);
+    EXPECT_EQ(versions[0][0].as<int>(), 1);
+    EXPECT_EQ(versions[0][1].as<std::string>(), "create_event_log");
+    for (const char* table : {".events", ".streams", ".head"}) {
+        EXPECT_TRUE(exists(schema + table)) << table;
+    }
+    EXPECT_NE(hooks->logs().find("at version 1 (1 migrations applied now)"), std::string::npos)
+        << hooks->logs();
+
+    auto again_hooks = std::make_shared<RecordingHooks>();
+    auto again = open_store({{"schema", schema}}, again_hooks);
+    ASSERT_TRUE(again.ok()) << again.status().message();
+    EXPECT_EQ(again_hooks->logs().find("applied now"), std::string::npos) << again_hooks->logs();
+    EXPECT_EQ(sql("SELECT count(*) FROM " + schema + ".schema_version")[0][0].as<int>(), 1);
+}
+
+TEST(MigrationTest, GivenAFreshSchema_WhenOpenedWithMigrateCheck_ThenRefusedNamingWhatIsMissing) {
+    const std::string schema = unique_schema("unmigrated");
+    auto store = open_store({{"schema", schema}, {"migrate", "check"}});
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.status().code(), Code::failed_precondition);
+    EXPECT_NE(store.status().message().find("schema '" + schema +
+                                            "' is at version 0 and needs migrations 1 to 1"),
+              std::string::npos)
+        << store.status().message();
+    EXPECT_FALSE(schema_exists(schema)) << "check must not create anything";
+}
+
+TEST(MigrationTest, GivenAMigratedSchema_WhenOpenedWithMigrateCheck_ThenItOpens) {
+    const std::string schema = unique_schema("migrated");
+    ASSERT_TRUE(open_store({{"schema", schema}}).ok());
+    auto store = open_store({{"schema", schema}, {"migrate", "check"}});
+    EXPECT_TRUE(store.ok()) << store.status().message();
+}
+
+TEST(MigrationTest, GivenMigrateOff_WhenOpened_ThenTheDatabaseIsNotTouched) {
+    const std::string schema = unique_schema("untouched");
+    auto store = open_store({{"schema", schema}, {"migrate", "off"}});
+    EXPECT_TRUE(store.ok()) << store.status().message();
+    EXPECT_FALSE(schema_exists(schema));
+}
+
+TEST(MigrationTest, GivenADatabaseNewerThanThePlugin_WhenOpened_ThenRefusedWithAClearMessage) {
+    const std::string schema = unique_schema("future");
+    ASSERT_TRUE(open_store({{"schema", schema}}).ok());
+    sql("INSERT INTO " + schema + ".schema_version (version, name) VALUES (2, 'from_the_future')");
+    for (const char* mode : {"auto", "check"}) {
+        auto store = open_store({{"schema", schema}, {"migrate", mode}});
+        ASSERT_FALSE(store.ok()) << mode;
+        EXPECT_EQ(store.status().code(), Code::failed_precondition);
+        EXPECT_NE(store.status().message().find(
+                      "the database schema '" + schema +
+                      "' is at version 2, newer than this plugin knows (1); use a newer plugin"),
+                  std::string::npos)
+            << store.status().message();
+    }
+}
+
+TEST(MigrationTest, GivenManyServersOpeningOneFreshSchemaAtOnce_ThenEachMigrationIsAppliedOnce) {
+    const std::string schema = unique_schema("race");
+    constexpr int kOpeners = 6;
+    std::vector<Status> outcomes(kOpeners);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kOpeners; ++i) {
+        threads.emplace_back([&, i] {
+            auto store = open_store({{"schema", schema}});
+            outcomes[i] = store.ok() ? Status() : store.status();
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    for (const Status& outcome : outcomes) EXPECT_TRUE(outcome.ok()) << outcome.message();
+    EXPECT_EQ(sql("SELECT count(*) FROM " + schema + ".schema_version")[0][0].as<int>(), 1);
+}
+
+}  // namespace
+}  // namespace eventstore::test

@@ -1,0 +1,103 @@
+#include "pg_test_support.hpp"
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+
+#include "eventstore/abi_struct.hpp"
+
+namespace eventstore::test {
+
+std::string test_dsn() {
+    const char* dsn = std::getenv("EVENTSTORE_PG_DSN");
+    if (dsn == nullptr) {
+        std::fprintf(stderr, "EVENTSTORE_PG_DSN is not set: run this under "
+                             "tests/postgres/pg_harness.sh run\n");
+        std::abort();
+    }
+    return dsn;
+}
+
+pqxx::result sql(const std::string& query) {
+    pqxx::connection connection(test_dsn());
+    pqxx::nontransaction tx(connection);
+    return tx.exec("SET client_min_messages TO warning; " + query);
+}
+
+std::string unique_schema(const std::string& prefix) {
+    static std::atomic<int> next{0};
+    return prefix + "_" + std::to_string(++next);
+}
+
+void RecordingHooks::log(es_log_level, std::string_view message) {
+    std::lock_guard lock(mutex_);
+    logs_.append(message).append("\n");
+}
+
+void RecordingHooks::committed(uint64_t position) {
+    {
+        std::lock_guard lock(mutex_);
+        if (position > head_) head_ = position;
+    }
+    changed_.notify_all();
+}
+
+bool RecordingHooks::wait_for_commit(uint64_t position, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return head_ >= position; });
+}
+
+std::string RecordingHooks::logs() {
+    std::lock_guard lock(mutex_);
+    return logs_;
+}
+
+std::shared_ptr<loader::Plugin> postgres_plugin() {
+    static const std::shared_ptr<loader::Plugin> plugin = [] {
+        auto loaded = loader::Plugin::load(POSTGRES_PLUGIN_PATH, "test");
+        if (!loaded.ok()) {
+            std::fprintf(stderr, "%s\n", loaded.status().message().c_str());
+            std::abort();
+        }
+        return loaded.value();
+    }();
+    return plugin;
+}
+
+Result<std::unique_ptr<loader::Store>> open_store(
+    std::vector<std::pair<std::string, std::string>> options,
+    std::shared_ptr<RecordingHooks> hooks) {
+    loader::OpenOptions open;
+    open.options = std::move(options);
+    open.options.emplace_back("dsn", test_dsn());
+    return postgres_plugin()->open(open, std::move(hooks));
+}
+
+Status append_events(loader::Store& store, const std::string& stream, int count,
+                     es_append_result& result) {
+    static std::atomic<uint64_t> next_id{0};
+    std::vector<std::string> ids;
+    for (int i = 0; i < count; ++i) {
+        char id[37];
+        std::snprintf(id, sizeof id, "00000000-0000-7000-8000-%012llx",
+                      static_cast<unsigned long long>(++next_id));
+        ids.emplace_back(id);
+    }
+    std::vector<es_event_data> events;
+    for (const auto& id : ids) {
+        es_event_data event = abi::make_struct<es_event_data>();
+        event.event_id = abi::bytes(id);
+        event.type_name = abi::bytes("Happened");
+        events.push_back(event);
+    }
+    std::vector<const es_event_data*> pointers;
+    for (const auto& event : events) pointers.push_back(&event);
+    es_append_request request = abi::make_struct<es_append_request>();
+    request.stream_id = abi::bytes(stream);
+    request.events = pointers.data();
+    request.event_count = pointers.size();
+    result = abi::make_struct<es_append_result>();
+    return store.append(request, result);
+}
+
+}  // namespace eventstore::test

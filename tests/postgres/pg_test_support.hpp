@@ -1,0 +1,62 @@
+// pg_test_support.hpp: what the postgres tests share: the database pg_harness.sh started, SQL
+// against it, and stores of the postgres plugin opened through the loader (as the server does).
+// Every helper needs EVENTSTORE_PG_DSN, which only `pg_harness.sh run` sets.
+#ifndef EVENTSTORE_TESTS_POSTGRES_PG_TEST_SUPPORT_HPP
+#define EVENTSTORE_TESTS_POSTGRES_PG_TEST_SUPPORT_HPP
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "eventstore/loader/plugin.hpp"
+#include "eventstore/loader/store.hpp"
+
+namespace eventstore::test {
+
+// The harness's DSN; aborts the test program when it is not set.
+std::string test_dsn();
+
+// Runs `query` (several statements allowed) on a new connection and returns the last result.
+pqxx::result sql(const std::string& query);
+
+// A schema name no other test of this run uses.
+std::string unique_schema(const std::string& prefix);
+
+// StoreHooks that remember the highest committed position and every log line.
+class RecordingHooks : public loader::StoreHooks {
+public:
+    void log(es_log_level level, std::string_view message) override;
+    void committed(uint64_t position) override;
+    // True once a position >= `position` was reported, false at the deadline.
+    bool wait_for_commit(uint64_t position, std::chrono::milliseconds timeout);
+    std::string logs();
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    uint64_t head_ = 0;
+    std::string logs_;
+};
+
+// The postgres plugin (POSTGRES_PLUGIN_PATH), loaded once.
+std::shared_ptr<loader::Plugin> postgres_plugin();
+
+// Opens a store with the harness's DSN plus `options` (flattened keys, e.g. {"schema", "x"}).
+Result<std::unique_ptr<loader::Store>> open_store(
+    std::vector<std::pair<std::string, std::string>> options,
+    std::shared_ptr<RecordingHooks> hooks = std::make_shared<RecordingHooks>());
+
+// Appends `count` events of type "Happened" to `stream` with expected version any.
+Status append_events(loader::Store& store, const std::string& stream, int count,
+                     es_append_result& result);
+
+}  // namespace eventstore::test
+
+#endif

@@ -1,0 +1,132 @@
+// The append verdicts and paging summaries of the postgres backend, without a database: they
+// must decide exactly as the memory backend does (CONTRACT.md "Append", "ReadStream", "ReadAll").
+#include <gtest/gtest.h>
+
+#include "append_verdicts.hpp"
+#include "event_reader.hpp"
+#include "eventstore/abi_struct.hpp"
+
+namespace eventstore::postgres {
+namespace {
+
+// A request to stream S with the given event ids.
+class Request {
+public:
+    explicit Request(std::vector<std::string> ids) : ids_(std::move(ids)) {
+        for (const auto& id : ids_) {
+            es_event_data event = abi::make_struct<es_event_data>();
+            event.event_id = abi::bytes(id);
+            events_.push_back(event);
+        }
+        for (const auto& event : events_) pointers_.push_back(&event);
+        request_.stream_id = abi::bytes("S");
+        request_.events = pointers_.data();
+        request_.event_count = pointers_.size();
+    }
+    const es_append_request& get() const { return request_; }
+
+private:
+    std::vector<std::string> ids_;
+    std::vector<es_event_data> events_;
+    std::vector<const es_event_data*> pointers_;
+    es_append_request request_ = abi::make_struct<es_append_request>();
+};
+
+TEST(JudgeRetryTest, GivenNoStoredIds_ThenNotARetry) {
+    es_append_result result{};
+    const auto verdict = judge_retry(Request({"a"}).get(), {}, result);
+    ASSERT_TRUE(verdict.ok());
+    EXPECT_FALSE(verdict.value());
+}
+
+TEST(JudgeRetryTest, GivenEveryIdStoredConsecutivelyInOrder_ThenARetryWithTheOriginalResult) {
+    es_append_result result{};
+    const auto verdict = judge_retry(Request({"a", "b"}).get(),
+                                     {{"b", "S", 4, 11}, {"a", "S", 3, 10}}, result);
+    ASSERT_TRUE(verdict.ok());
+    EXPECT_TRUE(verdict.value());
+    EXPECT_EQ(result.current_version, 4u);
+    EXPECT_EQ(result.first_global_position, 10u);
+    EXPECT_EQ(result.last_global_position, 11u);
+}
+
+TEST(JudgeRetryTest, GivenSomeIdsStored_ThenAlreadyExistsNamingTheMissingOne) {
+    es_append_result result{};
+    const auto verdict = judge_retry(Request({"a", "b"}).get(), {{"a", "S", 1, 1}}, result);
+    ASSERT_FALSE(verdict.ok());
+    EXPECT_EQ(verdict.status().code(), Code::already_exists);
+    EXPECT_NE(verdict.status().message().find("events[1] is not stored"), std::string::npos);
+}
+
+TEST(JudgeRetryTest, GivenAnIdStoredInAnotherStream_ThenAlreadyExists) {
+    es_append_result result{};
+    const auto verdict = judge_retry(Request({"a"}).get(), {{"a", "T", 1, 1}}, result);
+    ASSERT_FALSE(verdict.ok());
+    EXPECT_NE(verdict.status().message().find("stored in stream 'T'"), std::string::npos);
+}
+
+TEST(JudgeRetryTest, GivenIdsStoredInAnotherOrder_ThenAlreadyExists) {
+    es_append_result result{};
+    const auto verdict = judge_retry(Request({"a", "b"}).get(),
+                                     {{"a", "S", 2, 2}, {"b", "S", 1, 1}}, result);
+    ASSERT_FALSE(verdict.ok());
+    EXPECT_NE(verdict.status().message().find("not consecutive"), std::string::npos);
+}
+
+TEST(ExpectedVersionTest, GivenEachKind_ThenMatchesAsTheContractSays) {
+    es_append_request request = abi::make_struct<es_append_request>();
+    request.expected_kind = ES_EXPECT_NO_STREAM;
+    EXPECT_TRUE(expected_matches(request, 0));
+    EXPECT_FALSE(expected_matches(request, 1));
+    request.expected_kind = ES_EXPECT_STREAM_EXISTS;
+    EXPECT_FALSE(expected_matches(request, 0));
+    EXPECT_TRUE(expected_matches(request, 7));
+    request.expected_kind = ES_EXPECT_EXACT;
+    request.expected_version = 3;
+    EXPECT_TRUE(expected_matches(request, 3));
+    EXPECT_FALSE(expected_matches(request, 4));
+    es_append_result result{};
+    EXPECT_EQ(wrong_expected_version(request, 4, result).code(), Code::failed_precondition);
+    EXPECT_EQ(result.actual_version, 4u);
+}
+
+es_read_stream_request stream_request(bool forward, uint64_t from) {
+    es_read_stream_request request = abi::make_struct<es_read_stream_request>();
+    request.forward = forward;
+    request.from_version = from;
+    return request;
+}
+
+TEST(PagingTest, GivenAStreamOf10_WhenPagingForward_ThenNextVersionAndEndAsMemory) {
+    EXPECT_EQ(stream_page(stream_request(true, 0), 10, 3).next_from_version, 4u);
+    EXPECT_FALSE(stream_page(stream_request(true, 0), 10, 3).end_of_stream);
+    EXPECT_TRUE(stream_page(stream_request(true, 8), 10, 3).end_of_stream);
+    EXPECT_EQ(stream_page(stream_request(true, 20), 10, 0).next_from_version, 20u);
+    EXPECT_TRUE(stream_page(stream_request(true, 20), 10, 0).end_of_stream);
+}
+
+TEST(PagingTest, GivenAStreamOf10_WhenPagingBackward_ThenNextVersionAndEndAsMemory) {
+    EXPECT_EQ(stream_page(stream_request(false, 0), 10, 4).next_from_version, 6u);
+    EXPECT_FALSE(stream_page(stream_request(false, 0), 10, 4).end_of_stream);
+    EXPECT_EQ(stream_page(stream_request(false, 2), 10, 2).next_from_version, 0u);
+    EXPECT_TRUE(stream_page(stream_request(false, 2), 10, 2).end_of_stream);
+    EXPECT_EQ(stream_page(stream_request(false, 99), 10, 4).next_from_version, 6u);
+}
+
+TEST(PagingTest, GivenReadAll_ThenLastScannedAndHeadAsMemory) {
+    // A full page stops at its last event.
+    EXPECT_EQ(all_page(0, 100, 50, 5, 5, 9).last_scanned_position, 9u);
+    EXPECT_FALSE(all_page(0, 100, 50, 5, 5, 9).reached_head);
+    // A short page scanned to the head.
+    EXPECT_EQ(all_page(10, 100, 50, 2, 5, 40).last_scanned_position, 50u);
+    EXPECT_TRUE(all_page(10, 100, 50, 2, 5, 40).reached_head);
+    // A filtered page that matched nothing still moves by the scan limit.
+    EXPECT_EQ(all_page(10, 20, 50, 0, 5, 0).last_scanned_position, 30u);
+    EXPECT_FALSE(all_page(10, 20, 50, 0, 5, 0).reached_head);
+    // Beyond the head: stays where it was asked to start.
+    EXPECT_EQ(all_page(70, 20, 50, 0, 5, 0).last_scanned_position, 70u);
+    EXPECT_TRUE(all_page(70, 20, 50, 0, 5, 0).reached_head);
+}
+
+}  // namespace
+}  // namespace eventstore::postgres
