@@ -70,9 +70,15 @@ Status PostgresStore::prepare_database(pqxx::connection& connection) {
     return {};
 }
 
+void PostgresStore::close() {
+    listener_.reset();
+    std::lock_guard lock(publish_mutex_);
+    closed_ = true;
+}
+
 void PostgresStore::publish(uint64_t head) {
     std::lock_guard lock(publish_mutex_);
-    if (head <= published_) return;
+    if (closed_ || head <= published_) return;
     published_ = head;
     host_.notify_committed(head);
 }

@@ -38,6 +38,8 @@ public:
     Result<std::unique_ptr<plugin::Iterator>> read_stream(
         const es_read_stream_request& request) override;
     Result<std::unique_ptr<plugin::Iterator>> read_all(const es_read_all_request& request) override;
+    // Stops the listener and every later notification: the host's callbacks end here.
+    void close() override;
 
 private:
     PostgresStore(const PostgresOptions& options, plugin::Host host);
@@ -54,6 +56,7 @@ private:
     GroupCommitter committer_;
     std::mutex publish_mutex_;
     uint64_t published_ = 0;  // the highest head told to the host; publish_mutex_
+    bool closed_ = false;     // no more notifications; publish_mutex_
     std::unique_ptr<CommitListener> listener_;  // last: stopped before the rest goes
 };
 

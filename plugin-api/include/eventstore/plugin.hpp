@@ -77,6 +77,10 @@ public:
     virtual Status append(const es_append_request& request, es_append_result& result) = 0;
     virtual Result<std::unique_ptr<Iterator>> read_stream(const es_read_stream_request& request) = 0;
     virtual Result<std::unique_ptr<Iterator>> read_all(const es_read_all_request& request) = 0;
+    // Called once, when the host closes the store. Stop here whatever talks to the Host (a
+    // listener thread, timers): its callbacks are invalid once store_close returns, although this
+    // object lives on while the host still holds iterators of it.
+    virtual void close() {}
 };
 
 using OpenFunction = Result<std::shared_ptr<Store>> (*)(const OpenContext& context);
@@ -142,7 +146,15 @@ es_status store_open(const es_open_params* params, es_store** out, es_error* err
     });
 }
 
-inline void store_close(es_store* store) noexcept { delete unbox(store); }
+inline void store_close(es_store* store) noexcept {
+    StoreBox* box = unbox(store);
+    try {
+        box->store->close();
+    } catch (...) {
+        // Nothing can be reported from a close; the store is released all the same.
+    }
+    delete box;
+}
 
 inline es_status append(es_store* store, const es_append_request* request,
                         es_append_result* result, es_error* err) {
