@@ -8,7 +8,7 @@ packages=(
   libboost-dev libboost-filesystem-dev libboost-program-options-dev
   libyaml-cpp-dev libspdlog-dev libgtest-dev libgmock-dev
   libpqxx-dev postgresql postgresql-client
-  python3 python3-grpcio python3-protobuf abigail-tools
+  python3 python3-venv python3-grpcio python3-protobuf abigail-tools
 )
 
 missing=()

@@ -1,0 +1,152 @@
+"""What the sync and the async client share: channel options, paging and subscription state."""
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from ._stubs import pb
+from .events import CaughtUp, Checkpoint, EventData, RecordedEvent
+from .expected import ANY, ExpectedVersion
+
+MAX_UINT32 = 2**32 - 1
+
+
+def channel_options(max_receive_message_length: int, extra: Sequence[tuple[str, object]] | None):
+    """gRPC channel options: responses may exceed gRPC's default 4 MiB (a page holds up to 4 MiB of
+    events plus one), and a lost server is retried often enough for a subscription to resume."""
+    options = {
+        "grpc.max_receive_message_length": max_receive_message_length,
+        "grpc.max_send_message_length": -1,
+        "grpc.initial_reconnect_backoff_ms": 100,
+        "grpc.min_reconnect_backoff_ms": 100,
+        "grpc.max_reconnect_backoff_ms": 1000,
+    }
+    options.update(dict(extra or ()))
+    return list(options.items())
+
+
+def append_request(stream_id: str, events, expected_version: ExpectedVersion | None) -> pb.AppendRequest:
+    if isinstance(events, EventData):
+        events = [events]
+    events = list(events)
+    for event in events:
+        if not isinstance(event, EventData):
+            raise TypeError(f"append takes EventData (see json_event, protobuf_event, bytes_event), not {type(event).__name__}")
+    return pb.AppendRequest(
+        stream_id=stream_id,
+        expected_version=(expected_version or ANY).to_proto(),
+        events=[event.to_proto() for event in events],
+    )
+
+
+def _max_count(page_size: int, remaining: int | None) -> int:
+    if remaining is None:
+        return min(page_size, MAX_UINT32)
+    return min(remaining if page_size <= 0 else min(page_size, remaining), MAX_UINT32)
+
+
+class StreamPager:
+    """ReadStream paging. Forward: from next_from_version until end_of_stream. Backward: 0 means
+    'from the last'; stops at end_of_stream (or next_from_version 0, which must never be sent back)."""
+
+    def __init__(self, stream_id: str, from_version: int, backward: bool, page_size: int, limit: int | None):
+        self.stream_id = stream_id
+        self.from_version = from_version
+        self.forward = not backward
+        self.page_size = page_size
+        self.remaining = limit
+        self.done = limit is not None and limit <= 0
+
+    def request(self) -> pb.ReadStreamRequest:
+        return pb.ReadStreamRequest(
+            stream_id=self.stream_id,
+            from_version=self.from_version,
+            max_count=_max_count(self.page_size, self.remaining),
+            forward=self.forward,
+        )
+
+    def accept(self, response: pb.ReadStreamResponse) -> list[RecordedEvent]:
+        events = [RecordedEvent.from_proto(e) for e in response.events]
+        if self.remaining is not None:
+            events = events[: self.remaining]
+            self.remaining -= len(events)
+            if self.remaining <= 0:
+                self.done = True
+        if response.end_of_stream or not response.events:
+            self.done = True
+        elif not self.forward and response.next_from_version == 0:
+            self.done = True
+        else:
+            self.from_version = response.next_from_version
+        return events
+
+
+class AllPager:
+    """ReadAll paging: after last_scanned_position until reached_head (a filtered page may hold no
+    event and still move forward)."""
+
+    def __init__(self, after_position: int, stream_prefix: str, page_size: int, limit: int | None):
+        self.after = after_position
+        self.stream_prefix = stream_prefix
+        self.page_size = page_size
+        self.remaining = limit
+        self.done = limit is not None and limit <= 0
+
+    def request(self) -> pb.ReadAllRequest:
+        return pb.ReadAllRequest(
+            after_global_position=self.after,
+            max_count=_max_count(self.page_size, self.remaining),
+            stream_prefix=self.stream_prefix,
+        )
+
+    def accept(self, response: pb.ReadAllResponse) -> list[RecordedEvent]:
+        events = [RecordedEvent.from_proto(e) for e in response.events]
+        if self.remaining is not None:
+            events = events[: self.remaining]
+            self.remaining -= len(events)
+            if self.remaining <= 0:
+                self.done = True
+        if response.reached_head or response.last_scanned_position <= self.after:
+            self.done = True
+        self.after = max(self.after, response.last_scanned_position)
+        return events
+
+
+def subscription_item(message: pb.SubscribeResponse) -> RecordedEvent | Checkpoint | CaughtUp | None:
+    kind = message.WhichOneof("message")
+    if kind == "event":
+        return RecordedEvent.from_proto(message.event)
+    if kind == "checkpoint":
+        return Checkpoint(message.checkpoint.global_position)
+    if kind == "caught_up":
+        return CaughtUp(message.caught_up.global_position)
+    return None  # a kind this client does not know: skipped
+
+
+class ResumePolicy:
+    """When a subscription resumes after UNAVAILABLE: `attempts` consecutive tries at most (None:
+    forever), waiting backoff, doubled each failed try up to max_backoff (seconds)."""
+
+    def __init__(self, enabled: bool, attempts: int | None, backoff: float, max_backoff: float):
+        self.enabled = enabled
+        self.attempts = attempts
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.failures = 0
+
+    def next_delay(self) -> float | None:
+        """The wait before the next try, or None when the subscription must give up."""
+        if not self.enabled or (self.attempts is not None and self.failures >= self.attempts):
+            return None
+        delay = min(self.backoff * (2**self.failures), self.max_backoff)
+        self.failures += 1
+        return delay
+
+    def delivered(self) -> None:
+        self.failures = 0
+
+
+def item_position(item) -> int:
+    return item.global_position
+
+
+__all__: Iterable[str] = []

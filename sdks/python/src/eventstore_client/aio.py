@@ -1,0 +1,201 @@
+"""The asyncio client, on grpc.aio. Same calls as EventStoreClient, awaited; reads and
+subscriptions are async iterators."""
+from __future__ import annotations
+
+import asyncio
+from typing import AsyncIterator, Iterable, Sequence
+
+import grpc
+import grpc.aio
+
+from . import _common
+from ._stubs import pb, pb_grpc
+from .errors import EventStoreError, Unavailable, from_rpc_error
+from .events import AppendResult, CaughtUp, Checkpoint, EventData, RecordedEvent
+from .expected import ANY, ExpectedVersion
+
+SubscriptionItem = RecordedEvent | Checkpoint | CaughtUp
+
+
+class AsyncEventStoreClient:
+    """The asyncio client.
+
+        async with AsyncEventStoreClient("127.0.0.1:50051") as client:
+            await client.append("Order-1", [json_event("OrderPlaced", {"total": 42})], NO_STREAM)
+            async for event in client.read_stream("Order-1"):
+                ...
+
+    Create it inside the event loop that uses it. Arguments as for EventStoreClient.
+    """
+
+    def __init__(
+        self,
+        target: str = "127.0.0.1:50051",
+        *,
+        channel: grpc.aio.Channel | None = None,
+        credentials: grpc.ChannelCredentials | None = None,
+        options: Sequence[tuple[str, object]] | None = None,
+        timeout: float | None = None,
+        max_receive_message_length: int = -1,
+    ):
+        if channel is None:
+            opts = _common.channel_options(max_receive_message_length, options)
+            if credentials is None:
+                channel = grpc.aio.insecure_channel(target, options=opts)
+            else:
+                channel = grpc.aio.secure_channel(target, credentials, options=opts)
+        self._channel = channel
+        self._stub = pb_grpc.EventStoreStub(channel)
+        self.timeout = timeout
+
+    async def close(self) -> None:
+        await self._channel.close()
+
+    async def __aenter__(self) -> "AsyncEventStoreClient":
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+    async def _unary(self, method, request, timeout):
+        try:
+            return await method(request, timeout=self.timeout if timeout is None else timeout)
+        except grpc.aio.AioRpcError as error:
+            raise from_rpc_error(error) from error
+
+    async def append(
+        self,
+        stream_id: str,
+        events: Iterable[EventData] | EventData,
+        expected_version: ExpectedVersion = ANY,
+        *,
+        timeout: float | None = None,
+    ) -> AppendResult:
+        """Appends events atomically; raises WrongExpectedVersion as EventStoreClient.append."""
+        request = _common.append_request(stream_id, events, expected_version)
+        response = await self._unary(self._stub.Append, request, timeout)
+        return AppendResult(response.current_version, response.first_global_position, response.last_global_position)
+
+    async def read_stream(
+        self,
+        stream_id: str,
+        *,
+        from_version: int = 0,
+        backward: bool = False,
+        page_size: int = 0,
+        limit: int | None = None,
+        timeout: float | None = None,
+    ) -> AsyncIterator[RecordedEvent]:
+        """An async iterator over the stream's events, page by page (see EventStoreClient.read_stream)."""
+        pager = _common.StreamPager(stream_id, from_version, backward, page_size, limit)
+        while not pager.done:
+            response = await self._unary(self._stub.ReadStream, pager.request(), timeout)
+            for event in pager.accept(response):
+                yield event
+
+    async def read_all(
+        self,
+        after_position: int = 0,
+        *,
+        stream_prefix: str = "",
+        page_size: int = 0,
+        limit: int | None = None,
+        timeout: float | None = None,
+    ) -> AsyncIterator[RecordedEvent]:
+        """An async iterator over every event after a position (see EventStoreClient.read_all)."""
+        pager = _common.AllPager(after_position, stream_prefix, page_size, limit)
+        while not pager.done:
+            response = await self._unary(self._stub.ReadAll, pager.request(), timeout)
+            for event in pager.accept(response):
+                yield event
+
+    def subscribe(
+        self,
+        after_position: int = 0,
+        stream_prefix: str = "",
+        *,
+        resume: bool = False,
+        max_resume_attempts: int | None = None,
+        resume_backoff: float = 0.1,
+        max_resume_backoff: float = 5.0,
+    ) -> "AsyncSubscription":
+        """An async iterator of RecordedEvent, Checkpoint and CaughtUp; resume as in
+        EventStoreClient.subscribe."""
+        policy = _common.ResumePolicy(resume, max_resume_attempts, resume_backoff, max_resume_backoff)
+        return AsyncSubscription(self._stub, after_position, stream_prefix, policy)
+
+
+class AsyncSubscription:
+    """An async iterator over a subscription; cancel() or leaving `async with` ends it."""
+
+    def __init__(self, stub, after_position: int, stream_prefix: str, policy: _common.ResumePolicy):
+        self._stub = stub
+        self.position = after_position
+        self.stream_prefix = stream_prefix
+        self._policy = policy
+        self._call = None
+        self._cancelled = asyncio.Event()
+        self.resumes = 0
+        self.last_error: EventStoreError | None = None
+
+    def __aiter__(self) -> "AsyncSubscription":
+        return self
+
+    async def __aenter__(self) -> "AsyncSubscription":
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        self.cancel()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+        if self._call is not None:
+            self._call.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    async def __anext__(self) -> SubscriptionItem:
+        while True:
+            if self._cancelled.is_set():
+                raise StopAsyncIteration
+            if self._call is None:
+                request = pb.SubscribeRequest(after_global_position=self.position, stream_prefix=self.stream_prefix)
+                self._call = self._stub.Subscribe(request)
+            try:
+                message = await self._call.read()
+            except asyncio.CancelledError:
+                if self._cancelled.is_set():
+                    raise StopAsyncIteration from None
+                raise
+            except grpc.aio.AioRpcError as rpc_error:
+                self._call = None
+                if self._cancelled.is_set():
+                    raise StopAsyncIteration from None
+                error = from_rpc_error(rpc_error)
+                if not isinstance(error, Unavailable):
+                    raise error from rpc_error
+                self.last_error = error
+                delay = self._policy.next_delay()
+                if delay is None:
+                    raise error from rpc_error
+                try:
+                    await asyncio.wait_for(self._cancelled.wait(), delay)
+                    raise StopAsyncIteration
+                except asyncio.TimeoutError:
+                    pass
+                self.resumes += 1
+                continue
+            if message is grpc.aio.EOF:
+                self._call = None
+                raise StopAsyncIteration
+            item = _common.subscription_item(message)
+            if item is None:
+                continue
+            self._policy.delivered()
+            self.position = max(self.position, item.global_position)
+            return item
+
+
+__all__ = ["AsyncEventStoreClient", "AsyncSubscription", "SubscriptionItem"]

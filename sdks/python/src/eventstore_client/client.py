@@ -1,0 +1,209 @@
+"""The synchronous client, on grpc's blocking API."""
+from __future__ import annotations
+
+import threading
+from typing import Iterable, Iterator, Sequence
+
+import grpc
+
+from . import _common
+from ._stubs import pb, pb_grpc
+from .errors import EventStoreError, Unavailable, from_rpc_error
+from .events import AppendResult, CaughtUp, Checkpoint, EventData, RecordedEvent
+from .expected import ANY, ExpectedVersion
+
+SubscriptionItem = RecordedEvent | Checkpoint | CaughtUp
+
+
+class EventStoreClient:
+    """A client of eventstored.
+
+        with EventStoreClient("127.0.0.1:50051") as client:
+            client.append("Order-1", [json_event("OrderPlaced", {"total": 42})], NO_STREAM)
+
+    target: HOST:PORT (insecure channel unless credentials are given), or pass your own channel.
+    timeout: the default deadline in seconds of append and of each read page (None: none).
+    max_receive_message_length: gRPC's receive limit in bytes (-1: unlimited; the default, since
+    a page can exceed gRPC's default 4 MiB).
+    """
+
+    def __init__(
+        self,
+        target: str = "127.0.0.1:50051",
+        *,
+        channel: grpc.Channel | None = None,
+        credentials: grpc.ChannelCredentials | None = None,
+        options: Sequence[tuple[str, object]] | None = None,
+        timeout: float | None = None,
+        max_receive_message_length: int = -1,
+    ):
+        if channel is None:
+            opts = _common.channel_options(max_receive_message_length, options)
+            if credentials is None:
+                channel = grpc.insecure_channel(target, options=opts)
+            else:
+                channel = grpc.secure_channel(target, credentials, options=opts)
+        self._channel = channel
+        self._stub = pb_grpc.EventStoreStub(channel)
+        self.timeout = timeout
+
+    def close(self) -> None:
+        self._channel.close()
+
+    def __enter__(self) -> "EventStoreClient":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _unary(self, method, request, timeout):
+        try:
+            return method(request, timeout=self.timeout if timeout is None else timeout)
+        except grpc.RpcError as error:
+            raise from_rpc_error(error) from error
+
+    def append(
+        self,
+        stream_id: str,
+        events: Iterable[EventData] | EventData,
+        expected_version: ExpectedVersion = ANY,
+        *,
+        timeout: float | None = None,
+    ) -> AppendResult:
+        """Appends events atomically. Raises WrongExpectedVersion (with the actual version) when the
+        stream is not at expected_version; nothing is written then."""
+        request = _common.append_request(stream_id, events, expected_version)
+        response = self._unary(self._stub.Append, request, timeout)
+        return AppendResult(response.current_version, response.first_global_position, response.last_global_position)
+
+    def read_stream(
+        self,
+        stream_id: str,
+        *,
+        from_version: int = 0,
+        backward: bool = False,
+        page_size: int = 0,
+        limit: int | None = None,
+        timeout: float | None = None,
+    ) -> Iterator[RecordedEvent]:
+        """The stream's events, fetched page by page as you iterate. Forward from from_version (0:
+        from the first); backward from from_version (0: from the last) down to version 1.
+        page_size 0: the server's default page. Raises NotFound (when iterated) if there is no
+        such stream."""
+        pager = _common.StreamPager(stream_id, from_version, backward, page_size, limit)
+        while not pager.done:
+            response = self._unary(self._stub.ReadStream, pager.request(), timeout)
+            yield from pager.accept(response)
+
+    def read_all(
+        self,
+        after_position: int = 0,
+        *,
+        stream_prefix: str = "",
+        page_size: int = 0,
+        limit: int | None = None,
+        timeout: float | None = None,
+    ) -> Iterator[RecordedEvent]:
+        """Every event after a global position, in order, of the streams whose id starts with
+        stream_prefix (empty: all), up to the head as it was when each page was read."""
+        pager = _common.AllPager(after_position, stream_prefix, page_size, limit)
+        while not pager.done:
+            response = self._unary(self._stub.ReadAll, pager.request(), timeout)
+            yield from pager.accept(response)
+
+    def subscribe(
+        self,
+        after_position: int = 0,
+        stream_prefix: str = "",
+        *,
+        resume: bool = False,
+        max_resume_attempts: int | None = None,
+        resume_backoff: float = 0.1,
+        max_resume_backoff: float = 5.0,
+    ) -> "Subscription":
+        """Catch-up then live: yields RecordedEvent, Checkpoint and CaughtUp (once per call to the
+        server) in global-position order. With resume=True, after UNAVAILABLE it subscribes again
+        by itself after the last position it delivered (event, checkpoint or caught-up), up to
+        max_resume_attempts consecutive failed tries (None: forever), waiting resume_backoff
+        seconds, doubled each try, at most max_resume_backoff."""
+        policy = _common.ResumePolicy(resume, max_resume_attempts, resume_backoff, max_resume_backoff)
+        return Subscription(self._stub, after_position, stream_prefix, policy)
+
+
+class Subscription:
+    """An iterator over a subscription. cancel() (from any thread) ends the iteration; so does
+    leaving a `with` block. `position` is the last delivered global position (where a resume
+    starts), `resumes` how many times it subscribed again, `last_error` the last Unavailable."""
+
+    def __init__(self, stub, after_position: int, stream_prefix: str, policy: _common.ResumePolicy):
+        self._stub = stub
+        self.position = after_position
+        self.stream_prefix = stream_prefix
+        self._policy = policy
+        self._call = None
+        self._cancelled = threading.Event()
+        self._lock = threading.Lock()
+        self.resumes = 0
+        self.last_error: EventStoreError | None = None
+
+    def __iter__(self) -> "Subscription":
+        return self
+
+    def __enter__(self) -> "Subscription":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.cancel()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+        with self._lock:
+            if self._call is not None:
+                self._call.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def _open(self):
+        with self._lock:
+            if self._cancelled.is_set():
+                raise StopIteration
+            request = pb.SubscribeRequest(after_global_position=self.position, stream_prefix=self.stream_prefix)
+            self._call = self._stub.Subscribe(request)
+            return self._call
+
+    def __next__(self) -> SubscriptionItem:
+        while True:
+            if self._cancelled.is_set():
+                raise StopIteration
+            call = self._call or self._open()
+            try:
+                message = next(call)
+            except StopIteration:
+                raise
+            except grpc.RpcError as rpc_error:
+                if self._cancelled.is_set():
+                    raise StopIteration from None
+                error = from_rpc_error(rpc_error)
+                with self._lock:
+                    self._call = None
+                if not isinstance(error, Unavailable):
+                    raise error from rpc_error
+                self.last_error = error
+                delay = self._policy.next_delay()
+                if delay is None:
+                    raise error from rpc_error
+                if self._cancelled.wait(delay):
+                    raise StopIteration from None
+                self.resumes += 1
+                continue
+            item = _common.subscription_item(message)
+            if item is None:
+                continue
+            self._policy.delivered()
+            self.position = max(self.position, item.global_position)
+            return item
+
+
+__all__ = ["EventStoreClient", "Subscription", "SubscriptionItem"]

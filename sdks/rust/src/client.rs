@@ -1,0 +1,522 @@
+use crate::error::{Error, Result};
+use crate::event::NewEvent;
+use crate::expected::ExpectedVersion;
+use crate::proto::eventstore::v1 as pb;
+use futures_util::stream::{self, BoxStream, StreamExt};
+use pb::event_store_client::EventStoreClient;
+use std::collections::VecDeque;
+use std::time::Duration;
+use tonic::transport::{Channel, Endpoint};
+
+/// A stream of read events; the client fetches the next page when the current one is used up.
+pub type EventStream = BoxStream<'static, Result<pb::RecordedEvent>>;
+/// A subscription; see [`SubscriptionMessage`].
+pub type SubscriptionStream = BoxStream<'static, Result<SubscriptionMessage>>;
+
+/// Channel settings.
+#[derive(Clone, Debug)]
+pub struct ClientOptions {
+    /// gRPC receive limit. Responses can exceed 4 MiB (a 4 MiB page plus one event), so the
+    /// default is 64 MiB instead of gRPC's 4 MiB.
+    pub max_receive_message_size: usize,
+    /// gRPC send limit (the server refuses requests above its own limit anyway).
+    pub max_send_message_size: usize,
+    pub connect_timeout: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            max_receive_message_size: 64 * 1024 * 1024,
+            max_send_message_size: 64 * 1024 * 1024,
+            connect_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// What an append returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AppendResult {
+    /// The stream's version after the append (the version of the last appended event).
+    pub current_version: u64,
+    pub first_global_position: u64,
+    pub last_global_position: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Direction {
+    #[default]
+    Forward,
+    Backward,
+}
+
+/// Options of [`Client::read_stream`].
+#[derive(Clone, Debug, Default)]
+pub struct ReadStreamOptions {
+    pub direction: Direction,
+    /// Forward: the first version to read (0 or 1: from the start). Backward: the first
+    /// version to read going down (0: from the last event).
+    pub from_version: u64,
+    /// Events per request (0: the server's default page, 100; the server clamps at 1,000).
+    pub page_size: u32,
+    /// Stop after this many events in total (None: to the end of the stream).
+    pub max_count: Option<u64>,
+}
+
+impl ReadStreamOptions {
+    pub fn forward() -> Self {
+        ReadStreamOptions::default()
+    }
+    pub fn backward() -> Self {
+        ReadStreamOptions {
+            direction: Direction::Backward,
+            ..Default::default()
+        }
+    }
+    pub fn from_version(mut self, version: u64) -> Self {
+        self.from_version = version;
+        self
+    }
+    pub fn page_size(mut self, page_size: u32) -> Self {
+        self.page_size = page_size;
+        self
+    }
+    pub fn max_count(mut self, max_count: u64) -> Self {
+        self.max_count = Some(max_count);
+        self
+    }
+}
+
+/// Options of [`Client::read_all`].
+#[derive(Clone, Debug, Default)]
+pub struct ReadAllOptions {
+    /// Read events with a global position after this one (0: from the start).
+    pub after_position: u64,
+    /// Only streams whose id starts with this (empty: every stream).
+    pub stream_prefix: String,
+    /// Events per request (0: the server's default).
+    pub page_size: u32,
+    /// Stop after this many events (None: up to the head as it was when reached).
+    pub max_count: Option<u64>,
+}
+
+impl ReadAllOptions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn after(mut self, position: u64) -> Self {
+        self.after_position = position;
+        self
+    }
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.stream_prefix = prefix.into();
+        self
+    }
+    pub fn page_size(mut self, page_size: u32) -> Self {
+        self.page_size = page_size;
+        self
+    }
+    pub fn max_count(mut self, max_count: u64) -> Self {
+        self.max_count = Some(max_count);
+        self
+    }
+}
+
+/// How a subscription resumes after `UNAVAILABLE` (server shutting down, connection lost).
+#[derive(Clone, Debug)]
+pub struct Resume {
+    /// Consecutive failed attempts before the error is given to the caller (0: never give up).
+    pub max_attempts: u32,
+    /// Wait before the first attempt; doubled after each failure, up to `max_delay`.
+    pub initial_delay: Duration,
+    pub max_delay: Duration,
+}
+
+impl Default for Resume {
+    fn default() -> Self {
+        Resume {
+            max_attempts: 10,
+            initial_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(2),
+        }
+    }
+}
+
+/// Options of [`Client::subscribe`].
+#[derive(Clone, Debug, Default)]
+pub struct SubscribeOptions {
+    /// Deliver events after this global position (0: from the start).
+    pub after_position: u64,
+    /// Only streams whose id starts with this (empty: every stream).
+    pub stream_prefix: String,
+    /// Resume by itself after UNAVAILABLE from the last delivered position (None: the error
+    /// ends the stream).
+    pub resume: Option<Resume>,
+}
+
+impl SubscribeOptions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn after(mut self, position: u64) -> Self {
+        self.after_position = position;
+        self
+    }
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.stream_prefix = prefix.into();
+        self
+    }
+    pub fn resume(mut self, resume: Resume) -> Self {
+        self.resume = Some(resume);
+        self
+    }
+}
+
+/// One message of a subscription.
+#[allow(clippy::large_enum_variant)] // Event is the common case: no Box.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SubscriptionMessage {
+    /// A matching event.
+    Event(pb::RecordedEvent),
+    /// No matching event up to this position (sent while the filter skips events): a safe
+    /// position to store and resume after.
+    Checkpoint(u64),
+    /// The catch-up reached the head at this position; live events follow. Sent once per
+    /// server call: a resumed subscription gets a new one.
+    CaughtUp(u64),
+    /// The subscription was resumed after `UNAVAILABLE` (only with [`SubscribeOptions::resume`]):
+    /// it continues after `after_position`, the last delivered position. `reason` is the error.
+    Resumed { after_position: u64, reason: String },
+}
+
+impl SubscriptionMessage {
+    /// The position a consumer may store to resume after this message (None for `Resumed`).
+    pub fn position(&self) -> Option<u64> {
+        match self {
+            SubscriptionMessage::Event(e) => Some(e.global_position),
+            SubscriptionMessage::Checkpoint(p) | SubscriptionMessage::CaughtUp(p) => Some(*p),
+            SubscriptionMessage::Resumed { .. } => None,
+        }
+    }
+}
+
+/// The client. Cheap to clone (it shares one HTTP/2 channel); every method takes `&self`.
+#[derive(Clone, Debug)]
+pub struct Client {
+    inner: EventStoreClient<Channel>,
+}
+
+impl Client {
+    /// Connects to `target`: `host:port` or `http://host:port`.
+    pub async fn connect(target: impl AsRef<str>) -> Result<Self> {
+        Self::connect_with(target, ClientOptions::default()).await
+    }
+
+    pub async fn connect_with(target: impl AsRef<str>, options: ClientOptions) -> Result<Self> {
+        let endpoint = endpoint(target.as_ref(), &options)?;
+        let channel = endpoint.connect().await?;
+        Ok(Self::from_channel(channel, &options))
+    }
+
+    /// Makes the client without connecting: the first call connects.
+    pub fn connect_lazy(target: impl AsRef<str>, options: ClientOptions) -> Result<Self> {
+        let endpoint = endpoint(target.as_ref(), &options)?;
+        Ok(Self::from_channel(endpoint.connect_lazy(), &options))
+    }
+
+    pub fn from_channel(channel: Channel, options: &ClientOptions) -> Self {
+        let inner = EventStoreClient::new(channel)
+            .max_decoding_message_size(options.max_receive_message_size)
+            .max_encoding_message_size(options.max_send_message_size);
+        Client { inner }
+    }
+
+    /// The generated tonic client, for anything this layer does not cover.
+    pub fn raw(&self) -> EventStoreClient<Channel> {
+        self.inner.clone()
+    }
+
+    /// Appends `events` atomically to `stream_id` if `expected` holds, else
+    /// [`Error::WrongExpectedVersion`] with the actual version (nothing written).
+    pub async fn append(
+        &self,
+        stream_id: impl Into<String>,
+        events: impl IntoIterator<Item = NewEvent>,
+        expected: ExpectedVersion,
+    ) -> Result<AppendResult> {
+        let request = pb::AppendRequest {
+            stream_id: stream_id.into(),
+            expected_version: Some(expected.to_proto()),
+            events: events.into_iter().map(NewEvent::into_proto).collect(),
+        };
+        let response = self.inner.clone().append(request).await?.into_inner();
+        Ok(AppendResult {
+            current_version: response.current_version,
+            first_global_position: response.first_global_position,
+            last_global_position: response.last_global_position,
+        })
+    }
+
+    /// One page of a stream, as the server sends it.
+    pub async fn read_stream_page(
+        &self,
+        request: pb::ReadStreamRequest,
+    ) -> Result<pb::ReadStreamResponse> {
+        Ok(self.inner.clone().read_stream(request).await?.into_inner())
+    }
+
+    /// One page of the global log, as the server sends it.
+    pub async fn read_all_page(&self, request: pb::ReadAllRequest) -> Result<pb::ReadAllResponse> {
+        Ok(self.inner.clone().read_all(request).await?.into_inner())
+    }
+
+    /// Every event of a stream (forward or backward), paging as the stream is consumed.
+    /// A stream that does not exist yields [`Error::NotFound`] first.
+    pub fn read_stream(
+        &self,
+        stream_id: impl Into<String>,
+        options: ReadStreamOptions,
+    ) -> EventStream {
+        struct State {
+            client: Client,
+            stream_id: String,
+            options: ReadStreamOptions,
+            next: u64,
+            buffer: VecDeque<pb::RecordedEvent>,
+            finished: bool,
+            delivered: u64,
+        }
+        let state = State {
+            client: self.clone(),
+            stream_id: stream_id.into(),
+            next: options.from_version,
+            options,
+            buffer: VecDeque::new(),
+            finished: false,
+            delivered: 0,
+        };
+        stream::unfold(state, |mut s| async move {
+            loop {
+                if s.options.max_count.is_some_and(|max| s.delivered >= max) {
+                    return None;
+                }
+                if let Some(event) = s.buffer.pop_front() {
+                    s.delivered += 1;
+                    return Some((Ok(event), s));
+                }
+                if s.finished {
+                    return None;
+                }
+                let forward = s.options.direction == Direction::Forward;
+                let mut page_size = s.options.page_size;
+                if let Some(max) = s.options.max_count {
+                    let left = u32::try_from(max - s.delivered).unwrap_or(u32::MAX);
+                    if page_size == 0 || left < page_size {
+                        page_size = left.max(1);
+                    }
+                }
+                let request = pb::ReadStreamRequest {
+                    stream_id: s.stream_id.clone(),
+                    from_version: s.next,
+                    max_count: page_size,
+                    forward,
+                };
+                match s.client.read_stream_page(request).await {
+                    Err(error) => {
+                        s.finished = true;
+                        return Some((Err(error), s));
+                    }
+                    Ok(page) => {
+                        let empty = page.events.is_empty();
+                        s.buffer.extend(page.events);
+                        // Backward, next_from_version 0 means "from the last": never pass it back.
+                        s.finished = page.end_of_stream
+                            || empty
+                            || (!forward && page.next_from_version == 0);
+                        s.next = page.next_from_version;
+                    }
+                }
+            }
+        })
+        .boxed()
+    }
+
+    /// Every event of every stream (or of streams starting with a prefix) after a position, in
+    /// global order, up to the head; pages on `last_scanned_position` until `reached_head`.
+    pub fn read_all(&self, options: ReadAllOptions) -> EventStream {
+        struct State {
+            client: Client,
+            options: ReadAllOptions,
+            after: u64,
+            buffer: VecDeque<pb::RecordedEvent>,
+            finished: bool,
+            delivered: u64,
+        }
+        let state = State {
+            client: self.clone(),
+            after: options.after_position,
+            options,
+            buffer: VecDeque::new(),
+            finished: false,
+            delivered: 0,
+        };
+        stream::unfold(state, |mut s| async move {
+            loop {
+                if s.options.max_count.is_some_and(|max| s.delivered >= max) {
+                    return None;
+                }
+                if let Some(event) = s.buffer.pop_front() {
+                    s.delivered += 1;
+                    return Some((Ok(event), s));
+                }
+                if s.finished {
+                    return None;
+                }
+                let request = pb::ReadAllRequest {
+                    after_global_position: s.after,
+                    max_count: s.options.page_size,
+                    stream_prefix: s.options.stream_prefix.clone(),
+                };
+                match s.client.read_all_page(request).await {
+                    Err(error) => {
+                        s.finished = true;
+                        return Some((Err(error), s));
+                    }
+                    Ok(page) => {
+                        let moved = page.last_scanned_position > s.after;
+                        s.buffer.extend(page.events);
+                        s.finished = page.reached_head || !moved;
+                        s.after = s.after.max(page.last_scanned_position);
+                    }
+                }
+            }
+        })
+        .boxed()
+    }
+
+    /// Catch-up then live delivery of every matching event after `options.after_position`:
+    /// events, checkpoints, one `CaughtUp`. With `options.resume`, an `UNAVAILABLE` (server
+    /// shutting down or unreachable) makes it re-subscribe after the last delivered position,
+    /// yielding `Resumed`; after `max_attempts` failed attempts in a row the error is yielded
+    /// and the stream ends. Any other error is yielded and ends the stream.
+    pub fn subscribe(&self, options: SubscribeOptions) -> SubscriptionStream {
+        struct State {
+            client: Client,
+            prefix: String,
+            position: u64,
+            resume: Option<Resume>,
+            stream: Option<tonic::Streaming<pb::SubscribeResponse>>,
+            failures: u32,
+            reason: Option<String>,
+            finished: bool,
+        }
+        let state = State {
+            client: self.clone(),
+            prefix: options.stream_prefix,
+            position: options.after_position,
+            resume: options.resume,
+            stream: None,
+            failures: 0,
+            reason: None,
+            finished: false,
+        };
+
+        // On an error: Some(error) to yield it and stop, None to retry after a pause.
+        async fn failed(s: &mut State, error: Error) -> Option<Error> {
+            s.stream = None;
+            let Some(resume) = s.resume.clone() else {
+                return Some(error);
+            };
+            if !error.is_unavailable()
+                || (resume.max_attempts != 0 && s.failures >= resume.max_attempts)
+            {
+                return Some(error);
+            }
+            let shift = s.failures.min(16);
+            let delay = resume
+                .initial_delay
+                .saturating_mul(1 << shift)
+                .min(resume.max_delay);
+            s.failures += 1;
+            s.reason = Some(error.to_string());
+            tokio::time::sleep(delay).await;
+            None
+        }
+
+        stream::unfold(state, |mut s| async move {
+            loop {
+                if s.finished {
+                    return None;
+                }
+                let Some(stream) = s.stream.as_mut() else {
+                    let request = pb::SubscribeRequest {
+                        after_global_position: s.position,
+                        stream_prefix: s.prefix.clone(),
+                    };
+                    match s.client.inner.clone().subscribe(request).await {
+                        Ok(response) => {
+                            s.stream = Some(response.into_inner());
+                            if let Some(reason) = s.reason.take() {
+                                let message = SubscriptionMessage::Resumed {
+                                    after_position: s.position,
+                                    reason,
+                                };
+                                return Some((Ok(message), s));
+                            }
+                        }
+                        Err(status) => {
+                            if let Some(error) = failed(&mut s, Error::from(status)).await {
+                                s.finished = true;
+                                return Some((Err(error), s));
+                            }
+                        }
+                    }
+                    continue;
+                };
+                match stream.message().await {
+                    Ok(Some(response)) => {
+                        use pb::subscribe_response::Message;
+                        let message = match response.message {
+                            Some(Message::Event(event)) => SubscriptionMessage::Event(event),
+                            Some(Message::Checkpoint(c)) => {
+                                SubscriptionMessage::Checkpoint(c.global_position)
+                            }
+                            Some(Message::CaughtUp(c)) => {
+                                SubscriptionMessage::CaughtUp(c.global_position)
+                            }
+                            None => continue,
+                        };
+                        if let Some(position) = message.position() {
+                            s.position = s.position.max(position);
+                        }
+                        s.failures = 0;
+                        return Some((Ok(message), s));
+                    }
+                    Ok(None) => {
+                        // The server ended the call without an error: nothing more will come.
+                        return None;
+                    }
+                    Err(status) => {
+                        if let Some(error) = failed(&mut s, Error::from(status)).await {
+                            s.finished = true;
+                            return Some((Err(error), s));
+                        }
+                    }
+                }
+            }
+        })
+        .boxed()
+    }
+}
+
+fn endpoint(target: &str, options: &ClientOptions) -> Result<Endpoint> {
+    let uri = if target.contains("://") {
+        target.to_string()
+    } else {
+        format!("http://{target}")
+    };
+    Ok(Endpoint::from_shared(uri)
+        .map_err(|e| Error::Connection(format!("bad target '{target}': {e}")))?
+        .connect_timeout(options.connect_timeout)
+        .tcp_nodelay(true))
+}

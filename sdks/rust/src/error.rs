@@ -1,0 +1,175 @@
+use crate::expected::ExpectedVersion;
+use crate::proto::eventstore::v1 as pb;
+use crate::proto::google::rpc;
+use prost::{Message, Name};
+use tonic::Code;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Every error of this client. `Error` itself is the base type: match on its variants for the
+/// typed cases, or use [`Error::code`] / [`Error::status`] for the gRPC view.
+#[derive(Debug, Clone)]
+pub enum Error {
+    /// FAILED_PRECONDITION with the `WrongExpectedVersion` detail: nothing was written.
+    WrongExpectedVersion {
+        stream_id: String,
+        expected: ExpectedVersion,
+        actual_version: u64,
+        message: String,
+    },
+    /// NOT_FOUND (reading a stream that does not exist).
+    NotFound(String),
+    /// ALREADY_EXISTS (an event id stored before, not an idempotent retry).
+    AlreadyExists(String),
+    /// INVALID_ARGUMENT (the message names the field).
+    InvalidArgument(String),
+    /// UNAVAILABLE: the server is down, unreachable or shutting down.
+    Unavailable(String),
+    /// Any other gRPC status (RESOURCE_EXHAUSTED, INTERNAL, ...).
+    Status(tonic::Status),
+    /// A bad target address or channel setup.
+    Connection(String),
+    /// A payload helper could not encode.
+    Encode(String),
+    /// A payload decoder could not decode, or the event is not of the asked kind.
+    Decode(String),
+}
+
+impl Error {
+    /// The gRPC code this error stands for (`Unknown` for the client-side ones).
+    pub fn code(&self) -> Code {
+        match self {
+            Error::WrongExpectedVersion { .. } => Code::FailedPrecondition,
+            Error::NotFound(_) => Code::NotFound,
+            Error::AlreadyExists(_) => Code::AlreadyExists,
+            Error::InvalidArgument(_) => Code::InvalidArgument,
+            Error::Unavailable(_) => Code::Unavailable,
+            Error::Status(s) => s.code(),
+            Error::Connection(_) => Code::Unavailable,
+            Error::Encode(_) | Error::Decode(_) => Code::Unknown,
+        }
+    }
+
+    /// True for `Unavailable` (and connection failures): worth a retry.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Error::Unavailable(_) | Error::Connection(_))
+    }
+
+    /// The server's (or client's) message.
+    pub fn message(&self) -> String {
+        match self {
+            Error::WrongExpectedVersion { message, .. } => message.clone(),
+            Error::NotFound(m)
+            | Error::AlreadyExists(m)
+            | Error::InvalidArgument(m)
+            | Error::Unavailable(m)
+            | Error::Connection(m)
+            | Error::Encode(m)
+            | Error::Decode(m) => m.clone(),
+            Error::Status(s) => s.message().to_string(),
+        }
+    }
+
+    /// The raw status, for `Status` errors.
+    pub fn status(&self) -> Option<&tonic::Status> {
+        match self {
+            Error::Status(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::WrongExpectedVersion { stream_id, expected, actual_version, .. } => write!(
+                f,
+                "wrong expected version for stream '{stream_id}': expected {expected}, actual {actual_version}"
+            ),
+            Error::NotFound(m) => write!(f, "not found: {m}"),
+            Error::AlreadyExists(m) => write!(f, "already exists: {m}"),
+            Error::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
+            Error::Unavailable(m) => write!(f, "unavailable: {m}"),
+            Error::Status(s) => write!(f, "{:?}: {}", s.code(), s.message()),
+            Error::Connection(m) => write!(f, "connection: {m}"),
+            Error::Encode(m) => write!(f, "encode: {m}"),
+            Error::Decode(m) => write!(f, "decode: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The `WrongExpectedVersion` detail of a `grpc-status-details-bin` trailer, if any.
+pub(crate) fn wrong_expected_version_detail(details: &[u8]) -> Option<pb::WrongExpectedVersion> {
+    if details.is_empty() {
+        return None;
+    }
+    let status = rpc::Status::decode(details).ok()?;
+    let name = pb::WrongExpectedVersion::full_name();
+    status
+        .details
+        .iter()
+        .find(|any| any.type_url.rsplit('/').next() == Some(name.as_str()))
+        .and_then(|any| pb::WrongExpectedVersion::decode(any.value.as_slice()).ok())
+}
+
+impl From<tonic::Status> for Error {
+    fn from(status: tonic::Status) -> Self {
+        let message = status.message().to_string();
+        match status.code() {
+            Code::FailedPrecondition => match wrong_expected_version_detail(status.details()) {
+                Some(detail) => Error::WrongExpectedVersion {
+                    stream_id: detail.stream_id,
+                    expected: ExpectedVersion::from_proto(detail.expected.as_ref()),
+                    actual_version: detail.actual_version,
+                    message,
+                },
+                None => Error::Status(status),
+            },
+            Code::NotFound => Error::NotFound(message),
+            Code::AlreadyExists => Error::AlreadyExists(message),
+            Code::InvalidArgument => Error::InvalidArgument(message),
+            Code::Unavailable => Error::Unavailable(message),
+            // A connection torn down under a call (server killed, network gone) surfaces from
+            // hyper/h2 as UNKNOWN "transport error" or an h2 error: treat it as UNAVAILABLE so
+            // callers (and subscribe's resume) can retry. The server's own INTERNAL errors
+            // ("internal error <id> ...") stay INTERNAL.
+            Code::Unknown | Code::Cancelled | Code::Internal if is_transport_failure(&status) => {
+                Error::Unavailable(message)
+            }
+            _ => Error::Status(status),
+        }
+    }
+}
+
+fn is_transport_failure(status: &tonic::Status) -> bool {
+    let message = status.message().to_ascii_lowercase();
+    if status.code() == Code::Internal {
+        return message.starts_with("h2 protocol error");
+    }
+    let source = format!("{:?}", std::error::Error::source(status)).to_ascii_lowercase();
+    [
+        "transport error",
+        "h2 protocol error",
+        "error reading a body from connection",
+        "connection reset",
+        "broken pipe",
+        "connection refused",
+    ]
+    .iter()
+    .any(|needle| message.contains(needle) || source.contains(needle))
+}
+
+impl From<tonic::transport::Error> for Error {
+    fn from(error: tonic::transport::Error) -> Self {
+        let mut text = error.to_string();
+        let mut source = std::error::Error::source(&error);
+        while let Some(s) = source {
+            text.push_str(": ");
+            text.push_str(&s.to_string());
+            source = s.source();
+        }
+        Error::Unavailable(text)
+    }
+}

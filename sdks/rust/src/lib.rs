@@ -1,0 +1,45 @@
+//! Async Rust client for eventstored.
+//!
+//! A thin layer over the tonic stubs generated (by `build.rs`, into the target dir) from
+//! `proto/eventstore/v1/eventstore.proto` and `proto/google/rpc/status.proto`:
+//!
+//! * [`Client`]: `append`, `read_stream` / `read_all` (paged for you, as `futures` Streams) and
+//!   `subscribe` (events, checkpoints, caught-up, optional resume after `UNAVAILABLE`);
+//! * [`NewEvent`]: events with client-made UUID v7 ids, JSON / Protobuf / raw payload helpers,
+//!   correlation and causation from the event being handled;
+//! * [`RecordedEventExt`]: the matching decoders on read events;
+//! * [`ExpectedVersion`]: `any`, `no_stream`, `stream_exists`, `exact(n)`;
+//! * [`Error`]: typed errors, with [`Error::WrongExpectedVersion`] read from the status detail.
+
+/// The generated protobuf and gRPC types.
+pub mod proto {
+    pub mod eventstore {
+        pub mod v1 {
+            tonic::include_proto!("eventstore.v1");
+        }
+    }
+    pub mod google {
+        pub mod rpc {
+            tonic::include_proto!("google.rpc");
+        }
+    }
+}
+
+#[cfg(feature = "blocking")]
+pub mod blocking;
+mod client;
+mod error;
+mod event;
+mod expected;
+pub mod json;
+
+pub use client::{
+    AppendResult, Client, ClientOptions, Direction, EventStream, ReadAllOptions, ReadStreamOptions,
+    Resume, SubscribeOptions, SubscriptionMessage, SubscriptionStream,
+};
+pub use error::{Error, Result};
+pub use event::{
+    new_event_id, NewEvent, RecordedEventExt, CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF,
+};
+pub use expected::ExpectedVersion;
+pub use proto::eventstore::v1::{EventMetadata, RecordedEvent};

@@ -1,0 +1,399 @@
+import { credentials as grpcCredentials, Metadata, type CallOptions, type ChannelCredentials, type ChannelOptions, type ClientReadableStream } from "@grpc/grpc-js";
+import {
+  EventStoreClient as GrpcEventStoreClient,
+  type EventData as ProtoEventData,
+  type RecordedEvent as ProtoRecordedEvent,
+  type SubscribeResponse,
+} from "./generated/eventstore/v1/eventstore";
+import { toEventStoreError, UnavailableError } from "./errors";
+import type { EventData, RecordedEvent } from "./events";
+import { any, toProtoExpectedVersion, type ExpectedVersion } from "./expected";
+import { uuidv7 } from "./uuid";
+
+/** How to reach the server. */
+export interface ClientOptions {
+  /** Default: insecure (plain-text HTTP/2), which is what eventstored serves today. */
+  credentials?: ChannelCredentials;
+  /**
+   * The largest response accepted, in bytes. Default -1 (unlimited): a ReadStream/ReadAll page can
+   * exceed 4 MiB by one event, and one event can hold ~4 MiB, so gRPC's 4 MiB default is too small.
+   */
+  maxReceiveMessageLength?: number;
+  /** Deadline of each unary call (append, one read page), in milliseconds. Default: none. */
+  callTimeoutMs?: number;
+  /** The channel's reconnect backoff: first and largest wait, in ms (defaults 250 and 5000). */
+  reconnectBackoffMs?: { initial?: number; max?: number };
+  /** Any other grpc-js channel option; these win over the ones above. */
+  channelOptions?: ChannelOptions;
+}
+
+/** The result of an append. For an idempotent retry, the original append's result. */
+export interface AppendResult {
+  /** The stream's version after the append (the version of its last event). */
+  currentVersion: bigint;
+  firstGlobalPosition: bigint;
+  lastGlobalPosition: bigint;
+}
+
+export type Direction = "forward" | "backward";
+
+export interface ReadStreamOptions {
+  /** Default "forward". */
+  direction?: Direction;
+  /** Forward: the first version to read (default 1). Backward: the highest version to read (default the last). */
+  fromVersion?: number | bigint;
+  /** Events per request (default: the server's page, 100; the server clamps to its cap, 1000). */
+  pageSize?: number;
+  /** Stop after this many events in total (default: all of them). */
+  maxCount?: number;
+}
+
+export interface ReadStreamPage {
+  events: RecordedEvent[];
+  nextFromVersion: bigint;
+  endOfStream: boolean;
+}
+
+export interface ReadAllOptions {
+  /** Read events with a global position after this one (default 0: from the start). */
+  afterPosition?: number | bigint;
+  /** Only streams whose id starts with this (default: every stream). */
+  streamPrefix?: string;
+  pageSize?: number;
+  maxCount?: number;
+}
+
+export interface ReadAllPage {
+  events: RecordedEvent[];
+  lastScannedPosition: bigint;
+  reachedHead: boolean;
+}
+
+export interface ResumeOptions {
+  /** How many times in a row to retry after UNAVAILABLE before giving up (default: forever). */
+  maxAttempts?: number;
+  /** Wait before the first retry, doubled each consecutive retry up to maxDelayMs (defaults 100 and 5000). */
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  /** Called before each retry with the error and the position the subscription resumes after. */
+  onResume?: (info: { error: UnavailableError; afterPosition: bigint; attempt: number }) => void;
+}
+
+export interface SubscribeOptions {
+  /** Deliver events with a global position after this one (default 0: everything). */
+  afterPosition?: number | bigint;
+  /** Only streams whose id starts with this (default: every stream). */
+  streamPrefix?: string;
+  /**
+   * Resume by itself after UNAVAILABLE (server shutting down or unreachable), from the last
+   * delivered position (event, checkpoint or caught-up). Default false: the error is thrown.
+   */
+  resume?: boolean | ResumeOptions;
+  /** Ends the subscription when aborted (iteration then simply stops). */
+  signal?: AbortSignal;
+}
+
+/** One message of a subscription. `position` is the global position it stands for. */
+export type SubscriptionMessage =
+  | { kind: "event"; position: bigint; event: RecordedEvent }
+  | { kind: "checkpoint"; position: bigint }
+  | { kind: "caughtUp"; position: bigint };
+
+/** An async iterable of events that also gathers them into an array. */
+export class EventIterable implements AsyncIterable<RecordedEvent> {
+  constructor(private readonly source: () => AsyncGenerator<RecordedEvent>) {}
+  [Symbol.asyncIterator](): AsyncGenerator<RecordedEvent> {
+    return this.source();
+  }
+  /** Reads everything into an array. */
+  async toArray(): Promise<RecordedEvent[]> {
+    const all: RecordedEvent[] = [];
+    for await (const event of this) all.push(event);
+    return all;
+  }
+}
+
+function toProtoEvent(event: EventData): ProtoEventData {
+  const payload = event.payload ?? new Uint8Array();
+  return {
+    metadata: {
+      eventId: event.eventId ?? uuidv7(),
+      typeName: event.typeName,
+      contentType: event.contentType ?? "",
+      tenantId: event.tenantId ?? "",
+      correlationId: event.correlationId ?? "",
+      causationId: event.causationId ?? "",
+      headers: new Map(Object.entries(event.headers ?? {})),
+    },
+    payload: Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
+  };
+}
+
+/** Turns a stored event from the wire into the SDK's RecordedEvent. */
+export function fromProtoRecordedEvent(event: ProtoRecordedEvent): RecordedEvent {
+  const m = event.metadata;
+  return {
+    streamId: event.streamId,
+    streamVersion: event.streamVersion,
+    globalPosition: event.globalPosition,
+    recordedAt: event.recordedAt,
+    eventId: m?.eventId ?? "",
+    typeName: m?.typeName ?? "",
+    contentType: m?.contentType ?? "",
+    tenantId: m?.tenantId ?? "",
+    correlationId: m?.correlationId ?? "",
+    causationId: m?.causationId ?? "",
+    headers: Object.fromEntries(m?.headers ?? []),
+    payload: event.payload,
+  };
+}
+
+function toMessage(response: SubscribeResponse): SubscriptionMessage | undefined {
+  const m = response.message;
+  switch (m?.$case) {
+    case "event":
+      return { kind: "event", position: m.event.globalPosition, event: fromProtoRecordedEvent(m.event) };
+    case "checkpoint":
+      return { kind: "checkpoint", position: m.checkpoint.globalPosition };
+    case "caughtUp":
+      return { kind: "caughtUp", position: m.caughtUp.globalPosition };
+    default:
+      return undefined; // a message kind this client does not know: skip it
+  }
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+
+/**
+ * A live subscription: iterate it with `for await`. Breaking out of the loop, `close()` or the
+ * abort signal end it. Iterate it once.
+ */
+export class Subscription implements AsyncIterable<SubscriptionMessage> {
+  /** The global position of the last message delivered (where a resume starts after). */
+  lastPosition: bigint;
+  /** How many times it has resumed after UNAVAILABLE. */
+  resumes = 0;
+  private closed = false;
+  private call: ClientReadableStream<SubscribeResponse> | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly grpc: GrpcEventStoreClient,
+    afterPosition: bigint,
+    private readonly streamPrefix: string,
+    private readonly resume: ResumeOptions | undefined,
+    signal: AbortSignal | undefined,
+    private readonly onEnd?: (subscription: Subscription) => void,
+  ) {
+    this.lastPosition = afterPosition;
+    if (signal) {
+      if (signal.aborted) this.close();
+      else signal.addEventListener("abort", () => this.close(), { once: true });
+    }
+  }
+
+  /** Ends the subscription; a pending iteration ends without an error. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.abort.abort();
+    this.call?.cancel();
+    this.onEnd?.(this);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<SubscriptionMessage> {
+    let attempt = 0;
+    try {
+      while (!this.closed) {
+        let call: ClientReadableStream<SubscribeResponse> | undefined;
+        try {
+          call = this.grpc.subscribe({ afterGlobalPosition: this.lastPosition, streamPrefix: this.streamPrefix });
+          this.call = call;
+          for await (const response of call as AsyncIterable<SubscribeResponse>) {
+            if (this.closed) return;
+            attempt = 0;
+            const message = toMessage(response);
+            if (!message) continue;
+            this.lastPosition = message.position;
+            yield message;
+            if (this.closed) return;
+          }
+          return; // the server ended the stream without an error
+        } catch (raw) {
+          if (this.closed) return;
+          const error = toEventStoreError(raw);
+          const resume = this.resume;
+          if (!(error instanceof UnavailableError) || !resume) throw error;
+          attempt += 1;
+          if (resume.maxAttempts !== undefined && attempt > resume.maxAttempts) throw error;
+          this.resumes += 1;
+          resume.onResume?.({ error, afterPosition: this.lastPosition, attempt });
+          const initial = resume.initialDelayMs ?? 100;
+          const max = resume.maxDelayMs ?? 5000;
+          await sleep(Math.min(max, initial * 2 ** (attempt - 1)), this.abort.signal);
+        } finally {
+          call?.cancel();
+        }
+      }
+    } finally {
+      this.closed = true;
+      this.onEnd?.(this);
+    }
+  }
+}
+
+/**
+ * A client of eventstored. One client holds one gRPC channel; share it, and `close()` it at the end.
+ *
+ *     const client = new EventStoreClient("127.0.0.1:50051");
+ *     await client.append("Order-1", [jsonEvent("OrderPlaced", { total: 42 })], noStream);
+ */
+export class EventStoreClient {
+  readonly grpc: GrpcEventStoreClient;
+  private readonly callTimeoutMs: number | undefined;
+
+  constructor(target: string, options: ClientOptions = {}) {
+    const channelOptions: ChannelOptions = {
+      "grpc.max_receive_message_length": options.maxReceiveMessageLength ?? -1,
+      "grpc.max_send_message_length": -1,
+      "grpc.initial_reconnect_backoff_ms": options.reconnectBackoffMs?.initial ?? 250,
+      "grpc.max_reconnect_backoff_ms": options.reconnectBackoffMs?.max ?? 5000,
+      ...options.channelOptions,
+    };
+    this.grpc = new GrpcEventStoreClient(target, options.credentials ?? grpcCredentials.createInsecure(), channelOptions);
+    this.callTimeoutMs = options.callTimeoutMs;
+  }
+
+  private readonly subscriptions = new Set<Subscription>();
+
+  /** Closes the channel and every open subscription (their iterations end). Other calls in flight fail. */
+  close(): void {
+    for (const subscription of [...this.subscriptions]) subscription.close();
+    this.grpc.close();
+  }
+
+  private callOptions(): Partial<CallOptions> {
+    return this.callTimeoutMs === undefined ? {} : { deadline: Date.now() + this.callTimeoutMs };
+  }
+
+  private unary<Req, Res>(method: (req: Req, md: Metadata, opts: Partial<CallOptions>, cb: (e: unknown, r: Res) => void) => unknown, request: Req): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      method.call(this.grpc, request, new Metadata(), this.callOptions(), (error: unknown, response: Res) => {
+        if (error) reject(toEventStoreError(error));
+        else resolve(response);
+      });
+    });
+  }
+
+  /**
+   * Appends events atomically to one stream. Throws WrongExpectedVersionError (with the actual
+   * version) when the stream is not at `expectedVersion`, AlreadyExistsError when an event id is
+   * already stored and this is not an idempotent retry, InvalidArgumentError for bad input.
+   */
+  async append(streamId: string, events: EventData | readonly EventData[], expectedVersion: ExpectedVersion = any): Promise<AppendResult> {
+    const list = Array.isArray(events) ? (events as readonly EventData[]) : [events as EventData];
+    const response = await this.unary(this.grpc.append as never, {
+      streamId,
+      expectedVersion: toProtoExpectedVersion(expectedVersion),
+      events: list.map(toProtoEvent),
+    });
+    const r = response as { currentVersion: bigint; firstGlobalPosition: bigint; lastGlobalPosition: bigint };
+    return { currentVersion: r.currentVersion, firstGlobalPosition: r.firstGlobalPosition, lastGlobalPosition: r.lastGlobalPosition };
+  }
+
+  /** One ReadStream request: a single page, as the server answers it. */
+  async readStreamPage(streamId: string, options: { fromVersion?: number | bigint; maxCount?: number; forward?: boolean } = {}): Promise<ReadStreamPage> {
+    const response = (await this.unary(this.grpc.readStream as never, {
+      streamId,
+      fromVersion: BigInt(options.fromVersion ?? 0),
+      maxCount: options.maxCount ?? 0,
+      forward: options.forward ?? true,
+    })) as { events: ProtoRecordedEvent[]; nextFromVersion: bigint; endOfStream: boolean };
+    return { events: response.events.map(fromProtoRecordedEvent), nextFromVersion: response.nextFromVersion, endOfStream: response.endOfStream };
+  }
+
+  /**
+   * Reads one stream, paging for the caller: `for await (const e of client.readStream("Order-1"))`.
+   * A stream that does not exist throws NotFoundError from the first iteration.
+   */
+  readStream(streamId: string, options: ReadStreamOptions = {}): EventIterable {
+    const forward = (options.direction ?? "forward") === "forward";
+    const limit = options.maxCount ?? Infinity;
+    const self = this;
+    return new EventIterable(async function* () {
+      let from = BigInt(options.fromVersion ?? 0);
+      let left = limit;
+      while (left > 0) {
+        const pageSize = Math.min(options.pageSize ?? 0, Number.isFinite(left) ? left : Infinity);
+        const page = await self.readStreamPage(streamId, { fromVersion: from, maxCount: options.pageSize ? pageSize : 0, forward });
+        for (const event of page.events) {
+          if (left <= 0) return;
+          left -= 1;
+          yield event;
+        }
+        // Backward, the last page says next_from_version = 0 with end_of_stream: never pass 0 back.
+        if (page.endOfStream || page.events.length === 0 || (!forward && page.nextFromVersion === 0n)) return;
+        from = page.nextFromVersion;
+      }
+    });
+  }
+
+  /** One ReadAll request: a single page, as the server answers it. */
+  async readAllPage(options: { afterPosition?: number | bigint; maxCount?: number; streamPrefix?: string } = {}): Promise<ReadAllPage> {
+    const response = (await this.unary(this.grpc.readAll as never, {
+      afterGlobalPosition: BigInt(options.afterPosition ?? 0),
+      maxCount: options.maxCount ?? 0,
+      streamPrefix: options.streamPrefix ?? "",
+    })) as { events: ProtoRecordedEvent[]; lastScannedPosition: bigint; reachedHead: boolean };
+    return { events: response.events.map(fromProtoRecordedEvent), lastScannedPosition: response.lastScannedPosition, reachedHead: response.reachedHead };
+  }
+
+  /** Reads the global log in position order up to its current head, paging for the caller. */
+  readAll(options: ReadAllOptions = {}): EventIterable {
+    const limit = options.maxCount ?? Infinity;
+    const self = this;
+    return new EventIterable(async function* () {
+      let after = BigInt(options.afterPosition ?? 0);
+      let left = limit;
+      while (left > 0) {
+        const page = await self.readAllPage({ afterPosition: after, maxCount: options.pageSize ?? 0, streamPrefix: options.streamPrefix });
+        for (const event of page.events) {
+          if (left <= 0) return;
+          left -= 1;
+          yield event;
+        }
+        if (page.reachedHead || page.lastScannedPosition <= after) return;
+        after = page.lastScannedPosition;
+      }
+    });
+  }
+
+  /**
+   * Subscribes to every event after a position (optionally of streams with a prefix): history
+   * first, then one `caughtUp`, then live events; `checkpoint`s mark progress while the prefix
+   * filter skips events. With `resume`, an UNAVAILABLE (e.g. the server shutting down) makes it
+   * subscribe again after the last delivered position; after each resume the server sends a new
+   * `caughtUp` when it reaches the head again.
+   */
+  subscribe(options: SubscribeOptions = {}): Subscription {
+    const resume = options.resume === true ? {} : options.resume || undefined;
+    const subscription = new Subscription(this.grpc, BigInt(options.afterPosition ?? 0), options.streamPrefix ?? "", resume, options.signal, (s) =>
+      this.subscriptions.delete(s),
+    );
+    if (!subscription.isClosed) this.subscriptions.add(subscription);
+    return subscription;
+  }
+}

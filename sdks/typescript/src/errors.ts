@@ -1,0 +1,102 @@
+import { Metadata, status, type ServiceError } from "@grpc/grpc-js";
+import { WrongExpectedVersion as WrongExpectedVersionDetail } from "./generated/eventstore/v1/eventstore";
+import { Status } from "./generated/google/rpc/status";
+import { ExpectedVersion, fromProtoExpectedVersion } from "./expected";
+
+/** The base of every error this client raises for a failed call. `code` is the gRPC status code. */
+export class EventStoreError extends Error {
+  readonly code: status;
+  readonly details: string;
+  readonly metadata: Metadata | undefined;
+  constructor(message: string, code: status = status.UNKNOWN, details = message, metadata?: Metadata, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.details = details;
+    this.metadata = metadata;
+  }
+}
+
+/** FAILED_PRECONDITION from append: the stream is not at the expected version. Nothing was written. */
+export class WrongExpectedVersionError extends EventStoreError {
+  /** The stream the append was for. */
+  readonly streamId: string;
+  /** The expected version the request carried (`undefined` when it was left unset, meaning any). */
+  readonly expected: ExpectedVersion | undefined;
+  /** The stream's version when the append was refused (0: no stream). */
+  readonly actualVersion: bigint;
+  constructor(streamId: string, expected: ExpectedVersion | undefined, actualVersion: bigint, details: string, metadata?: Metadata, cause?: unknown) {
+    super(`wrong expected version: ${details}`, status.FAILED_PRECONDITION, details, metadata, { cause });
+    this.streamId = streamId;
+    this.expected = expected;
+    this.actualVersion = actualVersion;
+  }
+}
+
+/** NOT_FOUND: e.g. reading a stream that does not exist. */
+export class NotFoundError extends EventStoreError {}
+/** ALREADY_EXISTS: an event id is already stored, and the append is not an idempotent retry. */
+export class AlreadyExistsError extends EventStoreError {}
+/** INVALID_ARGUMENT: the request was refused as malformed; the message names the field. */
+export class InvalidArgumentError extends EventStoreError {}
+/** UNAVAILABLE: the server cannot be reached, or is shutting down (a subscription can resume). */
+export class UnavailableError extends EventStoreError {}
+/** RESOURCE_EXHAUSTED: a limit was exceeded; the message names it. */
+export class ResourceExhaustedError extends EventStoreError {}
+/** CANCELLED: the call was cancelled (for instance by closing a subscription). */
+export class CancelledError extends EventStoreError {}
+
+const WRONG_EXPECTED_VERSION_TYPE = "eventstore.v1.WrongExpectedVersion";
+
+function isServiceError(error: unknown): error is ServiceError {
+  return typeof error === "object" && error !== null && typeof (error as ServiceError).code === "number" && "details" in error;
+}
+
+/** Reads the WrongExpectedVersion detail from a gRPC error's `grpc-status-details-bin` trailer. */
+export function wrongExpectedVersionDetail(metadata: Metadata | undefined): WrongExpectedVersionDetail | undefined {
+  if (!metadata) return undefined;
+  for (const value of metadata.get("grpc-status-details-bin")) {
+    const bytes = typeof value === "string" ? Buffer.from(value, "base64") : value;
+    const rpcStatus = Status.decode(bytes);
+    for (const any of rpcStatus.details) {
+      if (any.typeUrl.endsWith("/" + WRONG_EXPECTED_VERSION_TYPE)) {
+        return WrongExpectedVersionDetail.decode(any.value);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Turns any error from a gRPC call into the matching typed EventStoreError. */
+export function toEventStoreError(error: unknown): EventStoreError {
+  if (error instanceof EventStoreError) return error;
+  if (!isServiceError(error)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return new EventStoreError(message, status.UNKNOWN, message, undefined, { cause: error });
+  }
+  const { code, details, metadata } = error;
+  const message = details || error.message;
+  switch (code) {
+    case status.FAILED_PRECONDITION: {
+      const detail = wrongExpectedVersionDetail(metadata);
+      if (detail) {
+        return new WrongExpectedVersionError(detail.streamId, fromProtoExpectedVersion(detail.expected), detail.actualVersion, message, metadata, error);
+      }
+      return new EventStoreError(message, code, message, metadata, { cause: error });
+    }
+    case status.NOT_FOUND:
+      return new NotFoundError(message, code, message, metadata, { cause: error });
+    case status.ALREADY_EXISTS:
+      return new AlreadyExistsError(message, code, message, metadata, { cause: error });
+    case status.INVALID_ARGUMENT:
+      return new InvalidArgumentError(message, code, message, metadata, { cause: error });
+    case status.UNAVAILABLE:
+      return new UnavailableError(message, code, message, metadata, { cause: error });
+    case status.RESOURCE_EXHAUSTED:
+      return new ResourceExhaustedError(message, code, message, metadata, { cause: error });
+    case status.CANCELLED:
+      return new CancelledError(message, code, message, metadata, { cause: error });
+    default:
+      return new EventStoreError(message, code, message, metadata, { cause: error });
+  }
+}

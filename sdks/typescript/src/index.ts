@@ -1,0 +1,47 @@
+export {
+  EventStoreClient,
+  EventIterable,
+  Subscription,
+  fromProtoRecordedEvent,
+  type AppendResult,
+  type ClientOptions,
+  type Direction,
+  type ReadAllOptions,
+  type ReadAllPage,
+  type ReadStreamOptions,
+  type ReadStreamPage,
+  type ResumeOptions,
+  type SubscribeOptions,
+  type SubscriptionMessage,
+} from "./client";
+export {
+  EventStoreError,
+  WrongExpectedVersionError,
+  NotFoundError,
+  AlreadyExistsError,
+  InvalidArgumentError,
+  UnavailableError,
+  ResourceExhaustedError,
+  CancelledError,
+  toEventStoreError,
+  wrongExpectedVersionDetail,
+} from "./errors";
+export { any, noStream, streamExists, exact, ExpectedVersions, describeExpectedVersion, type ExpectedVersion } from "./expected";
+export {
+  ContentTypes,
+  newEvent,
+  jsonEvent,
+  protobufEvent,
+  decodeJsonEvent,
+  decodeProtobufEvent,
+  causedBy,
+  withCausation,
+  type EventData,
+  type EventOptions,
+  type ProtobufCodec,
+  type RecordedEvent,
+} from "./events";
+export { encodeJson, encodeJsonText, decodeJson } from "./json";
+export { uuidv7, isUuidV7 } from "./uuid";
+/** The generated messages of eventstore/v1/eventstore.proto (e.g. proto.Checkpoint for protobufEvent). */
+export * as proto from "./generated/eventstore/v1/eventstore";
