@@ -4,6 +4,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${EVENTSTORE_BUILD_DIR:-$root/build}
+# Paths below the checkout are hashed relative to it, so ccache serves every clone of the repo.
+export CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=true
 
 if [[ ! -f $build/build.ninja ]]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
