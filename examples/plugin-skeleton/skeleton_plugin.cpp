@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "eventstore/append_rules.hpp"
 #include "eventstore/plugin.hpp"
 
 namespace {
@@ -90,16 +91,13 @@ public:
         {
             std::lock_guard lock(mutex_);
             // An idempotent retry returns what the first call returned and writes nothing.
-            const Result<bool> retry = find_retry(request, stream_id, result);
+            const Result<bool> retry = find_retry(request, result);
             if (!retry.ok()) return retry.status();
             if (retry.value()) return {};
             const auto found = streams_.find(stream_id);
             const uint64_t current = found == streams_.end() ? 0 : found->second.size();
-            if (!expected_matches(request, current)) {
-                result.actual_version = current;
-                return Status(Code::failed_precondition,
-                              "wrong expected version for stream '" + stream_id + "': actual " +
-                                  std::to_string(current));
+            if (!plugin::expected_matches(request, current)) {
+                return plugin::wrong_expected_version(request, current, result);
             }
             // All or nothing, short of running out of memory midway (a real backend's storage
             // transaction covers that too).
@@ -174,15 +172,6 @@ public:
     }
 
 private:
-    static bool expected_matches(const es_append_request& request, uint64_t current) {
-        switch (request.expected_kind) {
-        case ES_EXPECT_NO_STREAM: return current == 0;
-        case ES_EXPECT_STREAM_EXISTS: return current >= 1;
-        case ES_EXPECT_EXACT: return current == request.expected_version;
-        default: return true;  // ES_EXPECT_ANY
-        }
-    }
-
     static std::shared_ptr<Event> copy_event(const es_event_data& d, const std::string& stream_id) {
         auto e = std::make_shared<Event>();
         e->stream_id = stream_id;
@@ -199,30 +188,17 @@ private:
         return e;
     }
 
-    // false: no event id of the request is stored (a new append). true, with `result` filled:
-    // all are, consecutively and in order, in this stream (a retry). ALREADY_EXISTS otherwise.
-    Result<bool> find_retry(const es_append_request& request, const std::string& stream_id,
-                            es_append_result& result) const {
-        std::vector<EventPtr> stored;
+    // The stored events that carry the request's ids, judged by the kit's retry rule
+    // (eventstore/append_rules.hpp): a new append, a retry (result filled), or ALREADY_EXISTS.
+    Result<bool> find_retry(const es_append_request& request, es_append_result& result) const {
+        std::vector<plugin::StoredId> stored;
         for (size_t i = 0; i < request.event_count; ++i) {
             const auto found = ids_.find(std::string(view(request.events[i]->event_id)));
-            if (found != ids_.end()) stored.push_back(found->second);
+            if (found == ids_.end()) continue;
+            const Event& event = *found->second;
+            stored.push_back({event.event_id, event.stream_id, event.version, event.position});
         }
-        if (stored.empty()) return false;
-        bool retry = stored.size() == request.event_count;
-        for (size_t i = 0; retry && i < stored.size(); ++i) {
-            retry = stored[i]->stream_id == stream_id &&
-                    stored[i]->version == stored[0]->version + i;
-        }
-        if (!retry) {
-            return Status(Code::already_exists,
-                          "event_id " + stored[0]->event_id + " is already stored in stream '" +
-                              stored[0]->stream_id + "' and this append is not a retry of it");
-        }
-        result.current_version = stored.back()->version;
-        result.first_global_position = stored.front()->position;
-        result.last_global_position = stored.back()->position;
-        return true;
+        return plugin::judge_retry(request, stored, result);
     }
 
     const plugin::Host host_;

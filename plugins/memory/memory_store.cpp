@@ -5,6 +5,7 @@
 #include <mutex>
 #include <utility>
 
+#include "eventstore/append_rules.hpp"
 #include "eventstore/validation.hpp"
 #include "page_iterator.hpp"
 
@@ -18,34 +19,6 @@ constexpr uint64_t kMinDefaultScan = 10000;
 int64_t now_us() {
     using namespace std::chrono;
     return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-bool expected_matches(const es_append_request& request, uint64_t current) {
-    switch (request.expected_kind) {
-    case ES_EXPECT_NO_STREAM: return current == 0;
-    case ES_EXPECT_STREAM_EXISTS: return current >= 1;
-    case ES_EXPECT_EXACT: return current == request.expected_version;
-    default: return true;  // ES_EXPECT_ANY: validation refused every other kind
-    }
-}
-
-std::string describe_expected(const es_append_request& request) {
-    switch (request.expected_kind) {
-    case ES_EXPECT_NO_STREAM: return "no stream";
-    case ES_EXPECT_STREAM_EXISTS: return "an existing stream";
-    case ES_EXPECT_EXACT: return "exact " + std::to_string(request.expected_version);
-    default: return "any";
-    }
-}
-
-Status already_stored(size_t index, const StoredEvent& stored, const std::string& why) {
-    return Status(Code::already_exists,
-                  "events[" + std::to_string(index) + "].metadata.event_id " +
-                      std::string(stored.event_id()) + " is already stored in stream '" +
-                      std::string(stored.stream_id()) + "' at version " +
-                      std::to_string(stored.stream_version()) + " (position " +
-                      std::to_string(stored.global_position()) +
-                      "), and this append is not an idempotent retry: " + why);
 }
 
 bool has_prefix(std::string_view text, std::string_view prefix) {
@@ -80,11 +53,8 @@ Status MemoryStore::append(const es_append_request& request, es_append_result& r
         if (retry.value()) return {};
         const auto stream = streams_.find(stream_id);
         const uint64_t current = stream == streams_.end() ? 0 : stream->second.size();
-        if (!expected_matches(request, current)) {
-            result.actual_version = current;
-            return Status(Code::failed_precondition,
-                          "wrong expected version for stream '" + stream_id + "': expected " +
-                              describe_expected(request) + ", actual " + std::to_string(current));
+        if (!plugin::expected_matches(request, current)) {
+            return plugin::wrong_expected_version(request, current, result);
         }
         if (Status s = check_capacity(batch_bytes); !s.ok()) return s;
         commit(stream_id, batch, batch_bytes);
@@ -102,34 +72,15 @@ Status MemoryStore::append(const es_append_request& request, es_append_result& r
 
 Result<bool> MemoryStore::find_retry(const es_append_request& request,
                                      es_append_result& result) const {
-    std::vector<const StoredEvent*> stored(request.event_count, nullptr);
-    size_t first_stored = request.event_count;
+    std::vector<plugin::StoredId> stored;
     for (size_t i = 0; i < request.event_count; ++i) {
         const auto found = ids_.find(abi::view(request.events[i]->event_id));
         if (found == ids_.end()) continue;
-        stored[i] = found->second;
-        first_stored = std::min(first_stored, i);
+        const StoredEvent& event = *found->second;
+        stored.push_back({std::string(event.event_id()), std::string(event.stream_id()),
+                          event.stream_version(), event.global_position()});
     }
-    if (first_stored == request.event_count) return false;
-    const std::string_view stream_id = abi::view(request.stream_id);
-    for (size_t i = 0; i < stored.size(); ++i) {
-        if (stored[i] == nullptr) {
-            return already_stored(first_stored, *stored[first_stored],
-                                  "events[" + std::to_string(i) + "] is not stored");
-        }
-        if (stored[i]->stream_id() != stream_id) {
-            return already_stored(i, *stored[i],
-                                  "this append is to stream '" + std::string(stream_id) + "'");
-        }
-        if (stored[i]->stream_version() != stored[0]->stream_version() + i) {
-            return already_stored(i, *stored[i],
-                                  "the stored events are not consecutive in this order");
-        }
-    }
-    result.current_version = stored.back()->stream_version();
-    result.first_global_position = stored.front()->global_position();
-    result.last_global_position = stored.back()->global_position();
-    return true;
+    return plugin::judge_retry(request, stored, result);
 }
 
 Status MemoryStore::check_capacity(uint64_t bytes) const {

@@ -9,12 +9,17 @@
 #include <pqxx/result>
 #include <pqxx/transaction>
 
-#include "append_verdicts.hpp"
+#include "eventstore/append_rules.hpp"
 #include "event_columns.hpp"
 #include "eventstore/abi_struct.hpp"
 #include "statements.hpp"
 
 namespace eventstore::postgres {
+
+using plugin::expected_matches;
+using plugin::judge_retry;
+using plugin::StoredId;
+using plugin::wrong_expected_version;
 
 namespace {
 

@@ -1,13 +1,17 @@
-// The append verdicts and paging summaries of the postgres backend, without a database: they
+// The append rules (eventstore/append_rules.hpp) and the paging summaries of the postgres backend, without a database: they
 // must decide exactly as the memory backend does (CONTRACT.md "Append", "ReadStream", "ReadAll").
 #include <gtest/gtest.h>
 
-#include "append_verdicts.hpp"
 #include "event_reader.hpp"
 #include "eventstore/abi_struct.hpp"
+#include "eventstore/append_rules.hpp"
 
 namespace eventstore::postgres {
 namespace {
+
+using plugin::expected_matches;
+using plugin::judge_retry;
+using plugin::wrong_expected_version;
 
 // A request to stream S with the given event ids.
 class Request {

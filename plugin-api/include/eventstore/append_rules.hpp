@@ -1,15 +1,31 @@
-#include "append_verdicts.hpp"
+// eventstore/append_rules.hpp: the contract's decisions about one append, apart from how a
+// backend stores rows (CONTRACT.md "Append"): the expected-version check and the idempotent-retry
+// rule, with the messages clients see. Every backend of this tree uses them, so all give the same
+// verdicts in the same words. C++17, header-only.
+#ifndef EVENTSTORE_APPEND_RULES_HPP
+#define EVENTSTORE_APPEND_RULES_HPP
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "eventstore/abi_struct.hpp"
+#include "eventstore/plugin.h"
+#include "eventstore/status.hpp"
 
-namespace eventstore::postgres {
+namespace eventstore::plugin {
 
-namespace {
+// An event already stored under one of the request's event ids.
+struct StoredId {
+    std::string event_id;
+    std::string stream_id;
+    uint64_t stream_version = 0;
+    uint64_t global_position = 0;
+};
 
-std::string describe_expected(const es_append_request& request) {
+inline std::string describe_expected(const es_append_request& request) {
     switch (request.expected_kind) {
     case ES_EXPECT_NO_STREAM: return "no stream";
     case ES_EXPECT_STREAM_EXISTS: return "an existing stream";
@@ -18,7 +34,7 @@ std::string describe_expected(const es_append_request& request) {
     }
 }
 
-Status already_stored(size_t index, const StoredId& stored, const std::string& why) {
+inline Status already_stored(size_t index, const StoredId& stored, const std::string& why) {
     return Status(Code::already_exists,
                   "events[" + std::to_string(index) + "].metadata.event_id " + stored.event_id +
                       " is already stored in stream '" + stored.stream_id + "' at version " +
@@ -27,9 +43,8 @@ Status already_stored(size_t index, const StoredId& stored, const std::string& w
                       "), and this append is not an idempotent retry: " + why);
 }
 
-}  // namespace
-
-bool expected_matches(const es_append_request& request, uint64_t current) {
+// Whether a stream at `current` satisfies the request's expected version.
+inline bool expected_matches(const es_append_request& request, uint64_t current) {
     switch (request.expected_kind) {
     case ES_EXPECT_NO_STREAM: return current == 0;
     case ES_EXPECT_STREAM_EXISTS: return current >= 1;
@@ -38,7 +53,8 @@ bool expected_matches(const es_append_request& request, uint64_t current) {
     }
 }
 
-Status wrong_expected_version(const es_append_request& request, uint64_t current,
+// FAILED_PRECONDITION for a stream at `current` (sets result.actual_version).
+inline Status wrong_expected_version(const es_append_request& request, uint64_t current,
                               es_append_result& result) {
     result.actual_version = current;
     const std::string stream_id(abi::view(request.stream_id));
@@ -47,7 +63,11 @@ Status wrong_expected_version(const es_append_request& request, uint64_t current
                       describe_expected(request) + ", actual " + std::to_string(current));
 }
 
-Result<bool> judge_retry(const es_append_request& request, const std::vector<StoredId>& stored,
+// Given the stored events that carry any of the request's ids (any order): OK with false when
+// there are none; OK with true and `result` filled (the original versions and positions) when
+// every id is stored, in this stream, as consecutive versions in the request's order; otherwise
+// ALREADY_EXISTS naming the first offending event.
+inline Result<bool> judge_retry(const es_append_request& request, const std::vector<StoredId>& stored,
                          es_append_result& result) {
     if (stored.empty()) return false;
     std::unordered_map<std::string_view, const StoredId*> by_id;
@@ -82,4 +102,6 @@ Result<bool> judge_retry(const es_append_request& request, const std::vector<Sto
     return true;
 }
 
-}  // namespace eventstore::postgres
+}  // namespace eventstore::plugin
+
+#endif
