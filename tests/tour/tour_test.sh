@@ -3,26 +3,10 @@
 # it printed. Usage: tour_test.sh EVENTSTORED MEMORY_PLUGIN REPO_ROOT
 set -euo pipefail
 eventstored=$1 plugin=$2 root=$3
-dir=$(mktemp -d)
-pid=
-cleanup() {
-  [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  rm -rf "$dir"
-}
-trap cleanup EXIT
+source "$root/tests/support/eventstored.sh"
+start_eventstored "$eventstored" "$plugin"
 
-port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-printf 'listen: 127.0.0.1:%s\nbackend:\n  plugin: %s\n' "$port" "$plugin" > "$dir/eventstore.yaml"
-"$eventstored" --config "$dir/eventstore.yaml" 2> "$dir/eventstored.log" &
-pid=$!
-for _ in $(seq 200); do
-  grep -q "listening on" "$dir/eventstored.log" && break
-  kill -0 "$pid" 2>/dev/null || { cat "$dir/eventstored.log"; exit 1; }
-  sleep 0.1
-done
-grep -q "listening on" "$dir/eventstored.log" || { echo "eventstored did not start"; exit 1; }
-
-output=$(EVENTSTORE_BUILD_DIR=$dir timeout 60 "$root/examples/tour/run.sh" --target "127.0.0.1:$port" --stream Order-1)
+output=$(EVENTSTORE_BUILD_DIR=$workdir timeout 60 "$root/examples/tour/run.sh" --target "$target" --stream Order-1)
 echo "$output"
 expect() { grep -qF "$1" <<<"$output" || { echo "missing from the tour's output: $1"; exit 1; }; }
 expect "appended to Order-1: version 2, positions 1..2"
