@@ -1,4 +1,5 @@
 """eventstore_client: the Python client of eventstored (sync on grpc, async on grpc.aio)."""
+from . import events as _events
 from ._stubs import pb
 from .aio import AsyncEventStoreClient, AsyncSubscription
 from .client import EventStoreClient, Subscription
@@ -46,21 +47,7 @@ __all__ = [
     "InvalidArgument",
     "ResourceExhausted",
     "Unavailable",
-    "EventData",
-    "RecordedEvent",
-    "Checkpoint",
-    "CaughtUp",
-    "AppendResult",
-    "json_event",
-    "protobuf_event",
-    "bytes_event",
-    "json_bytes",
-    "decode_json",
-    "decode_protobuf",
-    "correlation_from",
-    "JSON_CONTENT_TYPE",
-    "PROTOBUF_CONTENT_TYPE",
-    "BYTES_CONTENT_TYPE",
+    *_events.__all__,
     "ExpectedVersion",
     "ANY",
     "NO_STREAM",
