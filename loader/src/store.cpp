@@ -120,4 +120,11 @@ Result<std::unique_ptr<Iterator>> Store::read_all(const es_read_all_request& req
     return open_iterator(plugin_->api().read_all, request);
 }
 
+Status Store::check_health() {
+    const auto health = plugin_->api().store_health;
+    if (health == nullptr) return {};
+    es_error err = abi::make_struct<es_error>();
+    return from_plugin(health(handle_, &err), err);
+}
+
 }  // namespace eventstore::loader

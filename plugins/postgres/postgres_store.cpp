@@ -106,4 +106,11 @@ Result<std::unique_ptr<plugin::Iterator>> PostgresStore::read_all(
     });
 }
 
+Status PostgresStore::health() {
+    return with_connection(pool_, "health check", [](pqxx::connection& connection) -> Status {
+        pqxx::nontransaction(connection).exec1("SELECT 1");
+        return {};
+    });
+}
+
 }  // namespace eventstore::postgres

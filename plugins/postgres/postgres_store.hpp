@@ -38,6 +38,9 @@ public:
     Result<std::unique_ptr<plugin::Iterator>> read_stream(
         const es_read_stream_request& request) override;
     Result<std::unique_ptr<plugin::Iterator>> read_all(const es_read_all_request& request) override;
+    // A round trip on a pooled connection: UNAVAILABLE naming the cause when the database cannot
+    // be reached.
+    Status health() override;
     // Stops the listener and every later notification: the host's callbacks end here.
     void close() override;
 

@@ -28,7 +28,7 @@ extern "C" ES_PLUGIN_EXPORT es_status eventstore_plugin_entry(const es_host_offe
     (void)err;
     static const es_plugin_api table = [] {
         es_plugin_api unchecked = eventstore::plugin::detail::make_table<
-            eventstore::broken::open_plain>("broken-no-validation", "0.0.0",
+            eventstore::broken::open_plain>(ES_PLUGIN_ABI_MINOR, "broken-no-validation", "0.0.0",
                                             ES_CAP_COMMIT_NOTIFICATIONS);
         unchecked.append = &eventstore::broken::append_unchecked;
         return unchecked;

@@ -140,13 +140,19 @@ TEST_F(LoaderFailure, GivenALibraryWithoutTheEntrySymbol_WhenStarting_ThenItExit
 TEST_F(LoaderFailure, GivenAPluginOfANewerAbiMajor_WhenStarting_ThenItExitsNamingBothVersions) {
     expect_refused(write_config(FIXTURE_ABI_MAJOR_2),
                    "plugin 'abi-major-2' implements ABI 2.0, but this eventstored speaks ABI 1.0 "
-                   "to 1.0; upgrade eventstored, or use a build of the plugin for ABI 1");
+                   "to 1.1; upgrade eventstored, or use a build of the plugin for ABI 1");
 }
 
 TEST_F(LoaderFailure, GivenAPluginOfAnOlderAbiMajor_WhenStarting_ThenItExitsNamingBothVersions) {
     expect_refused(write_config(FIXTURE_ABI_MAJOR_0),
                    "plugin 'abi-major-0' implements ABI 0.0, but this eventstored speaks ABI 1.0 "
-                   "to 1.0");
+                   "to 1.1");
+}
+
+TEST_F(LoaderFailure, GivenAPluginOfANewerAbiMinor_WhenStarting_ThenItExitsNamingBothVersions) {
+    expect_refused(write_config(FIXTURE_ABI_MINOR_NEXT),
+                   "plugin 'abi-minor-next' needs ABI 1.2, but this eventstored knows ABI 1.0 to "
+                   "1.1 only; upgrade eventstored");
 }
 
 // --- The plugin's entry or table is wrong ----------------------------------------------------
@@ -208,6 +214,16 @@ TEST_F(CheckConfig, GivenTheMemoryPluginByShortName_WhenCheckingConfig_ThenItPri
     EXPECT_THAT(run.out, HasSubstr(" from " + std::string(MEMORY_PLUGIN_PATH) + ")"));
     EXPECT_EQ(run.err, "");
     EXPECT_TRUE(!is_listening(port_));
+}
+
+// A plugin built for ABI 1.0 (a 1.0-sized table, no store_health) loads and serves; the
+// conformance suite certifies it in full (tests/conformance, Conformance.memory-abi-1-0).
+TEST_F(CheckConfig, GivenAPluginOfAnOlderAbiMinor_WhenStarting_ThenItServesSpeakingAbi10) {
+    EventstoredProcess process({"--config", write_config(FIXTURE_MEMORY_ABI_1_0).string()}, dir_);
+    ASSERT_TRUE(process.wait_for_log("listening on", kExitDeadline)) << process.log();
+    EXPECT_THAT(process.log(), HasSubstr("with backend memory 0.1.0 (ABI 1.0, " +
+                                         std::string(FIXTURE_MEMORY_ABI_1_0)));
+    EXPECT_TRUE(is_listening(port_));
 }
 
 // The fixtures differ from this one by their variant alone, so each refusal above is the variant's.

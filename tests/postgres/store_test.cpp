@@ -32,6 +32,21 @@ TEST(PostgresStoreTest, GivenAnUnreachableDatabase_WhenOpening_ThenUnavailableSa
         << store.status().message();
 }
 
+TEST(PostgresStoreTest, GivenTheDatabaseGoesAway_WhenAskedForHealth_ThenUnavailableAfterOkBefore) {
+    pqxx::connection admin(test_dsn());
+    pqxx::nontransaction(admin).exec0("CREATE DATABASE health_probe");
+    loader::OpenOptions options;
+    options.options = {{"dsn", test_dsn() + " dbname=health_probe"}};
+    auto store = postgres_plugin()->open(options, std::make_shared<RecordingHooks>());
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    EXPECT_TRUE(store.value()->check_health().ok());
+
+    pqxx::nontransaction(admin).exec0("DROP DATABASE health_probe WITH (FORCE)");
+    const Status health = store.value()->check_health();
+    EXPECT_EQ(health.code(), Code::unavailable) << health.message();
+    EXPECT_NE(health.message().find("database unreachable"), std::string::npos) << health.message();
+}
+
 TEST(PostgresStoreTest, GivenTwoStoresOnOneDatabase_WhenOneAppends_ThenTheOtherHearsOfEachCommit) {
     const std::string schema = unique_schema("listen");
     auto writer = open_store({{"schema", schema}});

@@ -40,7 +40,7 @@ extern "C" {
 
 /* The ABI this header describes. A plugin built against it reports these numbers. */
 #define ES_PLUGIN_ABI_MAJOR 1
-#define ES_PLUGIN_ABI_MINOR 0
+#define ES_PLUGIN_ABI_MINOR 1
 
 /* The one symbol a plugin exports (see es_plugin_entry_fn). */
 #define ES_PLUGIN_ENTRY_SYMBOL "eventstore_plugin_entry"
@@ -306,7 +306,19 @@ typedef struct es_plugin_api {
 
     /* Frees an iterator. Any thread, once. */
     void (*iterator_destroy)(es_iterator* iterator);
+
+    /* --- ABI 1.1 --- */
+    /* Says whether the store can serve now: ES_OK, or ES_UNAVAILABLE (or another status) with a
+     * message naming what is wrong, e.g. "cannot reach PostgreSQL at db:5432". Thread-safe; must
+     * answer within about a second (the host calls it for readiness probes). Optional: a NULL
+     * function, and every 1.0 table (which ends before it), mean "ready while open". */
+    es_status (*store_health)(es_store* store, es_error* err);
 } es_plugin_api;
+
+/* The size of an es_plugin_api table as ABI 1.0 knew it: what a plugin answering minor 0 sets as
+ * struct_size (a plugin built against this header can still load into a host of ABI 1.0 by
+ * answering the minor the host offers, see es_host_offer). */
+#define ES_PLUGIN_API_SIZE_1_0 offsetof(es_plugin_api, store_health)
 
 /* What the host offers at load time; owned by the host, valid during the entry call. */
 typedef struct es_host_offer {
@@ -319,8 +331,10 @@ typedef struct es_host_offer {
 
 /* The entry point: `ES_PLUGIN_EXPORT es_status eventstore_plugin_entry(...)`. Called once per load
  * on one thread. Sets *api to the plugin's static table, even when the plugin cannot speak the
- * offered major, so that the host can name both versions. Returns ES_OK, or a status and err when
- * the plugin cannot initialise. */
+ * offered major, so that the host can name both versions. A plugin may answer with the newest
+ * minor both sides know, min(its own, offer->abi_max_minor), its table sized for that minor, so
+ * that it also loads into older hosts. Returns ES_OK, or a status and err when the plugin cannot
+ * initialise. */
 typedef es_status (*es_plugin_entry_fn)(const es_host_offer* offer, const es_plugin_api** api,
                                         es_error* err);
 

@@ -9,9 +9,16 @@
 // here that checks the request's struct sizes, applies the contract's input rules (validation.hpp),
 // catches every exception (-> ES_INTERNAL with its what()), and keeps the store alive while any of
 // its iterators is (so store_close with iterators open is safe).
+//
+// The plugin answers the host with the newest ABI minor both know (plugin.h, es_plugin_entry_fn),
+// so it loads into hosts of older minors too. EVENTSTORE_PLUGIN_ABI_MINOR caps the minor it
+// answers with (default: this header's); the tests set it to build plugins as older headers did.
 #ifndef EVENTSTORE_PLUGIN_HPP
 #define EVENTSTORE_PLUGIN_HPP
 
+#include <algorithm>
+#include <array>
+#include <cstddef>
 #include <exception>
 #include <memory>
 #include <string>
@@ -77,6 +84,9 @@ public:
     virtual Status append(const es_append_request& request, es_append_result& result) = 0;
     virtual Result<std::unique_ptr<Iterator>> read_stream(const es_read_stream_request& request) = 0;
     virtual Result<std::unique_ptr<Iterator>> read_all(const es_read_all_request& request) = 0;
+    // Whether the store can serve now (ABI 1.1 store_health): OK, or UNAVAILABLE naming what is
+    // wrong. Must answer within about a second. The default: ready while open.
+    virtual Status health() { return {}; }
     // Called once, when the host closes the store. Stop here whatever talks to the Host (a
     // listener thread, timers): its callbacks are invalid once store_close returns, although this
     // object lives on while the host still holds iterators of it.
@@ -247,11 +257,19 @@ inline es_status iterator_page(es_iterator* iterator, es_page_info* page, es_err
 
 inline void iterator_destroy(es_iterator* iterator) noexcept { delete unbox(iterator); }
 
+inline es_status store_health(es_store* store, es_error* err) {
+    return guarded(err, [&]() -> Status { return unbox(store)->store->health(); });
+}
+
+// The table as ABI minor `minor` knew it: its size, and only the functions that minor has.
 template <OpenFunction Open>
-es_plugin_api make_table(const char* name, const char* version, uint64_t capabilities) {
+es_plugin_api make_table(uint32_t minor, const char* name, const char* version,
+                         uint64_t capabilities) {
+    static_assert(ES_PLUGIN_ABI_MINOR == 1, "a new minor: size its table here");
     es_plugin_api api = abi::make_struct<es_plugin_api>();
+    api.struct_size = minor == 0 ? ES_PLUGIN_API_SIZE_1_0 : sizeof(es_plugin_api);
     api.abi_major = ES_PLUGIN_ABI_MAJOR;
-    api.abi_minor = ES_PLUGIN_ABI_MINOR;
+    api.abi_minor = minor;
     api.name = name;
     api.version = version;
     api.capabilities = capabilities;
@@ -263,22 +281,51 @@ es_plugin_api make_table(const char* name, const char* version, uint64_t capabil
     api.iterator_next = &iterator_next;
     api.iterator_page = &iterator_page;
     api.iterator_destroy = &iterator_destroy;
+    if (minor >= 1) api.store_health = &store_health;
     return api;
+}
+
+// One table per minor this header knows, indexed by minor.
+template <OpenFunction Open>
+std::array<es_plugin_api, ES_PLUGIN_ABI_MINOR + 1> make_tables(const char* name,
+                                                               const char* version,
+                                                               uint64_t capabilities) {
+    std::array<es_plugin_api, ES_PLUGIN_ABI_MINOR + 1> tables{};
+    for (uint32_t minor = 0; minor < tables.size(); ++minor) {
+        tables[minor] = make_table<Open>(minor, name, version, capabilities);
+    }
+    return tables;
+}
+
+// The minor to answer `offer` with: the newest both sides know, at most `own`. An offer of
+// another major gets `own` (the host then refuses the major and names both versions).
+inline uint32_t answered_minor(const es_host_offer* offer, uint32_t own) {
+    if (offer == nullptr || offer->struct_size < offsetof(es_host_offer, host_version) ||
+        offer->abi_major != ES_PLUGIN_ABI_MAJOR) {
+        return own;
+    }
+    return std::min(own, offer->abi_max_minor);
 }
 
 }  // namespace detail
 }  // namespace eventstore::plugin
+
+#ifndef EVENTSTORE_PLUGIN_ABI_MINOR
+#define EVENTSTORE_PLUGIN_ABI_MINOR ES_PLUGIN_ABI_MINOR
+#endif
+static_assert(EVENTSTORE_PLUGIN_ABI_MINOR <= ES_PLUGIN_ABI_MINOR,
+              "EVENTSTORE_PLUGIN_ABI_MINOR names a minor this header does not know");
 
 // Defines the plugin's entry symbol. OPEN names a function of type
 // eventstore::plugin::OpenFunction.
 #define EVENTSTORE_PLUGIN(NAME, VERSION, CAPABILITIES, OPEN)                                     \
     extern "C" ES_PLUGIN_EXPORT es_status eventstore_plugin_entry(                                \
         const es_host_offer* offer, const es_plugin_api** api, es_error* err) {                   \
-        (void)offer;                                                                              \
         (void)err;                                                                                \
-        static const es_plugin_api table =                                                        \
-            ::eventstore::plugin::detail::make_table<OPEN>(NAME, VERSION, CAPABILITIES);          \
-        *api = &table;                                                                            \
+        static const auto tables =                                                                \
+            ::eventstore::plugin::detail::make_tables<OPEN>(NAME, VERSION, CAPABILITIES);         \
+        *api = &tables[::eventstore::plugin::detail::answered_minor(                              \
+            offer, EVENTSTORE_PLUGIN_ABI_MINOR)];                                                 \
         return ES_OK;                                                                             \
     }
 

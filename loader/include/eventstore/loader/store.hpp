@@ -68,6 +68,9 @@ public:
     Status append(const es_append_request& request, es_append_result& result);
     Result<std::unique_ptr<Iterator>> read_stream(const es_read_stream_request& request);
     Result<std::unique_ptr<Iterator>> read_all(const es_read_all_request& request);
+    // Whether the backend can serve now (ABI 1.1 store_health); a plugin of ABI 1.0, or one
+    // without the function, is ready while open.
+    Status check_health();
 
     const Plugin& plugin() const { return *plugin_; }
 

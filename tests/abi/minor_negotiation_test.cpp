@@ -1,0 +1,157 @@
+// Minors across the ABI: a plugin made with plugin.hpp answers each host with the newest minor
+// both know (so it loads into older hosts), and the loader serves a plugin of an older minor,
+// treating the functions its table lacks as absent (store_health: ready while open).
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <gtest/gtest.h>
+
+#include "eventstore/loader/plugin.hpp"
+#include "eventstore/plugin.hpp"
+
+namespace {
+
+using eventstore::Code;
+using eventstore::Result;
+using eventstore::Status;
+namespace plugin = eventstore::plugin;
+namespace loader = eventstore::loader;
+
+// A store whose health answer the test sets; it stores nothing.
+class ProbeStore final : public plugin::Store {
+public:
+    Status append(const es_append_request&, es_append_result&) override {
+        return Status(Code::unimplemented, "probe");
+    }
+    Result<std::unique_ptr<plugin::Iterator>> read_stream(const es_read_stream_request&) override {
+        return Status(Code::unimplemented, "probe");
+    }
+    Result<std::unique_ptr<plugin::Iterator>> read_all(const es_read_all_request&) override {
+        return Status(Code::unimplemented, "probe");
+    }
+    Status health() override { return answer; }
+
+    static inline Status answer;
+};
+
+Result<std::shared_ptr<plugin::Store>> open_probe(const plugin::OpenContext&) {
+    return std::shared_ptr<plugin::Store>(std::make_shared<ProbeStore>());
+}
+
+}  // namespace
+
+// The entry as any plugin defines it; called directly below, as a host would.
+EVENTSTORE_PLUGIN("probe", "1.0.0", 0, open_probe)
+
+namespace {
+
+const es_plugin_api* answer_offer(uint32_t major, uint32_t max_minor) {
+    es_host_offer offer = eventstore::abi::make_struct<es_host_offer>();
+    offer.abi_major = major;
+    offer.abi_min_minor = 0;
+    offer.abi_max_minor = max_minor;
+    offer.host_version = "test";
+    const es_plugin_api* table = nullptr;
+    es_error err = eventstore::abi::make_struct<es_error>();
+    EXPECT_EQ(eventstore_plugin_entry(&offer, &table, &err), ES_OK);
+    return table;
+}
+
+TEST(MinorNegotiation, GivenAHostOfThisMinor_WhenAnswered_ThenTheFullTableWithStoreHealth) {
+    const es_plugin_api* table = answer_offer(ES_PLUGIN_ABI_MAJOR, ES_PLUGIN_ABI_MINOR);
+    ASSERT_NE(table, nullptr);
+    EXPECT_EQ(table->abi_minor, 1u);
+    EXPECT_EQ(table->struct_size, sizeof(es_plugin_api));
+    EXPECT_NE(table->store_health, nullptr);
+}
+
+TEST(MinorNegotiation, GivenAHostOfAbi10_WhenAnswered_ThenATableOfThe10SizeAndMinor0) {
+    const es_plugin_api* table = answer_offer(ES_PLUGIN_ABI_MAJOR, 0);
+    ASSERT_NE(table, nullptr);
+    EXPECT_EQ(table->abi_minor, 0u);
+    EXPECT_EQ(table->struct_size, ES_PLUGIN_API_SIZE_1_0);
+    EXPECT_NE(table->store_open, nullptr);
+    EXPECT_NE(table->iterator_destroy, nullptr);
+}
+
+TEST(MinorNegotiation, GivenAHostOfAnotherMajor_WhenAnswered_ThenThePluginsOwnVersion) {
+    const es_plugin_api* table = answer_offer(ES_PLUGIN_ABI_MAJOR + 1, 0);
+    ASSERT_NE(table, nullptr);
+    EXPECT_EQ(table->abi_major, static_cast<uint32_t>(ES_PLUGIN_ABI_MAJOR));
+    EXPECT_EQ(table->abi_minor, static_cast<uint32_t>(ES_PLUGIN_ABI_MINOR));
+}
+
+TEST(MinorNegotiation, GivenAStoreThatIsNotHealthy_WhenAsked_ThenItsStatusAndMessageCross) {
+    const es_plugin_api* table = answer_offer(ES_PLUGIN_ABI_MAJOR, ES_PLUGIN_ABI_MINOR);
+    es_open_params params = eventstore::abi::make_struct<es_open_params>();
+    es_store* store = nullptr;
+    es_error err = eventstore::abi::make_struct<es_error>();
+    ASSERT_EQ(table->store_open(&params, &store, &err), ES_OK) << err.message;
+
+    ProbeStore::answer = Status(Code::unavailable, "cannot reach db:5432");
+    EXPECT_EQ(table->store_health(store, &err), ES_UNAVAILABLE);
+    EXPECT_STREQ(err.message, "cannot reach db:5432");
+    ProbeStore::answer = Status();
+    EXPECT_EQ(table->store_health(store, &err), ES_OK);
+    table->store_close(store);
+}
+
+// Through the loader: the tree's memory plugin (this minor) and the same store built for ABI 1.0.
+Result<std::unique_ptr<loader::Store>> open_store(const char* path,
+                                                  std::shared_ptr<loader::Plugin>& plugin) {
+    class Quiet final : public loader::StoreHooks {
+        void log(es_log_level, std::string_view) override {}
+        void committed(uint64_t) override {}
+    };
+    auto loaded = loader::Plugin::load(path, "test");
+    if (!loaded.ok()) return loaded.status();
+    plugin = loaded.value();
+    return plugin->open(loader::OpenOptions{}, std::make_shared<Quiet>());
+}
+
+TEST(MinorNegotiation, GivenThePluginOfThisMinor_WhenLoaded_ThenItAnswersHealth) {
+    std::shared_ptr<loader::Plugin> plugin;
+    auto store = open_store(MEMORY_PLUGIN_PATH, plugin);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    EXPECT_EQ(plugin->abi_minor(), 1u);
+    EXPECT_NE(plugin->api().store_health, nullptr);
+    EXPECT_TRUE(store.value()->check_health().ok());
+}
+
+TEST(MinorNegotiation, GivenAPluginOfAbi10_WhenLoaded_ThenItWorksAndIsReadyWhileOpen) {
+    std::shared_ptr<loader::Plugin> plugin;
+    auto store = open_store(MEMORY_ABI_1_0_PLUGIN_PATH, plugin);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    EXPECT_EQ(plugin->abi_minor(), 0u);
+    EXPECT_EQ(plugin->api().store_health, nullptr);
+    EXPECT_TRUE(store.value()->check_health().ok());
+
+    const std::string stream = "order-1";
+    es_event_data event = eventstore::abi::make_struct<es_event_data>();
+    event.event_id = eventstore::abi::bytes(std::string_view("0190c3a4-1b2c-7d3e-8f40-5a6b7c8d9e0f"));
+    event.type_name = eventstore::abi::bytes(std::string_view("Placed"));
+    const es_event_data* events[] = {&event};
+    es_append_request request = eventstore::abi::make_struct<es_append_request>();
+    request.stream_id = eventstore::abi::bytes(stream);
+    request.expected_kind = ES_EXPECT_NO_STREAM;
+    request.events = events;
+    request.event_count = 1;
+    es_append_result result{};
+    ASSERT_TRUE(store.value()->append(request, result).ok());
+    EXPECT_EQ(result.current_version, 1u);
+
+    es_read_stream_request read = eventstore::abi::make_struct<es_read_stream_request>();
+    read.stream_id = eventstore::abi::bytes(stream);
+    read.from_version = 1;
+    read.forward = true;
+    auto iterator = store.value()->read_stream(read);
+    ASSERT_TRUE(iterator.ok()) << iterator.status().message();
+    es_recorded_event recorded{};
+    auto has = iterator.value()->next(recorded);
+    ASSERT_TRUE(has.ok() && has.value());
+    EXPECT_EQ(eventstore::abi::view(recorded.type_name), "Placed");
+}
+
+}  // namespace
