@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "eventstore/loader/options.hpp"
+#include "parse_errors.hpp"
 
 namespace eventstore::server {
 
@@ -38,6 +39,10 @@ Status Server::start() {
     grpc::ServerBuilder builder;
     builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port_);
     builder.RegisterService(service_.get());
+    capture_protobuf_log();
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+    interceptors.push_back(parse_error_interceptors());
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
     // An append at the byte limit, plus the proto framing of up to max_append_events events.
     const uint64_t max_request = config_.limits.max_append_bytes +
                                  uint64_t{config_.limits.max_append_events} * 256 + (1u << 20);
