@@ -15,6 +15,9 @@ EventStoreService::EventStoreService(loader::Store& store, CommitNotifier& notif
 
 grpc::Status EventStoreService::Append(grpc::ServerContext*, const v1::AppendRequest* request,
                                        v1::AppendResponse* response) {
+    if (Status s = check_expected_kind_known(request->expected_version()); !s.ok()) {
+        return to_grpc(s);
+    }
     const AbiAppend append(*request);
     if (Status s = validation::validate_append(append.request(), config_.limits); !s.ok()) {
         return to_grpc(s);

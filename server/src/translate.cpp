@@ -56,6 +56,15 @@ AbiAppend::AbiAppend(const v1::AppendRequest& request) {
     }
 }
 
+Status check_expected_kind_known(const v1::ExpectedVersion& expected) {
+    const auto& unknown = expected.GetReflection()->GetUnknownFields(expected);
+    if (expected.kind_case() != v1::ExpectedVersion::KIND_NOT_SET || unknown.empty()) return {};
+    return Status(Code::invalid_argument,
+                  "expected_version holds field " + std::to_string(unknown.field(0).number()) +
+                      ", a kind this server does not know (it knows any, no_stream, "
+                      "stream_exists and exact); update the server or send one of those");
+}
+
 void to_proto(const es_recorded_event& event, v1::RecordedEvent* out) {
     out->set_stream_id(std::string(view(event.stream_id)));
     out->set_stream_version(event.stream_version);

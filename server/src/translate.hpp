@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "eventstore/plugin.h"
+#include "eventstore/status.hpp"
 #include "eventstore/v1/eventstore.pb.h"
 
 namespace eventstore::server {
@@ -29,6 +30,11 @@ private:
     std::vector<const es_event_data*> pointers_;
     es_append_request request_{};
 };
+
+// INVALID_ARGUMENT naming expected_version when it sets no kind this server knows but carries a
+// field it does not know: a kind added to the proto after this build. Taken as unset (`any`), it
+// would silently drop the client's concurrency check.
+Status check_expected_kind_known(const v1::ExpectedVersion& expected);
 
 // Copies one recorded event out of the backend's memory into a proto message.
 void to_proto(const es_recorded_event& event, v1::RecordedEvent* out);
