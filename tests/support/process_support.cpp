@@ -121,4 +121,6 @@ std::string EventstoredProcess::out() const { return read_text(out_path_); }
 
 void EventstoredProcess::signal(int signal_number) { kill(child_.id(), signal_number); }
 
+int EventstoredProcess::pid() const { return child_.id(); }
+
 }  // namespace eventstore::test

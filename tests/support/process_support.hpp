@@ -49,6 +49,7 @@ public:
     std::string log() const;
     std::string out() const;
     void signal(int signal_number);
+    int pid() const;
 
 private:
     std::filesystem::path out_path_;
