@@ -1,5 +1,7 @@
 #include "fuzz_store.hpp"
 
+#include <cstdlib>
+
 #include "eventstore/loader/plugin.hpp"
 #include "eventstore/validation.hpp"
 #include "fuzz_input.hpp"
@@ -18,7 +20,8 @@ es_limits fuzz_limits() {
 
 std::unique_ptr<loader::Store> open_fuzz_store(std::shared_ptr<loader::StoreHooks> hooks) {
     static const auto plugin = [] {
-        auto loaded = loader::Plugin::load(MEMORY_PLUGIN_PATH, "fuzz");
+        const char* other = std::getenv("EVENTSTORE_FUZZ_PLUGIN");
+        auto loaded = loader::Plugin::load(other ? other : MEMORY_PLUGIN_PATH, "fuzz");
         require(loaded.ok(), "the memory plugin loads");
         return loaded.value();
     }();

@@ -1,6 +1,7 @@
 // fuzz_store.hpp: a fresh memory store for each fuzz input, opened through the loader from the
 // memory plugin's .so (the path the server takes), with limits small enough that inputs reach
-// every one of them, and a byte cap on the store.
+// every one of them, and a byte cap on the store. EVENTSTORE_FUZZ_PLUGIN names another plugin
+// (the tests use a broken one to show that the targets' checks can fail).
 #ifndef EVENTSTORE_TESTS_FUZZ_STORE_HPP
 #define EVENTSTORE_TESTS_FUZZ_STORE_HPP
 

@@ -83,8 +83,9 @@ def abi_append(kind, version, stream, events):
 
 
 ABI = {
-    "append-read": abi_append(1, 0, b"S\xff\x00", [abi_event(1, headers=[(b"", b"\x00")])])
-    + op(READ_STREAM, struct.pack("<B", 1) + s(b"S\xff\x00") + struct.pack("<BI", 0, 10))
+    "append-read": abi_append(1, 0, b"S\xff", [abi_event(1, payload=b"p\x00q",
+                                                                headers=[(b"", b"\x00")])])
+    + op(READ_STREAM, struct.pack("<B", 1) + s(b"S\xff") + struct.pack("<BI", 0, 10))
     + op(READ_ALL, struct.pack("<BI", 0, 0) + s(b"S") + struct.pack("<B", 1)),
     "bad-input": abi_append(5, 0, b"", [abi_event(2)])
     + abi_append(0, 0, b"S", [abi_event(200, raw_id=b"not-a-uuid")])
