@@ -17,6 +17,7 @@
 #ifndef EVENTSTORE_PLUGINS_POSTGRES_GROUP_COMMITTER_HPP
 #define EVENTSTORE_PLUGINS_POSTGRES_GROUP_COMMITTER_HPP
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -34,6 +35,7 @@ public:
     static constexpr uint64_t kMaxGroupBytes = 16u * 1024 * 1024;
     // How often a group runs again after losing a race before it splits up.
     static constexpr int kMaxAttempts = 3;
+    static constexpr std::chrono::milliseconds kMaxGatherWindow{5};
 
     // `pool` and `appender` must outlive this committer.
     GroupCommitter(ConnectionPool& pool, const Appender& appender)
@@ -45,6 +47,8 @@ public:
                   uint64_t& written_head);
 
 private:
+    // Waits, up to gather_window_, until expected_ appends are queued; needs mutex_ (`lock`).
+    void gather(std::unique_lock<std::mutex>& lock);
     // Takes the next group off the queue; needs mutex_.
     std::vector<PendingAppend*> take_group();
     // Decides every member of `group`; no lock held.
@@ -54,8 +58,12 @@ private:
     const Appender& appender_;
     std::mutex mutex_;
     std::condition_variable decided_;
+    std::condition_variable arrived_;   // an append was queued while gathering_
     std::deque<PendingAppend*> queue_;  // waiting appends, arrival order; mutex_
     bool leading_ = false;              // a group transaction is in flight; mutex_
+    bool gathering_ = false;            // a leader waits in gather(); mutex_
+    size_t expected_ = 0;               // appends to wait for; mutex_
+    std::chrono::steady_clock::duration gather_window_{};  // mutex_
 };
 
 }  // namespace eventstore::postgres
