@@ -3,10 +3,13 @@
 // A caller queues its append and waits. While no transaction of this store is in flight, one
 // waiting caller becomes the leader: it takes the queued appends (in arrival order, up to
 // kMaxGroupEvents events and kMaxGroupBytes bytes, leaving for a later group any append that
-// shares an event id with one already taken), runs them as one transaction (appender.hpp) on a
-// pooled connection, and wakes everyone whose append was decided. Appends that arrive during
-// that transaction form the next group, so the group grows with the load and a lone append
-// pays nothing for waiting.
+// shares an event id with one already taken), runs them as one transaction (appender.hpp: in one
+// statement when it can, else the careful way) on a pooled connection, and wakes everyone whose
+// append was decided. Appends that arrive during that transaction form the next group, so the
+// group grows with the load. Before taking a group the leader gathers: it waits until as many
+// appends are queued as there were in flight and queued when the last group ended (those callers
+// are likely to append again at once), but no longer than half the last group's run time, and
+// at most kMaxGatherWindow. A lone caller never waits: it was alone the last time too.
 //
 // Each member keeps its own verdict. A group whose transaction fails for any reason other than
 // a lost database (one member's text PostgreSQL refuses, races lost too often) runs again one
