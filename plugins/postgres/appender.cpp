@@ -1,11 +1,14 @@
 #include "appender.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
+#include <stdexcept>
 #include <unordered_map>
 
 #include <pqxx/binarystring>
 #include <pqxx/except>
+#include <pqxx/nontransaction>
 #include <pqxx/result>
 #include <pqxx/transaction>
 
@@ -57,6 +60,21 @@ struct Accepted {
     uint64_t first_version;
 };
 
+// Tells each accepted member where its events went, once committed at positions base + 1, ....
+void record_written(const std::vector<Accepted>& accepted, uint64_t base) {
+    for (const Accepted& a : accepted) {
+        const uint64_t count = a.member->request->event_count;
+        a.member->result->current_version = a.first_version + count - 1;
+        a.member->result->first_global_position = base + a.offset + 1;
+        a.member->result->last_global_position = base + a.offset + count;
+        a.member->written_head = a.member->result->last_global_position;
+        a.member->status = Status();
+    }
+}
+
+// The SQLSTATE append_assumption raises (migration 0002).
+constexpr const char* kAssumptionFailed = "ES001";
+
 // A member whose expected version did not match `actual`, to be checked again.
 struct Mismatch {
     PendingAppend* member;
@@ -64,6 +82,90 @@ struct Mismatch {
 };
 
 }  // namespace
+
+AcceptedVersions accepted_versions(const es_append_request& request) {
+    constexpr int64_t kAny = std::numeric_limits<int64_t>::max();
+    switch (request.expected_kind) {
+    case ES_EXPECT_NO_STREAM: return {0, 0};
+    case ES_EXPECT_STREAM_EXISTS: return {1, kAny};
+    case ES_EXPECT_EXACT: {
+        const auto version = static_cast<int64_t>(
+            std::min<uint64_t>(request.expected_version, static_cast<uint64_t>(kAny)));
+        return {version, version};
+    }
+    default: return {0, kAny};
+    }
+}
+
+bool Appender::run_in_one_statement(pqxx::connection& connection,
+                                    const std::vector<PendingAppend*>& group) const {
+    // Per stream, in byte order: its index and how many events of the group it gets.
+    std::map<std::string, std::pair<size_t, uint64_t>> streams;
+    for (const PendingAppend* member : group) {
+        streams[std::string(abi::view(member->request->stream_id))].second +=
+            member->request->event_count;
+    }
+    ArrayLiteral stream_list, added;
+    size_t index = 0;
+    for (auto& [stream, entry] : streams) {
+        entry.first = index++;
+        stream_list.add_text(stream);
+        added.add_number(static_cast<int64_t>(entry.second));
+    }
+    // Per member: its stream, the events of that stream before it, the versions it accepts.
+    ArrayLiteral member_streams, before, lowest, highest;
+    std::vector<uint64_t> events_so_far(streams.size(), 0);
+    std::vector<size_t> stream_of(group.size());
+    std::vector<Accepted> accepted;
+    EventColumns columns;
+    for (size_t m = 0; m < group.size(); ++m) {
+        const es_append_request& request = *group[m]->request;
+        const std::string_view stream = abi::view(request.stream_id);
+        stream_of[m] = streams.find(std::string(stream))->second.first;
+        uint64_t& so_far = events_so_far[stream_of[m]];
+        const AcceptedVersions accepts = accepted_versions(request);
+        member_streams.add_text(stream);
+        before.add_number(static_cast<int64_t>(so_far));
+        lowest.add_number(accepts.lowest);
+        highest.add_number(accepts.highest);
+        accepted.push_back({group[m], columns.event_count(), so_far + 1});
+        columns.add(request, so_far + 1);
+        so_far += request.event_count;
+    }
+
+    const pqxx::binarystring blob(columns.blob.data(), columns.blob.size());
+    pqxx::result rows;
+    try {
+        pqxx::nontransaction tx(connection);
+        rows = tx.exec_prepared(
+            sql::kAppendGroup.name, stream_list.text(), added.text(), member_streams.text(),
+            before.text(), lowest.text(), highest.text(),
+            static_cast<int64_t>(columns.event_count()), columns.stream_ids.text(),
+            columns.stream_versions.text(), columns.event_ids.text(), columns.type_names.text(),
+            columns.content_types.text(), columns.tenant_ids.text(),
+            columns.correlation_ids.text(), columns.causation_ids.text(),
+            columns.payload_at.text(), columns.payload_length.text(), columns.headers_at.text(),
+            columns.headers_length.text(), blob, channel_);
+    } catch (const pqxx::unique_violation&) {
+        return false;  // an event id is stored: an idempotent retry, or a reused id
+    } catch (const pqxx::transaction_rollback&) {
+        return false;  // a deadlock PostgreSQL broke
+    } catch (const pqxx::sql_error& e) {
+        if (e.sqlstate() == kAssumptionFailed) return false;
+        throw;
+    }
+    if (rows.size() != streams.size()) {
+        throw std::logic_error("postgres: the append statement returned " +
+                               std::to_string(rows.size()) + " rows for " +
+                               std::to_string(streams.size()) + " streams");
+    }
+    // Versions were numbered from 1 per stream; the stream's version before the group shifts them.
+    for (size_t m = 0; m < group.size(); ++m) {
+        accepted[m].first_version += rows[stream_of[m]][1].as<uint64_t>();
+    }
+    record_written(accepted, rows[0][0].as<uint64_t>());
+    return true;
+}
 
 Appender::Outcome Appender::run(pqxx::connection& connection,
                                 const std::vector<PendingAppend*>& group) const {
@@ -153,14 +255,7 @@ Appender::Outcome Appender::run(pqxx::connection& connection,
                             emptied_streams.text())[0]
                 .as<uint64_t>();
         tx.commit();
-        for (const Accepted& a : accepted) {
-            const uint64_t count = a.member->request->event_count;
-            a.member->result->current_version = a.first_version + count - 1;
-            a.member->result->first_global_position = base + a.offset + 1;
-            a.member->result->last_global_position = base + a.offset + count;
-            a.member->written_head = a.member->result->last_global_position;
-            a.member->status = Status();
-        }
+        record_written(accepted, base);
         return Outcome::decided;
     } catch (const pqxx::unique_violation&) {
         return Outcome::again;  // an event id or a stream committed meanwhile by someone else

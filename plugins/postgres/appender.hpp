@@ -1,6 +1,12 @@
-// appender.hpp: one transaction that decides and writes a group of appends, each with its own
-// verdict (CONTRACT.md "Append"), on a borrowed connection.
+// appender.hpp: decides and writes a group of appends, each with its own verdict (CONTRACT.md
+// "Append"), on a borrowed connection. Two ways:
 //
+// In one statement (run_in_one_statement, kAppendGroup): one round trip, its own transaction. It
+// assumes that no event id of the group is stored and that every member's expected version
+// holds; when one assumption fails, the statement writes nothing and the group goes the careful
+// way. Those are the cases of idempotent retries, reused ids and expected-version conflicts.
+//
+// The careful way (run), one transaction of four round trips:
 //   1. lock: lock the group's streams in stream id order (creating new ones at version 0), and
 //      look up every event id of the group (kLockStreams);
 //   2. decide, member by member in group order, as if they ran one after the other: an id already
@@ -49,6 +55,14 @@ public:
         again,    // nothing was committed; run the group again
     };
 
+    // Runs `group` (no event id in two members) as one statement, assuming as said above. true:
+    // every member succeeded and is committed. false: an assumption failed (or a deadlock was
+    // broken) and nothing was written; decide the group with run(). libpqxx exceptions go
+    // through to the caller; after a lost connection the outcome is unknown (a retry with the
+    // same event ids is then answered idempotently).
+    bool run_in_one_statement(pqxx::connection& connection,
+                              const std::vector<PendingAppend*>& group) const;
+
     // Runs `group` (no event id in two members) as one transaction. libpqxx exceptions go
     // through to the caller: nothing was committed, unless the exception is pqxx::in_doubt_error.
     Outcome run(pqxx::connection& connection, const std::vector<PendingAppend*>& group) const;
@@ -56,6 +70,14 @@ public:
 private:
     const std::string channel_;
 };
+
+// The stream versions, as [lowest, highest], that the request's expected version accepts before
+// it: exactly those `current` for which plugin::expected_matches(request, current) holds.
+struct AcceptedVersions {
+    int64_t lowest;
+    int64_t highest;
+};
+AcceptedVersions accepted_versions(const es_append_request& request);
 
 }  // namespace eventstore::postgres
 

@@ -14,7 +14,7 @@ Session::Session(const SessionSettings& settings)
 #include <pqxx/internal/ignore-deprecated-post.hxx>
     pqxx::nontransaction setup(connection_);
     setup.exec("SET client_encoding TO 'UTF8'; SET client_min_messages TO warning; "
-               "SET plan_cache_mode TO force_custom_plan; "
+               "SET plan_cache_mode TO force_generic_plan; "
                "SET search_path TO " + setup.quote_name(settings.schema) +
                "; SET statement_timeout TO " + std::to_string(settings.statement_timeout_ms));
     setup.commit();

@@ -35,22 +35,37 @@ Status GroupCommitter::append(const es_append_request& request, es_append_result
     me.result = &result;
     std::unique_lock lock(mutex_);
     queue_.push_back(&me);
+    if (gathering_) arrived_.notify_one();
     while (!me.done) {
         if (leading_) {
             decided_.wait(lock);
             continue;
         }
         leading_ = true;
+        gather(lock);
         const std::vector<PendingAppend*> group = take_group();
         lock.unlock();
+        const auto started = std::chrono::steady_clock::now();
         run_group(group);
+        const auto took = std::chrono::steady_clock::now() - started;
         lock.lock();
         for (PendingAppend* member : group) member->done = true;
+        // The callers just decided are likely to append again soon, with those still queued.
+        expected_ = group.size() + queue_.size();
+        gather_window_ = std::min<std::chrono::steady_clock::duration>(took / 2, kMaxGatherWindow);
         leading_ = false;
         decided_.notify_all();
     }
     written_head = me.written_head;
     return me.status;
+}
+
+void GroupCommitter::gather(std::unique_lock<std::mutex>& lock) {
+    if (queue_.size() >= expected_) return;
+    gathering_ = true;
+    const auto until = std::chrono::steady_clock::now() + gather_window_;
+    arrived_.wait_until(lock, until, [&] { return queue_.size() >= expected_; });
+    gathering_ = false;
 }
 
 std::vector<PendingAppend*> GroupCommitter::take_group() {
@@ -83,6 +98,8 @@ std::vector<PendingAppend*> GroupCommitter::take_group() {
 void GroupCommitter::run_group(const std::vector<PendingAppend*>& group) {
     bool racing = false;
     const Status status = with_connection(pool_, "append", [&](pqxx::connection& connection) {
+        for (PendingAppend* member : group) member->status = Status();
+        if (appender_.run_in_one_statement(connection, group)) return Status();
         for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
             for (PendingAppend* member : group) member->status = Status();
             if (appender_.run(connection, group) == Appender::Outcome::decided) return Status();

@@ -3,10 +3,13 @@
 // A caller queues its append and waits. While no transaction of this store is in flight, one
 // waiting caller becomes the leader: it takes the queued appends (in arrival order, up to
 // kMaxGroupEvents events and kMaxGroupBytes bytes, leaving for a later group any append that
-// shares an event id with one already taken), runs them as one transaction (appender.hpp) on a
-// pooled connection, and wakes everyone whose append was decided. Appends that arrive during
-// that transaction form the next group, so the group grows with the load and a lone append
-// pays nothing for waiting.
+// shares an event id with one already taken), runs them as one transaction (appender.hpp: in one
+// statement when it can, else the careful way) on a pooled connection, and wakes everyone whose
+// append was decided. Appends that arrive during that transaction form the next group, so the
+// group grows with the load. Before taking a group the leader gathers: it waits until as many
+// appends are queued as there were in flight and queued when the last group ended (those callers
+// are likely to append again at once), but no longer than half the last group's run time, and
+// at most kMaxGatherWindow. A lone caller never waits: it was alone the last time too.
 //
 // Each member keeps its own verdict. A group whose transaction fails for any reason other than
 // a lost database (one member's text PostgreSQL refuses, races lost too often) runs again one
@@ -17,6 +20,7 @@
 #ifndef EVENTSTORE_PLUGINS_POSTGRES_GROUP_COMMITTER_HPP
 #define EVENTSTORE_PLUGINS_POSTGRES_GROUP_COMMITTER_HPP
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -34,6 +38,7 @@ public:
     static constexpr uint64_t kMaxGroupBytes = 16u * 1024 * 1024;
     // How often a group runs again after losing a race before it splits up.
     static constexpr int kMaxAttempts = 3;
+    static constexpr std::chrono::milliseconds kMaxGatherWindow{5};
 
     // `pool` and `appender` must outlive this committer.
     GroupCommitter(ConnectionPool& pool, const Appender& appender)
@@ -45,6 +50,8 @@ public:
                   uint64_t& written_head);
 
 private:
+    // Waits, up to gather_window_, until expected_ appends are queued; needs mutex_ (`lock`).
+    void gather(std::unique_lock<std::mutex>& lock);
     // Takes the next group off the queue; needs mutex_.
     std::vector<PendingAppend*> take_group();
     // Decides every member of `group`; no lock held.
@@ -54,8 +61,12 @@ private:
     const Appender& appender_;
     std::mutex mutex_;
     std::condition_variable decided_;
+    std::condition_variable arrived_;   // an append was queued while gathering_
     std::deque<PendingAppend*> queue_;  // waiting appends, arrival order; mutex_
     bool leading_ = false;              // a group transaction is in flight; mutex_
+    bool gathering_ = false;            // a leader waits in gather(); mutex_
+    size_t expected_ = 0;               // appends to wait for; mutex_
+    std::chrono::steady_clock::duration gather_window_{};  // mutex_
 };
 
 }  // namespace eventstore::postgres

@@ -13,6 +13,66 @@ struct Statement {
 };
 
 // ---- appends (appender.hpp) --------------------------------------------------------------
+// Every append statement locks stream rows in byte order of their ids (COLLATE "C", as C++
+// sorts std::string), then the head row: one lock order for all, whatever the database's collation.
+
+// The whole group in one statement, run outside a transaction block (so it is its own
+// transaction, committed when it returns): one round trip. It assumes what almost always holds:
+// no event id of the group is stored yet, and every member's expected version accepts its
+// stream's version. It adds the group's event counts to its streams' versions (creating the new
+// streams), locking their rows in stream id order; checks every member's expected version
+// against the version its stream had before it (append_assumption raises ES001 when one does not
+// hold); takes the positions from the head, writes the events, and queues the NOTIFY, all as
+// kWriteEvents does. A stored event id fails the statement with a unique violation. Either way
+// nothing is written and the caller decides the group on the careful path (kLockStreams, ...).
+//   $1 the group's stream ids, sorted and distinct (text[]), $2 how many events each gets
+//   (bigint[]); per member: $3 stream id (text[]), $4 the events of earlier members of that
+//   stream in the group, $5 and $6 the lowest and highest version before it that its expected
+//   version accepts (bigint[]); $7 n, the group's event count; per event: $8 stream id, $9 its
+//   version relative to its stream's version before the group (1, 2, ...), $10..$15 event_id,
+//   type_name, content_type, tenant_id, correlation_id, causation_id (text[]), $16..$19
+//   payload_at, payload_length, headers_at, headers_length (int[]); $20 blob bytea,
+//   $21 notification channel.
+// Rows: (base, version) per stream in $1's order: the position before the first event, and the
+// stream's version before the group.
+inline constexpr Statement kAppendGroup{"append_group", R"(
+WITH wanted AS (
+    SELECT * FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS w(stream_id, added, idx)),
+added AS (
+    INSERT INTO streams AS s (stream_id, current_version)
+    SELECT stream_id, added FROM wanted ORDER BY idx
+    ON CONFLICT (stream_id) DO UPDATE SET current_version = s.current_version + excluded.current_version
+    RETURNING s.stream_id, s.current_version),
+prior AS (
+    SELECT w.idx, w.stream_id, a.current_version - w.added AS version
+    FROM wanted w JOIN added a ON a.stream_id = w.stream_id),
+checked AS (
+    SELECT append_assumption(bool_and(p.version + m.before BETWEEN m.lowest AND m.highest)) AS holds
+    FROM unnest($3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
+            AS m(stream_id, before, lowest, highest)
+    JOIN prior p ON p.stream_id = m.stream_id),
+h AS (
+    UPDATE head SET position = position + $7,
+                    recorded_at = greatest(clock_timestamp(), recorded_at)
+    WHERE (SELECT holds FROM checked)
+    RETURNING position - $7 AS base, recorded_at, pg_notify($21, position::text)),
+written AS (
+    INSERT INTO events (global_position, stream_id, stream_version, event_id, type_name,
+                        content_type, tenant_id, correlation_id, causation_id, headers, payload,
+                        recorded_at)
+    SELECT h.base + e.ord, e.stream_id, p.version + e.stream_version, e.event_id, e.type_name,
+           e.content_type, e.tenant_id, e.correlation_id, e.causation_id,
+           substring($20::bytea FROM e.headers_at FOR e.headers_length),
+           substring($20::bytea FROM e.payload_at FOR e.payload_length), h.recorded_at
+    FROM h CROSS JOIN
+         unnest($8::text[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[],
+                $14::text[], $15::text[], $16::int[], $17::int[], $18::int[], $19::int[])
+            WITH ORDINALITY AS e(stream_id, stream_version, event_id, type_name, content_type,
+                                 tenant_id, correlation_id, causation_id, payload_at,
+                                 payload_length, headers_at, headers_length, ord)
+         JOIN prior p ON p.stream_id = e.stream_id)
+SELECT h.base, p.version FROM h CROSS JOIN prior p ORDER BY p.idx)"};
+
 
 // Locks the group's streams, in stream id order, creating the missing ones at version 0, and
 // finds the stored events that carry any of the group's event ids.
@@ -29,7 +89,7 @@ WITH created AS (
     RETURNING stream_id),
 locked AS (
     SELECT stream_id, current_version FROM streams
-    WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE)
+    WHERE stream_id = ANY($1::text[]) ORDER BY stream_id COLLATE "C" FOR UPDATE)
 SELECT stream_id, current_version, NULL::text, NULL::bigint FROM locked
 UNION ALL
 SELECT stream_id, 0, NULL, NULL FROM created
@@ -113,7 +173,7 @@ inline constexpr Statement kReadAll{"read_all",
 inline constexpr Statement kReadHead{"read_head", "SELECT position FROM head"};
 
 // Every statement above, for Session to prepare.
-inline constexpr Statement kAll[] = {kLockStreams, kFindIds, kWriteEvents, kReadStreamForward,
+inline constexpr Statement kAll[] = {kAppendGroup, kLockStreams, kFindIds, kWriteEvents, kReadStreamForward,
                                      kReadStreamBackward, kReadAll, kReadHead};
 
 }  // namespace eventstore::postgres::sql

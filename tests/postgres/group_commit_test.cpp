@@ -1,6 +1,9 @@
 // Group commit through the loader, against a real database: appends arriving together share a
 // transaction, yet each keeps its own verdict: a wrong expected version or an event PostgreSQL
-// refuses fails only that append; identical retries racing each other are answered once.
+// refuses fails only that append; identical retries racing each other are answered once; appends
+// to one stream in one group get consecutive versions and the positions they were stored at;
+// racing creators of one stream have one winner.
+#include <algorithm>
 #include <barrier>
 #include <thread>
 
@@ -140,6 +143,67 @@ TEST(GroupCommitTest, GivenIdenticalAppendsRacing_ThenOneIsWrittenAndEveryOneGet
         for (uint64_t position : positions) EXPECT_EQ(position, positions.front());
     }
     EXPECT_EQ(sql("SELECT count(*) FROM " + schema + ".events")[0][0].as<int>(), 2 * kRounds);
+}
+
+TEST(GroupCommitTest, GivenManyAppendsToOneStreamTogether_ThenConsecutiveVersionsAndTheirStoredPositions) {
+    const std::string schema = unique_schema("group_chain");
+    auto store = open_store({{"schema", schema}});
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    std::mutex mutex;
+    std::vector<std::string> problems;
+    std::vector<uint64_t> versions;
+    in_rounds([&](int t, int round) {
+        Request request("Chain", {id(t, round, 0), id(t, round, 1)});
+        es_append_result result = abi::make_struct<es_append_result>();
+        const Status status = store.value()->append(request.get(), result);
+        const std::string check = "SELECT count(*) FROM " + schema + ".events WHERE event_id = '" +
+                                  id(t, round, 1) + "' AND stream_version = " +
+                                  std::to_string(result.current_version) +
+                                  " AND global_position = " +
+                                  std::to_string(result.last_global_position);
+        const bool stored_there = status.ok() && sql(check)[0][0].as<int>() == 1;
+        std::lock_guard lock(mutex);
+        if (!status.ok()) problems.push_back(status.message());
+        if (status.ok() && !stored_there) problems.push_back("result differs from the row");
+        if (result.last_global_position != result.first_global_position + 1) {
+            problems.push_back("positions not consecutive");
+        }
+        versions.push_back(result.current_version);
+    });
+    EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems.front());
+    std::sort(versions.begin(), versions.end());
+    for (size_t i = 0; i < versions.size(); ++i) EXPECT_EQ(versions[i], 2 * (i + 1));
+    const pqxx::result rows = sql("SELECT stream_version, global_position FROM " + schema +
+                                  ".events ORDER BY stream_version");
+    ASSERT_EQ(rows.size(), 2u * kThreads * kRounds);
+    for (size_t i = 1; i < rows.size(); ++i) {
+        EXPECT_EQ(rows[i][0].as<uint64_t>(), i + 1);
+        EXPECT_GT(rows[i][1].as<uint64_t>(), rows[i - 1][1].as<uint64_t>());
+    }
+}
+
+TEST(GroupCommitTest, GivenAppendsCreatingOneStreamTogether_ThenOneWinsAndTheOthersSeeVersionOne) {
+    const std::string schema = unique_schema("group_create");
+    auto store = open_store({{"schema", schema}});
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    std::mutex mutex;
+    std::vector<int> winners(kRounds, 0);
+    std::vector<std::string> problems;
+    in_rounds([&](int t, int round) {
+        Request request("Created-" + std::to_string(round), {id(t, round)});
+        request.get().expected_kind = ES_EXPECT_NO_STREAM;
+        es_append_result result = abi::make_struct<es_append_result>();
+        const Status status = store.value()->append(request.get(), result);
+        std::lock_guard lock(mutex);
+        if (status.ok()) {
+            ++winners[round];
+        } else if (status.code() != Code::failed_precondition || result.actual_version != 1) {
+            problems.push_back(std::string(code_name(status.code())) + " " + status.message());
+        }
+    });
+    EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems.front());
+    for (int round = 0; round < kRounds; ++round) EXPECT_EQ(winners[round], 1) << round;
+    EXPECT_EQ(sql("SELECT count(*) FROM " + schema + ".events")[0][0].as<int>(), kRounds);
 }
 
 }  // namespace

@@ -23,21 +23,24 @@ TEST(MigrationTest, GivenAFreshSchema_WhenOpenedWithMigrateAuto_ThenEveryMigrati
     auto hooks = std::make_shared<RecordingHooks>();
     auto store = open_store({{"schema", schema}}, hooks);
     ASSERT_TRUE(store.ok()) << store.status().message();
-    const pqxx::result versions = sql("SELECT version, name FROM " + schema + ".schema_version");
-    ASSERT_EQ(versions.size(), 1u);
+    const pqxx::result versions =
+        sql("SELECT version, name FROM " + schema + ".schema_version ORDER BY version");
+    ASSERT_EQ(versions.size(), 2u);
     EXPECT_EQ(versions[0][0].as<int>(), 1);
     EXPECT_EQ(versions[0][1].as<std::string>(), "create_event_log");
+    EXPECT_EQ(versions[1][0].as<int>(), 2);
+    EXPECT_EQ(versions[1][1].as<std::string>(), "append_in_one_statement");
     for (const char* table : {".events", ".streams", ".head"}) {
         EXPECT_TRUE(exists(schema + table)) << table;
     }
-    EXPECT_NE(hooks->logs().find("at version 1 (1 migrations applied now)"), std::string::npos)
+    EXPECT_NE(hooks->logs().find("at version 2 (2 migrations applied now)"), std::string::npos)
         << hooks->logs();
 
     auto again_hooks = std::make_shared<RecordingHooks>();
     auto again = open_store({{"schema", schema}}, again_hooks);
     ASSERT_TRUE(again.ok()) << again.status().message();
     EXPECT_EQ(again_hooks->logs().find("applied now"), std::string::npos) << again_hooks->logs();
-    EXPECT_EQ(sql("SELECT count(*) FROM " + schema + ".schema_version")[0][0].as<int>(), 1);
+    EXPECT_EQ(sql("SELECT count(*) FROM " + schema + ".schema_version")[0][0].as<int>(), 2);
 }
 
 TEST(MigrationTest, GivenAFreshSchema_WhenOpenedWithMigrateCheck_ThenRefusedNamingWhatIsMissing) {
@@ -46,7 +49,7 @@ TEST(MigrationTest, GivenAFreshSchema_WhenOpenedWithMigrateCheck_ThenRefusedNami
     ASSERT_FALSE(store.ok());
     EXPECT_EQ(store.status().code(), Code::failed_precondition);
     EXPECT_NE(store.status().message().find("schema '" + schema +
-                                            "' is at version 0 and needs migrations 1 to 1"),
+                                            "' is at version 0 and needs migrations 1 to 2"),
               std::string::npos)
         << store.status().message();
     EXPECT_FALSE(schema_exists(schema)) << "check must not create anything";
@@ -69,14 +72,14 @@ TEST(MigrationTest, GivenMigrateOff_WhenOpened_ThenTheDatabaseIsNotTouched) {
 TEST(MigrationTest, GivenADatabaseNewerThanThePlugin_WhenOpened_ThenRefusedWithAClearMessage) {
     const std::string schema = unique_schema("future");
     ASSERT_TRUE(open_store({{"schema", schema}}).ok());
-    sql("INSERT INTO " + schema + ".schema_version (version, name) VALUES (2, 'from_the_future')");
+    sql("INSERT INTO " + schema + ".schema_version (version, name) VALUES (3, 'from_the_future')");
     for (const char* mode : {"auto", "check"}) {
         auto store = open_store({{"schema", schema}, {"migrate", mode}});
         ASSERT_FALSE(store.ok()) << mode;
         EXPECT_EQ(store.status().code(), Code::failed_precondition);
         EXPECT_NE(store.status().message().find(
                       "the database schema '" + schema +
-                      "' is at version 2, newer than this plugin knows (1); use a newer plugin"),
+                      "' is at version 3, newer than this plugin knows (2); use a newer plugin"),
                   std::string::npos)
             << store.status().message();
     }
@@ -95,7 +98,7 @@ TEST(MigrationTest, GivenManyServersOpeningOneFreshSchemaAtOnce_ThenEachMigratio
     }
     for (auto& thread : threads) thread.join();
     for (const Status& outcome : outcomes) EXPECT_TRUE(outcome.ok()) << outcome.message();
-    EXPECT_EQ(sql("SELECT count(*) FROM " + schema + ".schema_version")[0][0].as<int>(), 1);
+    EXPECT_EQ(sql("SELECT count(*) FROM " + schema + ".schema_version")[0][0].as<int>(), 2);
 }
 
 }  // namespace

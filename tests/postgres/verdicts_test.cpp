@@ -2,6 +2,7 @@
 // must decide exactly as the memory backend does (CONTRACT.md "Append", "ReadStream", "ReadAll").
 #include <gtest/gtest.h>
 
+#include "appender.hpp"
 #include "event_reader.hpp"
 #include "eventstore/abi_struct.hpp"
 #include "eventstore/append_rules.hpp"
@@ -92,6 +93,24 @@ TEST(ExpectedVersionTest, GivenEachKind_ThenMatchesAsTheContractSays) {
     es_append_result result{};
     EXPECT_EQ(wrong_expected_version(request, 4, result).code(), Code::failed_precondition);
     EXPECT_EQ(result.actual_version, 4u);
+}
+
+TEST(AcceptedVersionsTest, GivenEachKind_ThenTheRangeHoldsExactlyTheVersionsExpectedMatchesAccepts) {
+    es_append_request request = abi::make_struct<es_append_request>();
+    for (const uint32_t kind : {ES_EXPECT_ANY, ES_EXPECT_NO_STREAM, ES_EXPECT_STREAM_EXISTS,
+                                ES_EXPECT_EXACT}) {
+        for (const uint64_t expected : {uint64_t{0}, uint64_t{1}, uint64_t{5}}) {
+            request.expected_kind = kind;
+            request.expected_version = expected;
+            const AcceptedVersions accepts = accepted_versions(request);
+            for (uint64_t current = 0; current < 10; ++current) {
+                const bool in_range = static_cast<int64_t>(current) >= accepts.lowest &&
+                                      static_cast<int64_t>(current) <= accepts.highest;
+                EXPECT_EQ(in_range, expected_matches(request, current))
+                    << "kind " << kind << " expected " << expected << " current " << current;
+            }
+        }
+    }
 }
 
 es_read_stream_request stream_request(bool forward, uint64_t from) {
