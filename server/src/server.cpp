@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "eventstore/loader/options.hpp"
+#include "transport.hpp"
 
 namespace eventstore::server {
 
@@ -36,7 +37,8 @@ Status Server::start() {
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
-    builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port_);
+    builder.AddListeningPort(config_.listen, server_credentials(config_.tls), &port_);
+    apply_connection_limits(config_.connections, builder);
     builder.RegisterService(service_.get());
     // An append at the byte limit, plus the proto framing of up to max_append_events events.
     const uint64_t max_request = config_.limits.max_append_bytes +
@@ -50,9 +52,15 @@ Status Server::start() {
     }
     grpc_server_->GetHealthCheckService()->SetServingStatus(true);
     const std::string host = config_.listen.substr(0, config_.listen.rfind(':'));
-    spdlog::info("eventstored {} listening on {}:{} with backend {} {} (ABI {}.{}, {})",
+    if (!config_.tls.enabled() && !is_loopback(config_.listen)) {
+        spdlog::warn("serving plaintext on {} (tls.plaintext: true): requests, events and "
+                     "tokens cross the network unencrypted", config_.listen);
+    }
+    spdlog::info("eventstored {} listening on {}:{} with backend {} {} (ABI {}.{}, {}); {}, "
+                 "authentication {}",
                  server_version(), host, port_, plugin_->name(), plugin_->version(),
-                 plugin_->abi_major(), plugin_->abi_minor(), plugin_->path().string());
+                 plugin_->abi_major(), plugin_->abi_minor(), plugin_->path().string(),
+                 transport_name(config_.tls), config_.auth.enabled ? "on" : "off");
     return {};
 }
 

@@ -43,13 +43,14 @@ bool Subscription::checkpoint_due(uint64_t position) const {
            std::chrono::steady_clock::now() - last_report_time_ >= config_.checkpoint_period;
 }
 
-grpc::Status Subscription::run(uint64_t after, const std::string& prefix) {
+grpc::Status Subscription::run(uint64_t after, const std::string& prefix, const Caller& caller) {
     uint64_t position = after;
     last_reported_ = after;
     last_report_time_ = std::chrono::steady_clock::now();
     bool caught_up = false;
     bool client_gone = false;
     const auto deliver = [&](const es_recorded_event& event) {
+        if (!caller.may_see(event)) return true;
         v1::SubscribeResponse message;
         to_proto(event, message.mutable_event());
         last_reported_ = event.global_position;
