@@ -4,6 +4,7 @@
 #include "eventstore/abi_struct.hpp"
 #include "eventstore/validation.hpp"
 #include "page_reader.hpp"
+#include "server_metrics.hpp"
 #include "subscription.hpp"
 #include "translate.hpp"
 
@@ -11,7 +12,11 @@ namespace eventstore::server {
 
 EventStoreService::EventStoreService(loader::Store& store, CommitNotifier& notifier,
                                      const Config& config)
-    : store_(store), notifier_(notifier), config_(config), auth_(config.auth) {}
+    : store_(store),
+      notifier_(notifier),
+      config_(config),
+      auth_(config.auth),
+      subscription_slots_(config.connections.max_subscriptions_per_connection) {}
 
 grpc::Status EventStoreService::Append(grpc::ServerContext* context, const v1::AppendRequest* request,
                                        v1::AppendResponse* response) {
@@ -113,6 +118,14 @@ grpc::Status EventStoreService::Subscribe(grpc::ServerContext* context,
     if (grpc::Status s = auth_.authenticate(*context, Access::read, caller); !s.ok()) return s;
     if (grpc::Status s = Authorizer::narrow_prefix(caller, request->stream_prefix(), prefix); !s.ok()) {
         return s;
+    }
+    const auto slot = subscription_slots_.acquire(context->peer());
+    if (!slot) {
+        server_metrics().refused_subscriptions.add();
+        return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                            "this connection already has " + std::to_string(subscription_slots_.cap()) +
+                                " subscriptions (connections.max_subscriptions_per_connection): "
+                                "end one, or subscribe over another connection");
     }
     Subscription subscription(store_, notifier_, config_.subscriptions, *context, *writer);
     return subscription.run(request->after_global_position(), prefix, caller);

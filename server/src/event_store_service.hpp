@@ -9,6 +9,7 @@
 #include "config.hpp"
 #include "eventstore/loader/store.hpp"
 #include "eventstore/v1/eventstore.grpc.pb.h"
+#include "subscription_slots.hpp"
 
 namespace eventstore::server {
 
@@ -31,6 +32,7 @@ private:
     CommitNotifier& notifier_;
     const Config& config_;
     Authorizer auth_;
+    SubscriptionSlots subscription_slots_;
 };
 
 }  // namespace eventstore::server

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "eventstore/loader/options.hpp"
+#include "rpc_observer.hpp"
 #include "transport.hpp"
 
 namespace eventstore::server {
@@ -39,6 +40,9 @@ Status Server::start() {
     grpc::ServerBuilder builder;
     builder.AddListeningPort(config_.listen, server_credentials(config_.tls), &port_);
     apply_connection_limits(config_.connections, builder);
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
+    observers.push_back(std::make_unique<RpcObserverFactory>());
+    builder.experimental().SetInterceptorCreators(std::move(observers));
     builder.RegisterService(service_.get());
     // An append at the byte limit, plus the proto framing of up to max_append_events events.
     const uint64_t max_request = config_.limits.max_append_bytes +
@@ -50,7 +54,19 @@ Status Server::start() {
         return Status(Code::unavailable, "cannot listen on " + config_.listen +
                                              " (address in use, or not an address of this host)");
     }
+    if (!config_.metrics.listen.empty()) {
+        auto http = HttpEndpoint::start(config_.metrics.listen, [this] { return ready(); });
+        if (!http.ok()) {
+            grpc_server_->Shutdown();
+            grpc_server_.reset();
+            return http.status();
+        }
+        http_ = std::move(http.value());
+        spdlog::info("metrics and probes on http://{}:{}/metrics, /health/live, /health/ready",
+                     config_.metrics.listen.substr(0, config_.metrics.listen.rfind(':')), http_->port());
+    }
     grpc_server_->GetHealthCheckService()->SetServingStatus(true);
+    serving_ = true;
     const std::string host = config_.listen.substr(0, config_.listen.rfind(':'));
     if (!config_.tls.enabled() && !is_loopback(config_.listen)) {
         spdlog::warn("serving plaintext on {} (tls.plaintext: true): requests, events and "
@@ -64,7 +80,18 @@ Status Server::start() {
     return {};
 }
 
+Status Server::backend_ready() const {
+    if (!store_) return Status(Code::unavailable, "the backend store is not open");
+    return {};
+}
+
+Status Server::ready() const {
+    if (!serving_) return Status(Code::unavailable, "the gRPC server is not serving");
+    return backend_ready();
+}
+
 void Server::shutdown() {
+    serving_ = false;
     if (!store_) return;
     if (notifier_) notifier_->close();
     if (grpc_server_) {
@@ -73,6 +100,7 @@ void Server::shutdown() {
         grpc_server_->Wait();
         grpc_server_.reset();
     }
+    http_.reset();
     service_.reset();
     store_.reset();
     spdlog::info("eventstored stopped; backend {} closed", plugin_->name());

@@ -4,6 +4,7 @@
 #include "eventstore/abi_struct.hpp"
 #include "eventstore/loader/plugin.hpp"
 #include "page_reader.hpp"
+#include "server_metrics.hpp"
 #include "translate.hpp"
 
 namespace eventstore::server {
@@ -79,6 +80,8 @@ grpc::Status Subscription::run(uint64_t after, const std::string& prefix, const 
         if (client_gone) return gone();
         const uint64_t scanned_from = position;
         position = std::max(position, drained->page.last_scanned_position);
+        const uint64_t head = notifier_.head();
+        server_metrics().subscriber_lag.observe(head > position ? head - position : 0);
         if (checkpoint_due(position) && !send_checkpoint(position)) return gone();
         // A page that moved nothing is treated as the head, so a backend that cannot say never
         // makes this loop spin.
