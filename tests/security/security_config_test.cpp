@@ -166,5 +166,22 @@ TEST(SecurityConfigTest, GivenConnectionsAndMetrics_WhenParsed_ThenTakenAndRange
               std::string::npos);
 }
 
+TEST(SecurityConfigTest, GivenTheShippedConfig_WhenParsed_ThenItsSecurityAndOperationsKeysAreTheDefaults) {
+    auto shipped = load_config(EVENTSTORE_SOURCE_DIR "/config/eventstore.yaml");
+    ASSERT_TRUE(shipped.ok()) << shipped.status().message();
+    EXPECT_FALSE(shipped->tls.enabled());
+    EXPECT_FALSE(shipped->tls.plaintext);
+    EXPECT_FALSE(shipped->auth.enabled);
+    EXPECT_TRUE(shipped->auth.tokens.empty());
+    const ConnectionConfig defaults;
+    EXPECT_EQ(shipped->connections.keepalive_time, defaults.keepalive_time);
+    EXPECT_EQ(shipped->connections.keepalive_timeout, defaults.keepalive_timeout);
+    EXPECT_EQ(shipped->connections.min_client_ping_interval, defaults.min_client_ping_interval);
+    EXPECT_EQ(shipped->connections.max_concurrent_streams, defaults.max_concurrent_streams);
+    EXPECT_EQ(shipped->connections.max_subscriptions_per_connection,
+              defaults.max_subscriptions_per_connection);
+    EXPECT_EQ(shipped->metrics.listen, "");
+}
+
 }  // namespace
 }  // namespace eventstore::server
