@@ -82,6 +82,9 @@ Status Server::start() {
 
 Status Server::backend_ready() const {
     if (!store_) return Status(Code::unavailable, "the backend store is not open");
+    if (Status health = store_->check_health(); !health.ok()) {
+        return Status(health.code(), "backend " + plugin_->name() + ": " + health.message());
+    }
     return {};
 }
 

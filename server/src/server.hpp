@@ -47,7 +47,8 @@ public:
 
 private:
     explicit Server(Config config) : config_(std::move(config)) {}
-    // OK once the store is open. The one place readiness asks the backend.
+    // OK while the store is open and its store_health (ABI 1.1) answers OK. The one place
+    // readiness asks the backend.
     Status backend_ready() const;
 
     Config config_;

@@ -82,6 +82,14 @@ TEST_F(OperationsTest, GivenAServingServer_WhenProbing_ThenLiveAndReadyAndUnknow
     EXPECT_EQ(http_get(server_->metrics_port(), "/").status, 404);
 }
 
+TEST_F(OperationsTest, GivenABackendWhoseHealthCheckFails_WhenProbing_ThenLiveButNotReadyNamingTheBackend) {
+    start("metrics:\n  listen: 127.0.0.1:0\n", FIXTURE_HEALTH_FAILS);
+    EXPECT_EQ(http_get(server_->metrics_port(), "/health/live").status, 200);
+    const HttpResponse ready = http_get(server_->metrics_port(), "/health/ready");
+    EXPECT_EQ(ready.status, 503);
+    EXPECT_EQ(ready.body, "not ready: backend health-fails: fixture: storage unreachable (deliberate)\n");
+}
+
 TEST_F(OperationsTest, GivenAStoppedServer_WhenAskedIfReady_ThenNotServing) {
     EXPECT_TRUE(server_->ready().ok());
     server_->shutdown();
