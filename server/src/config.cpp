@@ -1,103 +1,19 @@
 #include "config.hpp"
 
 #include <fstream>
-#include <set>
 #include <sstream>
 
+#include "config_section.hpp"
 #include "eventstore/validation.hpp"
 
 namespace eventstore::server {
-namespace {
-
-// A config error that carries the source and line; thrown inside this file only and turned into a
-// Status by parse_config.
-struct ConfigError {
-    std::string message;
-};
-
-class Section {
-public:
-    Section(const YAML::Node& node, std::string path, std::set<std::string> known,
-            const std::string& source)
-        : node_(node), path_(std::move(path)), source_(source) {
-        if (!node_ || node_.IsNull()) return;
-        if (!node_.IsMap()) fail(node_, (path_.empty() ? "the file" : path_) + " must be a mapping");
-        for (const auto& item : node_) {
-            const auto key = item.first.as<std::string>();
-            if (!known.count(key)) {
-                std::string list;
-                for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-                fail(item.first, "unknown key '" + qualified(key) + "' (known here: " + list + ")");
-            }
-        }
-    }
-
-    // The value under `key`, or an undefined node (`!node`) when the section or the key is absent.
-    YAML::Node child(const std::string& key) const {
-        if (!node_ || !node_.IsMap() || !node_[key]) return YAML::Node(YAML::NodeType::Undefined);
-        return node_[key];
-    }
-    std::string qualified(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
-
-    [[noreturn]] void fail(const YAML::Node& at, const std::string& what) const {
-        throw ConfigError{source_ + ":" + std::to_string(at.Mark().line + 1) + ": " + what};
-    }
-
-    std::string text(const std::string& key, std::string fallback) const {
-        const YAML::Node value = child(key);
-        if (!value) return fallback;
-        if (!value.IsScalar()) fail(value, qualified(key) + " must be a string");
-        return value.Scalar();
-    }
-
-    uint64_t number(const std::string& key, uint64_t fallback, uint64_t min, uint64_t max) const {
-        const YAML::Node value = child(key);
-        if (!value) return fallback;
-        const std::string raw = value.IsScalar() ? value.Scalar() : "";
-        uint64_t parsed = 0;
-        size_t used = 0;
-        try {
-            if (raw.empty() || raw[0] == '-' || raw[0] == '+') throw std::invalid_argument(raw);
-            parsed = std::stoull(raw, &used);
-        } catch (const std::exception&) {
-            used = 0;
-        }
-        if (used == 0 || used != raw.size()) {
-            fail(value, qualified(key) + " must be a whole number, got '" + raw + "'");
-        }
-        if (parsed < min || parsed > max) {
-            fail(value, qualified(key) + " must be between " + std::to_string(min) + " and " +
-                            std::to_string(max) + ", got " + raw);
-        }
-        return parsed;
-    }
-
-    std::string choice(const std::string& key, std::string fallback,
-                       const std::set<std::string>& allowed) const {
-        const std::string value = text(key, fallback);
-        if (!allowed.count(value)) {
-            std::string list;
-            for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-            fail(child(key), qualified(key) + " must be one of " + list + ", got '" + value + "'");
-        }
-        return value;
-    }
-
-private:
-    YAML::Node node_;
-    std::string path_;
-    const std::string& source_;
-};
-
-}  // namespace
-
 Result<Config> parse_config(const std::string& yaml, const std::filesystem::path& base_dir,
                             const std::string& source) {
     try {
         const YAML::Node root_node = YAML::Load(yaml);
         const Section root(root_node, "",
                            {"listen", "backend", "limits", "subscriptions", "logging",
-                            "shutdown_grace_ms"},
+                            "shutdown_grace_ms", "tls", "auth", "connections", "metrics"},
                            source);
         Config config;
         config.listen = root.text("listen", config.listen);
@@ -163,6 +79,11 @@ Result<Config> parse_config(const std::string& yaml, const std::filesystem::path
         config.logging.level =
             logging.choice("level", "info", {"trace", "debug", "info", "warn", "error"});
         config.logging.json = logging.choice("format", "plain", {"plain", "json"}) == "json";
+
+        config.tls = parse_tls(root, config.listen, base_dir);
+        config.auth = parse_auth(root, base_dir);
+        config.connections = parse_connections(root);
+        config.metrics = parse_metrics(root);
         return config;
     } catch (const ConfigError& e) {
         return Status(Code::invalid_argument, e.message);

@@ -14,6 +14,8 @@
 
 #include "eventstore/plugin.h"
 #include "eventstore/status.hpp"
+#include "operations_config.hpp"
+#include "security_config.hpp"
 
 namespace eventstore::server {
 
@@ -42,12 +44,17 @@ struct Config {
     SubscriptionConfig subscriptions;
     LoggingConfig logging;
     std::chrono::milliseconds shutdown_grace{5000};
+    TlsConfig tls;
+    AuthConfig auth;
+    ConnectionConfig connections;
+    MetricsConfig metrics;
 };
 
-// Reads and checks a config file. Relative plugin_dirs are taken from the file's own folder.
+// Reads and checks a config file. Relative plugin_dirs and file paths (tls, auth.tokens_file)
+// are taken from the file's own folder.
 Result<Config> load_config(const std::filesystem::path& file);
 
-// The same from YAML text; `base_dir` resolves relative plugin_dirs; `source` names it in errors.
+// The same from YAML text; `base_dir` resolves relative paths; `source` names it in errors.
 Result<Config> parse_config(const std::string& yaml, const std::filesystem::path& base_dir,
                             const std::string& source);
 

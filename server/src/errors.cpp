@@ -1,15 +1,17 @@
 #include "errors.hpp"
 
-
 #include <spdlog/spdlog.h>
 
 #include "google/rpc/status.pb.h"
+#include "server_metrics.hpp"
 #include "uuid_v7.hpp"
 
 namespace eventstore::server {
 
 grpc::Status to_grpc(const Status& status) {
     if (status.ok()) return grpc::Status::OK;
+    const auto code = static_cast<grpc::StatusCode>(status.code());
+    if (is_backend_failure(code)) server_metrics().backend_errors[static_cast<size_t>(code)].add();
     if (status.code() == Code::internal) {
         const std::string id = new_uuid_v7().substr(24);
         spdlog::error("internal error {}: {}", id, status.message());
@@ -17,7 +19,7 @@ grpc::Status to_grpc(const Status& status) {
                             "internal error " + id + " (the server log has the details): " +
                                 status.message());
     }
-    return grpc::Status(static_cast<grpc::StatusCode>(status.code()), status.message());
+    return grpc::Status(code, status.message());
 }
 
 grpc::Status wrong_expected_version(const Status& status, const v1::AppendRequest& request,

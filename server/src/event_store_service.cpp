@@ -4,6 +4,7 @@
 #include "eventstore/abi_struct.hpp"
 #include "eventstore/validation.hpp"
 #include "page_reader.hpp"
+#include "server_metrics.hpp"
 #include "subscription.hpp"
 #include "translate.hpp"
 
@@ -11,14 +12,21 @@ namespace eventstore::server {
 
 EventStoreService::EventStoreService(loader::Store& store, CommitNotifier& notifier,
                                      const Config& config)
-    : store_(store), notifier_(notifier), config_(config) {}
+    : store_(store),
+      notifier_(notifier),
+      config_(config),
+      auth_(config.auth),
+      subscription_slots_(config.connections.max_subscriptions_per_connection) {}
 
-grpc::Status EventStoreService::Append(grpc::ServerContext*, const v1::AppendRequest* request,
+grpc::Status EventStoreService::Append(grpc::ServerContext* context, const v1::AppendRequest* request,
                                        v1::AppendResponse* response) {
+    Caller caller;
+    if (grpc::Status s = auth_.authenticate(*context, Access::write, caller); !s.ok()) return s;
+    if (grpc::Status s = Authorizer::check_append(caller, *request); !s.ok()) return s;
     if (Status s = check_expected_kind_known(request->expected_version()); !s.ok()) {
         return to_grpc(s);
     }
-    const AbiAppend append(*request);
+    const AbiAppend append(*request, caller.tenant());
     if (Status s = validation::validate_append(append.request(), config_.limits); !s.ok()) {
         return to_grpc(s);
     }
@@ -36,10 +44,11 @@ grpc::Status EventStoreService::Append(grpc::ServerContext*, const v1::AppendReq
 
 namespace {
 
-// Adds events to a response until it passes the byte budget.
+// Adds the events the caller may see to a response until it passes the byte budget.
 template <class Response>
-std::function<bool(const es_recorded_event&)> collect_into(Response* response) {
-    return [response, bytes = size_t{0}](const es_recorded_event& event) mutable {
+std::function<bool(const es_recorded_event&)> collect_into(Response* response, const Caller& caller) {
+    return [response, &caller, bytes = size_t{0}](const es_recorded_event& event) mutable {
+        if (!caller.may_see(event)) return true;
         v1::RecordedEvent* out = response->add_events();
         to_proto(event, out);
         bytes += wire_size(*out);
@@ -49,9 +58,12 @@ std::function<bool(const es_recorded_event&)> collect_into(Response* response) {
 
 }  // namespace
 
-grpc::Status EventStoreService::ReadStream(grpc::ServerContext*,
+grpc::Status EventStoreService::ReadStream(grpc::ServerContext* context,
                                            const v1::ReadStreamRequest* request,
                                            v1::ReadStreamResponse* response) {
+    Caller caller;
+    if (grpc::Status s = auth_.authenticate(*context, Access::read, caller); !s.ok()) return s;
+    if (grpc::Status s = Authorizer::check_stream(caller, request->stream_id()); !s.ok()) return s;
     if (Status s = validation::validate_stream_id(request->stream_id(), config_.limits); !s.ok()) {
         return to_grpc(s);
     }
@@ -62,7 +74,7 @@ grpc::Status EventStoreService::ReadStream(grpc::ServerContext*,
     read.max_count = validation::effective_page_size(request->max_count(), config_.limits);
     auto iterator = store_.read_stream(read);
     if (!iterator.ok()) return to_grpc(iterator.status());
-    auto drained = drain(*iterator.value(), collect_into(response));
+    auto drained = drain(*iterator.value(), collect_into(response, caller));
     if (!drained.ok()) return to_grpc(drained.status());
     if (drained->stopped_early) {
         response->set_next_from_version(read.forward ? drained->last_version + 1
@@ -75,15 +87,21 @@ grpc::Status EventStoreService::ReadStream(grpc::ServerContext*,
     return grpc::Status::OK;
 }
 
-grpc::Status EventStoreService::ReadAll(grpc::ServerContext*, const v1::ReadAllRequest* request,
+grpc::Status EventStoreService::ReadAll(grpc::ServerContext* context, const v1::ReadAllRequest* request,
                                         v1::ReadAllResponse* response) {
+    Caller caller;
+    std::string prefix;
+    if (grpc::Status s = auth_.authenticate(*context, Access::read, caller); !s.ok()) return s;
+    if (grpc::Status s = Authorizer::narrow_prefix(caller, request->stream_prefix(), prefix); !s.ok()) {
+        return s;
+    }
     es_read_all_request read = abi::make_struct<es_read_all_request>();
     read.after_position = request->after_global_position();
     read.max_count = validation::effective_page_size(request->max_count(), config_.limits);
-    read.stream_prefix = abi::bytes(request->stream_prefix());
+    read.stream_prefix = abi::bytes(prefix);
     auto iterator = store_.read_all(read);
     if (!iterator.ok()) return to_grpc(iterator.status());
-    auto drained = drain(*iterator.value(), collect_into(response));
+    auto drained = drain(*iterator.value(), collect_into(response, caller));
     if (!drained.ok()) return to_grpc(drained.status());
     if (drained->stopped_early) {
         response->set_last_scanned_position(drained->last_position);
@@ -98,8 +116,22 @@ grpc::Status EventStoreService::ReadAll(grpc::ServerContext*, const v1::ReadAllR
 grpc::Status EventStoreService::Subscribe(grpc::ServerContext* context,
                                           const v1::SubscribeRequest* request,
                                           grpc::ServerWriter<v1::SubscribeResponse>* writer) {
+    Caller caller;
+    std::string prefix;
+    if (grpc::Status s = auth_.authenticate(*context, Access::read, caller); !s.ok()) return s;
+    if (grpc::Status s = Authorizer::narrow_prefix(caller, request->stream_prefix(), prefix); !s.ok()) {
+        return s;
+    }
+    const auto slot = subscription_slots_.acquire(context->peer());
+    if (!slot) {
+        server_metrics().refused_subscriptions.add();
+        return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                            "this connection already has " + std::to_string(subscription_slots_.cap()) +
+                                " subscriptions (connections.max_subscriptions_per_connection): "
+                                "end one, or subscribe over another connection");
+    }
     Subscription subscription(store_, notifier_, config_.subscriptions, *context, *writer);
-    return subscription.run(request->after_global_position(), request->stream_prefix());
+    return subscription.run(request->after_global_position(), prefix, caller);
 }
 
 }  // namespace eventstore::server

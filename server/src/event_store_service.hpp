@@ -1,13 +1,15 @@
 // event_store_service.hpp: the gRPC EventStore service over the loaded backend. Validates every
 // request with the contract's rules before it reaches the backend, and translates results and
-// errors. Thread-safe: gRPC calls it from many threads at once, as the ABI allows.
+// errors. With auth on, every call is authenticated and authorized first (auth.hpp). Thread-safe: gRPC calls it from many threads at once, as the ABI allows.
 #ifndef EVENTSTORE_SERVER_EVENT_STORE_SERVICE_HPP
 #define EVENTSTORE_SERVER_EVENT_STORE_SERVICE_HPP
 
+#include "auth.hpp"
 #include "commit_notifier.hpp"
 #include "config.hpp"
 #include "eventstore/loader/store.hpp"
 #include "eventstore/v1/eventstore.grpc.pb.h"
+#include "subscription_slots.hpp"
 
 namespace eventstore::server {
 
@@ -29,6 +31,8 @@ private:
     loader::Store& store_;
     CommitNotifier& notifier_;
     const Config& config_;
+    Authorizer auth_;
+    SubscriptionSlots subscription_slots_;
 };
 
 }  // namespace eventstore::server

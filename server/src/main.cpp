@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "config.hpp"
+#include "crypto.hpp"
 #include "logging.hpp"
 #include "server.hpp"
 
@@ -44,6 +45,27 @@ int check_config(const server::Config& config, const std::string& source) {
     return 0;
 }
 
+// --hash-token: the SHA-256 of the token on stdin (its first line), for auth.tokens[].sha256.
+int hash_token() {
+    std::string token;
+    std::getline(std::cin, token);
+    if (!token.empty() && token.back() == '\r') token.pop_back();
+    if (token.empty()) {
+        std::cerr << "eventstored: --hash-token reads the token from stdin, e.g. "
+                     "`printf %s \"$TOKEN\" | eventstored --hash-token`; it got an empty line\n";
+        return kExitUsage;
+    }
+    std::cout << server::sha256_hex(token) << "\n";
+    return 0;
+}
+
+// --new-token: a fresh random token for a client, and its SHA-256 for the config.
+int new_token() {
+    const std::string token = server::random_token();
+    std::cout << "token: " << token << "\nsha256: " << server::sha256_hex(token) << "\n";
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -53,6 +75,8 @@ int main(int argc, char** argv) {
     options.add_options()
         ("config,c", po::value<std::string>(), "YAML configuration file (default: built-in defaults)")
         ("check-config", "validate the configuration and the backend plugin, then exit")
+        ("hash-token", "read a bearer token from stdin, print its SHA-256 for auth.tokens, exit")
+        ("new-token", "print a new random bearer token and its SHA-256, then exit")
         ("version", "print the version and exit")
         ("help,h", "print this help and exit");
     po::variables_map args;
@@ -77,6 +101,9 @@ int main(int argc, char** argv) {
                   << ES_PLUGIN_ABI_MAJOR << "." << ES_PLUGIN_ABI_MINOR << ")\n";
         return 0;
     }
+
+    if (args.count("hash-token")) return hash_token();
+    if (args.count("new-token")) return new_token();
 
     const std::string source = args.count("config") ? args["config"].as<std::string>() : "";
     auto config = source.empty() ? server::parse_config("{}", ".", "built-in defaults")

@@ -6,6 +6,8 @@
 
 #include "eventstore/loader/options.hpp"
 #include "parse_errors.hpp"
+#include "rpc_observer.hpp"
+#include "transport.hpp"
 
 namespace eventstore::server {
 
@@ -37,11 +39,15 @@ Status Server::start() {
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
-    builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port_);
+    builder.AddListeningPort(config_.listen, server_credentials(config_.tls), &port_);
+    apply_connection_limits(config_.connections, builder);
     builder.RegisterService(service_.get());
     capture_protobuf_log();
+    // In this order: a request protobuf cannot parse gets its INVALID_ARGUMENT before the
+    // observer records the call's status.
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
     interceptors.push_back(parse_error_interceptors());
+    interceptors.push_back(std::make_unique<RpcObserverFactory>());
     builder.experimental().SetInterceptorCreators(std::move(interceptors));
     // An append at the byte limit, plus the proto framing of up to max_append_events events.
     const uint64_t max_request = config_.limits.max_append_bytes +
@@ -53,15 +59,47 @@ Status Server::start() {
         return Status(Code::unavailable, "cannot listen on " + config_.listen +
                                              " (address in use, or not an address of this host)");
     }
+    if (!config_.metrics.listen.empty()) {
+        auto http = HttpEndpoint::start(config_.metrics.listen, [this] { return ready(); });
+        if (!http.ok()) {
+            grpc_server_->Shutdown();
+            grpc_server_.reset();
+            return http.status();
+        }
+        http_ = std::move(http.value());
+        spdlog::info("metrics and probes on http://{}:{}/metrics, /health/live, /health/ready",
+                     config_.metrics.listen.substr(0, config_.metrics.listen.rfind(':')), http_->port());
+    }
     grpc_server_->GetHealthCheckService()->SetServingStatus(true);
+    serving_ = true;
     const std::string host = config_.listen.substr(0, config_.listen.rfind(':'));
-    spdlog::info("eventstored {} listening on {}:{} with backend {} {} (ABI {}.{}, {})",
+    if (!config_.tls.enabled() && !is_loopback(config_.listen)) {
+        spdlog::warn("serving plaintext on {} (tls.plaintext: true): requests, events and "
+                     "tokens cross the network unencrypted", config_.listen);
+    }
+    spdlog::info("eventstored {} listening on {}:{} with backend {} {} (ABI {}.{}, {}); {}, "
+                 "authentication {}",
                  server_version(), host, port_, plugin_->name(), plugin_->version(),
-                 plugin_->abi_major(), plugin_->abi_minor(), plugin_->path().string());
+                 plugin_->abi_major(), plugin_->abi_minor(), plugin_->path().string(),
+                 transport_name(config_.tls), config_.auth.enabled ? "on" : "off");
     return {};
 }
 
+Status Server::backend_ready() const {
+    if (!store_) return Status(Code::unavailable, "the backend store is not open");
+    if (Status health = store_->check_health(); !health.ok()) {
+        return Status(health.code(), "backend " + plugin_->name() + ": " + health.message());
+    }
+    return {};
+}
+
+Status Server::ready() const {
+    if (!serving_) return Status(Code::unavailable, "the gRPC server is not serving");
+    return backend_ready();
+}
+
 void Server::shutdown() {
+    serving_ = false;
     if (!store_) return;
     if (notifier_) notifier_->close();
     if (grpc_server_) {
@@ -70,6 +108,7 @@ void Server::shutdown() {
         grpc_server_->Wait();
         grpc_server_.reset();
     }
+    http_.reset();
     service_.reset();
     store_.reset();
     spdlog::info("eventstored stopped; backend {} closed", plugin_->name());

@@ -3,6 +3,7 @@
 #ifndef EVENTSTORE_SERVER_SERVER_HPP
 #define EVENTSTORE_SERVER_SERVER_HPP
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -13,6 +14,7 @@
 #include "event_store_service.hpp"
 #include "eventstore/loader/plugin.hpp"
 #include "eventstore/status.hpp"
+#include "http_endpoint.hpp"
 
 namespace eventstore::server {
 
@@ -26,10 +28,16 @@ public:
     static Result<std::unique_ptr<Server>> create(Config config);
     ~Server();
 
-    // Starts listening on config.listen (port 0 picks a free port) and logs the start-up line.
+    // Starts listening on config.listen (port 0 picks a free port), and on metrics.listen when
+    // set, and logs the start-up line.
     Status start();
     // The port actually bound, once started.
     int port() const { return port_; }
+    // The HTTP port of /metrics and the probes, once started; 0 without metrics.listen.
+    int metrics_port() const { return http_ ? http_->port() : 0; }
+
+    // OK while the server serves and its backend answers: what /health/ready reports.
+    Status ready() const;
 
     // Graceful stop: subscriptions end with UNAVAILABLE, new calls are refused, calls in flight get
     // until the grace period to finish, then the backend is closed. Idempotent.
@@ -39,6 +47,9 @@ public:
 
 private:
     explicit Server(Config config) : config_(std::move(config)) {}
+    // OK while the store is open and its store_health (ABI 1.1) answers OK. The one place
+    // readiness asks the backend.
+    Status backend_ready() const;
 
     Config config_;
     std::shared_ptr<loader::Plugin> plugin_;
@@ -46,6 +57,8 @@ private:
     std::unique_ptr<loader::Store> store_;
     std::unique_ptr<EventStoreService> service_;
     std::unique_ptr<grpc::Server> grpc_server_;
+    std::unique_ptr<HttpEndpoint> http_;
+    std::atomic<bool> serving_{false};
     int port_ = 0;
 };
 

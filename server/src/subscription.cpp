@@ -4,6 +4,7 @@
 #include "eventstore/abi_struct.hpp"
 #include "eventstore/loader/plugin.hpp"
 #include "page_reader.hpp"
+#include "server_metrics.hpp"
 #include "translate.hpp"
 
 namespace eventstore::server {
@@ -43,13 +44,14 @@ bool Subscription::checkpoint_due(uint64_t position) const {
            std::chrono::steady_clock::now() - last_report_time_ >= config_.checkpoint_period;
 }
 
-grpc::Status Subscription::run(uint64_t after, const std::string& prefix) {
+grpc::Status Subscription::run(uint64_t after, const std::string& prefix, const Caller& caller) {
     uint64_t position = after;
     last_reported_ = after;
     last_report_time_ = std::chrono::steady_clock::now();
     bool caught_up = false;
     bool client_gone = false;
     const auto deliver = [&](const es_recorded_event& event) {
+        if (!caller.may_see(event)) return true;
         v1::SubscribeResponse message;
         to_proto(event, message.mutable_event());
         last_reported_ = event.global_position;
@@ -78,6 +80,8 @@ grpc::Status Subscription::run(uint64_t after, const std::string& prefix) {
         if (client_gone) return gone();
         const uint64_t scanned_from = position;
         position = std::max(position, drained->page.last_scanned_position);
+        const uint64_t head = notifier_.head();
+        server_metrics().subscriber_lag.observe(head > position ? head - position : 0);
         if (checkpoint_due(position) && !send_checkpoint(position)) return gone();
         // A page that moved nothing is treated as the head, so a backend that cannot say never
         // makes this loop spin.

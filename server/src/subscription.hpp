@@ -11,6 +11,7 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/support/sync_stream.h>
 
+#include "auth.hpp"
 #include "commit_notifier.hpp"
 #include "config.hpp"
 #include "eventstore/loader/store.hpp"
@@ -25,8 +26,9 @@ public:
 
     // Delivers every matching event after `after`, exactly once and in order: catch-up, then
     // caught_up once, then live; checkpoints while the filter skips. Ends with UNAVAILABLE when
-    // the server shuts down, CANCELLED when the client goes away, or the backend's error.
-    grpc::Status run(uint64_t after, const std::string& prefix);
+    // the server shuts down, CANCELLED when the client goes away, or the backend's error. Events
+    // the caller may not see are skipped like events outside the prefix.
+    grpc::Status run(uint64_t after, const std::string& prefix, const Caller& caller = {});
 
 private:
     bool send(const v1::SubscribeResponse& message);

@@ -8,7 +8,7 @@ namespace eventstore::server {
 using abi::bytes;
 using abi::view;
 
-AbiAppend::AbiAppend(const v1::AppendRequest& request) {
+AbiAppend::AbiAppend(const v1::AppendRequest& request, std::string_view tenant) {
     const int count = request.events_size();
     generated_ids_.reserve(count);  // no reallocation: events_ borrow these strings
     headers_.resize(count);
@@ -24,7 +24,7 @@ AbiAppend::AbiAppend(const v1::AppendRequest& request) {
         }
         event.type_name = bytes(meta.type_name());
         event.content_type = bytes(meta.content_type());
-        event.tenant_id = bytes(meta.tenant_id());
+        event.tenant_id = tenant.empty() ? bytes(meta.tenant_id()) : bytes(tenant);
         event.correlation_id = bytes(meta.correlation_id());
         event.causation_id = bytes(meta.causation_id());
         auto& headers = headers_[i];

@@ -5,6 +5,7 @@
 #define EVENTSTORE_SERVER_TRANSLATE_HPP
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "eventstore/plugin.h"
@@ -14,10 +15,11 @@
 namespace eventstore::server {
 
 // An AppendRequest seen through the ABI: borrows the proto's bytes (keep the proto alive and
-// unchanged), and owns the event ids the server makes for events that came without one.
+// unchanged), and owns the event ids the server makes for events that came without one. A
+// non-empty `tenant` is the tenant_id of every event (the caller's token's tenant).
 class AbiAppend {
 public:
-    explicit AbiAppend(const v1::AppendRequest& request);
+    explicit AbiAppend(const v1::AppendRequest& request, std::string_view tenant = {});
     AbiAppend(const AbiAppend&) = delete;
     AbiAppend& operator=(const AbiAppend&) = delete;
 

@@ -10,6 +10,7 @@
 #include "eventstore/v1/eventstore.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "http_get.hpp"
 #include "process_support.hpp"
 
 namespace eventstore::test {
@@ -144,6 +145,41 @@ TEST(EventstoredCommandLineTest, GivenAnUnknownFlagOrAStrayWord_WhenRun_ThenUsag
     EXPECT_NE(wrong.log().find("no-such-flag"), std::string::npos) << wrong.log();
     EventstoredProcess stray({"eventstore.yaml"}, dir);
     EXPECT_EQ(stray.wait_for_exit(10s), std::optional<int>(2));
+}
+
+TEST(EventstoredMetricsTest, GivenMetricsListen_WhenEventsAreAppended_ThenMetricsOverHttpCountThemAndTheProbesAnswer) {
+    TempDir dir;
+    const uint16_t port = free_port();
+    const uint16_t metrics_port = free_port();
+    const auto config = dir.write("eventstore.yaml",
+                                  "listen: 127.0.0.1:" + std::to_string(port) +
+                                      "\nbackend:\n  plugin: " MEMORY_PLUGIN_PATH
+                                      "\nmetrics:\n  listen: 127.0.0.1:" + std::to_string(metrics_port) + "\n");
+    EventstoredProcess process({"--config", config.string()}, dir);
+    ASSERT_TRUE(process.wait_for_log("listening on", 20s)) << process.log();
+    EXPECT_NE(process.log().find("metrics and probes on http://127.0.0.1:" + std::to_string(metrics_port)),
+              std::string::npos)
+        << process.log();
+    EXPECT_EQ(http_get(metrics_port, "/health/live").status, 200);
+    EXPECT_EQ(http_get(metrics_port, "/health/ready").status, 200);
+
+    auto stub = v1::EventStore::NewStub(
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+    for (int i = 0; i < 5; ++i) {
+        v1::AppendRequest append;
+        append.set_stream_id("S");
+        append.add_events()->mutable_metadata()->set_type_name("Happened");
+        append.add_events()->mutable_metadata()->set_type_name("Happened");
+        v1::AppendResponse appended;
+        grpc::ClientContext context;
+        ASSERT_TRUE(stub->Append(&context, append, &appended).ok());
+    }
+    const HttpResponse scrape = http_get(metrics_port, "/metrics");
+    ASSERT_EQ(scrape.status, 200);
+    auto metrics = parse_metrics(scrape.body);
+    EXPECT_EQ(metrics["eventstore_requests_total{rpc=\"Append\",code=\"OK\"}"], 5);
+    EXPECT_EQ(metrics["eventstore_appended_events_total"], 10);
+    EXPECT_EQ(metrics["eventstore_request_duration_seconds_count{rpc=\"Append\"}"], 5);
 }
 
 }  // namespace

@@ -4,11 +4,13 @@
 
 namespace eventstore::test {
 
-Subscriber::Subscriber(v1::EventStore::Stub& stub, uint64_t after, const std::string& prefix) {
+Subscriber::Subscriber(v1::EventStore::Stub& stub, uint64_t after, const std::string& prefix,
+                       const std::map<std::string, std::string>& metadata) {
     v1::SubscribeRequest request;
     request.set_after_global_position(after);
     request.set_stream_prefix(prefix);
     context_.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(2));
+    for (const auto& [key, value] : metadata) context_.AddMetadata(key, value);
     reader_ = stub.Subscribe(&context_, request);
     thread_ = std::thread([this] {
         v1::SubscribeResponse message;

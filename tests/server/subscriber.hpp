@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -18,7 +19,9 @@ namespace eventstore::test {
 
 class Subscriber {
 public:
-    Subscriber(v1::EventStore::Stub& stub, uint64_t after, const std::string& prefix = "");
+    // `metadata` is sent with the call (e.g. an authorization header).
+    Subscriber(v1::EventStore::Stub& stub, uint64_t after, const std::string& prefix = "",
+               const std::map<std::string, std::string>& metadata = {});
     ~Subscriber();
 
     // The next message, or nothing if none came within `timeout` (or the stream ended).
