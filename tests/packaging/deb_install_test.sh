@@ -87,7 +87,8 @@ for package in "${eventstore_packages[@]}"; do
 done
 for file in /usr/bin/eventstored /usr/bin/eventstore-conformance /usr/bin/eventstore-postgres-migrate \
   "$plugin_dir/memory.so" "$plugin_dir/postgres.so" "$plugin_dir/kurrent.so" "$config" \
-  /lib/systemd/system/eventstored.service /usr/include/eventstore/plugin.h \
+  /lib/systemd/system/eventstored.service /usr/share/man/man1/eventstored.1.gz \
+  /usr/include/eventstore/plugin.h \
   /usr/share/doc/eventstore-plugin-dev/examples/plugin-skeleton/CMakeLists.txt; do
   [[ -f $file ]] || fail "not installed: $file"
 done
@@ -95,9 +96,16 @@ getent passwd eventstore | grep -q ':/usr/sbin/nologin$' || fail "no system user
 [[ $(stat -c '%U:%G %a' "$state") == "eventstore:eventstore 750" ]] || fail "$state: $(stat -c '%U:%G %a' "$state")"
 dpkg-query -W -f='${Conffiles}' eventstore-server | grep -q " $config " || fail "$config is no conffile"
 grep -q '^listen: 127.0.0.1:50051 ' "$config" || fail "the default listen is not 127.0.0.1:50051"
-if command -v systemd-analyze >/dev/null; then
-  systemd-analyze verify /lib/systemd/system/eventstored.service || fail "systemd-analyze verify"
-fi
+unit=/lib/systemd/system/eventstored.service
+verified=$(systemd-analyze verify "$unit" 2>&1) || fail "systemd-analyze verify: $verified"
+[[ -z $verified ]] || fail "systemd-analyze verify: $verified"
+for setting in User=eventstore NoNewPrivileges=yes ProtectSystem=strict ProtectHome=yes PrivateTmp=yes \
+  StateDirectory=eventstore LimitNOFILE=65536 Restart=on-failure \
+  "ExecStartPre=/usr/bin/eventstored --check-config --config $config"; do
+  grep -qxF "$setting" "$unit" || fail "the unit lacks $setting"
+done
+[[ ! -e /etc/systemd/system/multi-user.target.wants/eventstored.service ]] || fail "the unit was enabled"
+systemd-analyze security --offline=true "$unit" | tail -n 1
 "${as_service[@]}" /usr/bin/eventstored --check-config --config "$config" | tee "$workdir/check.out"
 grep -qF "(backend memory " "$workdir/check.out" || fail "--check-config did not load memory"
 
