@@ -114,6 +114,10 @@ port=$(free_port)
 sed -i "s/^listen: 127.0.0.1:50051 /listen: 127.0.0.1:$port /" "$config"
 target=127.0.0.1:$port
 start_service
+# README's health check, on this port.
+health=$(/usr/bin/python3 -c 'import grpc, sys; r = grpc.insecure_channel(sys.argv[1]).unary_unary("/grpc.health.v1.Health/Check")(b"", timeout=5); print("SERVING" if r == b"\x08\x01" else r)' "$target")
+[[ $health == SERVING ]] || fail "health check: $health"
+echo "health: $health"
 tour Pkg-memory "appended to Pkg-memory: version 2, positions 1..2"
 sh "$root/tests/conformance/run_conformance.sh" conformant:10 /usr/bin/eventstore-conformance --target "$target"
 stop_eventstored
