@@ -131,7 +131,7 @@ sed -i -e 's/^  plugin: memory$/  plugin: postgres/' \
   -e "s/^  options: {} .*/  options: {dsn: \"host=127.0.0.1 port=$PGPORT dbname=$PGDATABASE user=$PGUSER\"}/" "$config"
 grep -q '^  plugin: postgres$' "$config" || fail "the YAML was not switched"
 start_service
-grep -F "backend" "$workdir/eventstored.log" | head -n 3
+grep -F "with backend postgres" "$workdir/eventstored.log" || fail "eventstored did not serve postgres"
 tour Pkg-before "appended to Pkg-before: version 2, positions 1..2"
 stop_eventstored
 start_service
