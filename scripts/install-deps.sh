@@ -10,6 +10,7 @@ packages=(
   libpqxx-dev postgresql postgresql-client libssl-dev openssl libcivetweb-dev curl
   python3 python3-venv python3-grpcio python3-protobuf abigail-tools
   clang libclang-rt-14-dev
+  dpkg-dev file rpm lintian rpmlint systemd
 )
 
 missing=()
