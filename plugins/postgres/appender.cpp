@@ -5,6 +5,7 @@
 #include <map>
 #include <stdexcept>
 #include <unordered_map>
+#include <utility>
 
 #include <pqxx/binarystring>
 #include <pqxx/except>
@@ -72,6 +73,22 @@ void record_written(const std::vector<Accepted>& accepted, uint64_t base) {
     }
 }
 
+// Runs `statement` (kAppendGroup or kWriteEvents) with the events as its parameters $1..$14,
+// `channel` as $15, then `more`.
+template <class... More>
+pqxx::result write_events(pqxx::transaction_base& tx, const sql::Statement& statement,
+                          const EventColumns& columns, const std::string& channel,
+                          More&&... more) {
+    const pqxx::binarystring blob(columns.blob.data(), columns.blob.size());
+    return tx.exec_prepared(
+        statement.name, static_cast<int64_t>(columns.event_count()), columns.stream_ids.text(),
+        columns.stream_versions.text(), columns.event_ids.text(), columns.type_names.text(),
+        columns.content_types.text(), columns.tenant_ids.text(), columns.correlation_ids.text(),
+        columns.causation_ids.text(), columns.payload_at.text(), columns.payload_length.text(),
+        columns.headers_at.text(), columns.headers_length.text(), blob, channel,
+        std::forward<More>(more)...);
+}
+
 // The SQLSTATE append_assumption raises (migration 0002).
 constexpr const char* kAssumptionFailed = "ES001";
 
@@ -133,19 +150,12 @@ bool Appender::run_in_one_statement(pqxx::connection& connection,
         so_far += request.event_count;
     }
 
-    const pqxx::binarystring blob(columns.blob.data(), columns.blob.size());
     pqxx::result rows;
     try {
         pqxx::nontransaction tx(connection);
-        rows = tx.exec_prepared(
-            sql::kAppendGroup.name, stream_list.text(), added.text(), member_streams.text(),
-            before.text(), lowest.text(), highest.text(),
-            static_cast<int64_t>(columns.event_count()), columns.stream_ids.text(),
-            columns.stream_versions.text(), columns.event_ids.text(), columns.type_names.text(),
-            columns.content_types.text(), columns.tenant_ids.text(),
-            columns.correlation_ids.text(), columns.causation_ids.text(),
-            columns.payload_at.text(), columns.payload_length.text(), columns.headers_at.text(),
-            columns.headers_length.text(), blob, channel_);
+        rows = write_events(tx, sql::kAppendGroup, columns, channel_, stream_list.text(),
+                            added.text(), member_streams.text(), before.text(), lowest.text(),
+                            highest.text());
     } catch (const pqxx::unique_violation&) {
         return false;  // an event id is stored: an idempotent retry, or a reused id
     } catch (const pqxx::transaction_rollback&) {
@@ -241,18 +251,9 @@ Appender::Outcome Appender::run(pqxx::connection& connection,
                 written_versions.add_number(static_cast<int64_t>(version));
             }
         }
-        const auto n = static_cast<int64_t>(columns.event_count());
-        const pqxx::binarystring blob(columns.blob.data(), columns.blob.size());
         const uint64_t base =
-            tx.exec_prepared1(sql::kWriteEvents.name, n, columns.stream_ids.text(),
-                            columns.stream_versions.text(), columns.event_ids.text(),
-                            columns.type_names.text(), columns.content_types.text(),
-                            columns.tenant_ids.text(), columns.correlation_ids.text(),
-                            columns.causation_ids.text(), columns.payload_at.text(),
-                            columns.payload_length.text(), columns.headers_at.text(),
-                            columns.headers_length.text(), blob, channel_,
-                            written_streams.text(), written_versions.text(),
-                            emptied_streams.text())[0]
+            write_events(tx, sql::kWriteEvents, columns, channel_, written_streams.text(),
+                         written_versions.text(), emptied_streams.text())[0][0]
                 .as<uint64_t>();
         tx.commit();
         record_written(accepted, base);

@@ -1,8 +1,8 @@
 // event_columns.hpp: the events of one or more appends, laid out column by column as the
-// parameters of the statement that writes them (statements.hpp, kWriteEvents): one SQL array
-// literal per text or number column, and every payload and header encoding back to back in one
-// bytea with their offsets and lengths (bytea travels in binary, with no escaping and no limit
-// on zero bytes).
+// parameters of the statements that write them (statements.hpp, kAppendGroup and kWriteEvents):
+// one SQL array literal per text or number column, and every payload and header encoding back to
+// back in one bytea with their offsets and lengths (bytea travels in binary, with no escaping and
+// no limit on zero bytes).
 #ifndef EVENTSTORE_PLUGINS_POSTGRES_EVENT_COLUMNS_HPP
 #define EVENTSTORE_PLUGINS_POSTGRES_EVENT_COLUMNS_HPP
 

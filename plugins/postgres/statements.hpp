@@ -16,28 +16,53 @@ struct Statement {
 // Every append statement locks stream rows in byte order of their ids (COLLATE "C", as C++
 // sorts std::string), then the head row: one lock order for all, whatever the database's collation.
 
+// The parts the two statements that write events share (kAppendGroup, kWriteEvents), with the
+// parameters both number alike: $1 n, the number of events; per event, $2 stream_id, $3 its
+// version, $4..$9 event_id, type_name, content_type, tenant_id, correlation_id, causation_id
+// (text[]), $10..$13 payload_at, payload_length, headers_at, headers_length (int[]); $14 the blob
+// (bytea) that holds every payload and header encoding (event_columns.hpp).
+//
+// Takes n positions from the head (its row lock is held until commit: that is what makes
+// transactions commit in position order) and stamps recorded_at never below the previous one.
+#define ES_TAKE_POSITIONS                                                                         \
+    "UPDATE head SET position = position + $1, "                                                  \
+    "recorded_at = greatest(clock_timestamp(), recorded_at) "
+// The events as rows e(..., ord), ord counting from 1.
+#define ES_GIVEN_EVENTS                                                                           \
+    "unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], "          \
+    "$8::text[], $9::text[], $10::int[], $11::int[], $12::int[], $13::int[]) "                    \
+    "WITH ORDINALITY AS e(stream_id, stream_version, event_id, type_name, content_type, "         \
+    "tenant_id, correlation_id, causation_id, payload_at, payload_length, headers_at, "           \
+    "headers_length, ord) "
+// Inserts the given events at positions h.base + ord, with `version` as their stream version.
+#define ES_INSERT_EVENTS(version)                                                                 \
+    "INSERT INTO events (global_position, stream_id, stream_version, event_id, type_name, "       \
+    "content_type, tenant_id, correlation_id, causation_id, headers, payload, recorded_at) "      \
+    "SELECT h.base + e.ord, e.stream_id, " version ", e.event_id, e.type_name, e.content_type, "  \
+    "e.tenant_id, e.correlation_id, e.causation_id, "                                             \
+    "substring($14::bytea FROM e.headers_at FOR e.headers_length), "                              \
+    "substring($14::bytea FROM e.payload_at FOR e.payload_length), h.recorded_at "
+
 // The whole group in one statement, run outside a transaction block (so it is its own
 // transaction, committed when it returns): one round trip. It assumes what almost always holds:
 // no event id of the group is stored yet, and every member's expected version accepts its
 // stream's version. It adds the group's event counts to its streams' versions (creating the new
 // streams), locking their rows in stream id order; checks every member's expected version
 // against the version its stream had before it (append_assumption raises ES001 when one does not
-// hold); takes the positions from the head, writes the events, and queues the NOTIFY, all as
-// kWriteEvents does. A stored event id fails the statement with a unique violation. Either way
-// nothing is written and the caller decides the group on the careful path (kLockStreams, ...).
-//   $1 the group's stream ids, sorted and distinct (text[]), $2 how many events each gets
-//   (bigint[]); per member: $3 stream id (text[]), $4 the events of earlier members of that
-//   stream in the group, $5 and $6 the lowest and highest version before it that its expected
-//   version accepts (bigint[]); $7 n, the group's event count; per event: $8 stream id, $9 its
-//   version relative to its stream's version before the group (1, 2, ...), $10..$15 event_id,
-//   type_name, content_type, tenant_id, correlation_id, causation_id (text[]), $16..$19
-//   payload_at, payload_length, headers_at, headers_length (int[]); $20 blob bytea,
-//   $21 notification channel.
-// Rows: (base, version) per stream in $1's order: the position before the first event, and the
+// hold); takes the positions from the head, writes the events, and queues a NOTIFY of the new
+// head for other processes. A stored event id fails the statement with a unique violation.
+// Either way nothing is written and the caller decides the group on the careful path
+// (kLockStreams, ...).
+//   $1..$14 as above, the versions ($3) counted from 1 per stream (relative to its version
+//   before the group); $15 notification channel; $16 the group's stream ids, sorted and distinct
+//   (text[]), $17 how many events each gets (bigint[]); per member: $18 stream id (text[]),
+//   $19 the events of earlier members of that stream in the group, $20 and $21 the lowest and
+//   highest version before it that its expected version accepts (bigint[]).
+// Rows: (base, version) per stream in $16's order: the position before the first event, and the
 // stream's version before the group.
 inline constexpr Statement kAppendGroup{"append_group", R"(
 WITH wanted AS (
-    SELECT * FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS w(stream_id, added, idx)),
+    SELECT * FROM unnest($16::text[], $17::bigint[]) WITH ORDINALITY AS w(stream_id, added, idx)),
 added AS (
     INSERT INTO streams AS s (stream_id, current_version)
     SELECT stream_id, added FROM wanted ORDER BY idx
@@ -48,31 +73,16 @@ prior AS (
     FROM wanted w JOIN added a ON a.stream_id = w.stream_id),
 checked AS (
     SELECT append_assumption(bool_and(p.version + m.before BETWEEN m.lowest AND m.highest)) AS holds
-    FROM unnest($3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
+    FROM unnest($18::text[], $19::bigint[], $20::bigint[], $21::bigint[])
             AS m(stream_id, before, lowest, highest)
     JOIN prior p ON p.stream_id = m.stream_id),
 h AS (
-    UPDATE head SET position = position + $7,
-                    recorded_at = greatest(clock_timestamp(), recorded_at)
-    WHERE (SELECT holds FROM checked)
-    RETURNING position - $7 AS base, recorded_at, pg_notify($21, position::text)),
+    )" ES_TAKE_POSITIONS R"(WHERE (SELECT holds FROM checked)
+    RETURNING position - $1 AS base, recorded_at, pg_notify($15, position::text)),
 written AS (
-    INSERT INTO events (global_position, stream_id, stream_version, event_id, type_name,
-                        content_type, tenant_id, correlation_id, causation_id, headers, payload,
-                        recorded_at)
-    SELECT h.base + e.ord, e.stream_id, p.version + e.stream_version, e.event_id, e.type_name,
-           e.content_type, e.tenant_id, e.correlation_id, e.causation_id,
-           substring($20::bytea FROM e.headers_at FOR e.headers_length),
-           substring($20::bytea FROM e.payload_at FOR e.payload_length), h.recorded_at
-    FROM h CROSS JOIN
-         unnest($8::text[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[],
-                $14::text[], $15::text[], $16::int[], $17::int[], $18::int[], $19::int[])
-            WITH ORDINALITY AS e(stream_id, stream_version, event_id, type_name, content_type,
-                                 tenant_id, correlation_id, causation_id, payload_at,
-                                 payload_length, headers_at, headers_length, ord)
-         JOIN prior p ON p.stream_id = e.stream_id)
+    )" ES_INSERT_EVENTS("p.version + e.stream_version") R"(
+    FROM h CROSS JOIN )" ES_GIVEN_EVENTS R"(JOIN prior p ON p.stream_id = e.stream_id)
 SELECT h.base, p.version FROM h CROSS JOIN prior p ORDER BY p.idx)"};
-
 
 // Locks the group's streams, in stream id order, creating the missing ones at version 0, and
 // finds the stored events that carry any of the group's event ids.
@@ -103,33 +113,16 @@ inline constexpr Statement kFindIds{"find_ids", R"(
 SELECT stream_id, stream_version, event_id, global_position
 FROM events WHERE event_id = ANY($1::text[]))"};
 
-// Takes n positions from the head (its row lock is held until commit: that is what makes
-// transactions commit in position order), stamps recorded_at never below the previous one,
-// writes the events, moves the streams to their new versions, drops streams this transaction
-// created but wrote nothing to, and queues a NOTIFY of the new head for other processes.
-// Returns the position before the first event.
-//   $1 n bigint, $2..$9 stream_id, stream_version, event_id, type_name, content_type,
-//   tenant_id, correlation_id, causation_id arrays, $10..$13 payload_at, payload_length,
-//   headers_at, headers_length int[], $14 blob bytea, $15 notification channel,
-//   $16 written streams text[], $17 their new versions bigint[], $18 streams left empty text[]
+// The careful way's write: takes the positions, writes the events, moves the streams to their
+// new versions, drops streams this transaction created but wrote nothing to, and queues a NOTIFY
+// of the new head for other processes. Returns the position before the first event.
+//   $1..$14 as above, the versions ($3) absolute; $15 notification channel, $16 written streams
+//   text[], $17 their new versions bigint[], $18 streams left empty text[]
 inline constexpr Statement kWriteEvents{"write_events", R"(
 WITH h AS (
-    UPDATE head SET position = position + $1,
-                    recorded_at = greatest(clock_timestamp(), recorded_at)
-    RETURNING position - $1 AS base, recorded_at),
+    )" ES_TAKE_POSITIONS R"(RETURNING position - $1 AS base, recorded_at),
 written AS (
-    INSERT INTO events (global_position, stream_id, stream_version, event_id, type_name,
-                        content_type, tenant_id, correlation_id, causation_id, headers, payload,
-                        recorded_at)
-    SELECT h.base + e.ord, e.stream_id, e.stream_version, e.event_id, e.type_name,
-           e.content_type, e.tenant_id, e.correlation_id, e.causation_id,
-           substring($14::bytea FROM e.headers_at FOR e.headers_length),
-           substring($14::bytea FROM e.payload_at FOR e.payload_length), h.recorded_at
-    FROM h, unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
-                   $8::text[], $9::text[], $10::int[], $11::int[], $12::int[], $13::int[])
-            WITH ORDINALITY AS e(stream_id, stream_version, event_id, type_name, content_type,
-                                 tenant_id, correlation_id, causation_id, payload_at,
-                                 payload_length, headers_at, headers_length, ord)),
+    )" ES_INSERT_EVENTS("e.stream_version") R"(FROM h, )" ES_GIVEN_EVENTS R"(),
 moved AS (
     UPDATE streams s SET current_version = v.version
     FROM unnest($16::text[], $17::bigint[]) AS v(stream_id, version)
@@ -137,6 +130,10 @@ moved AS (
 emptied AS (
     DELETE FROM streams WHERE stream_id = ANY($18::text[]) AND current_version = 0)
 SELECT base, pg_notify($15, (base + $1)::text) FROM h)"};
+
+#undef ES_TAKE_POSITIONS
+#undef ES_GIVEN_EVENTS
+#undef ES_INSERT_EVENTS
 
 // ---- reads (event_reader.hpp) --------------------------------------------------------------
 // Column 0 is the statement's own (the stream's current version, or the head); then the event
