@@ -90,8 +90,10 @@ grpc::Status Authorizer::check_append(const Caller& caller, const v1::AppendRequ
     return grpc::Status::OK;
 }
 
-grpc::Status Authorizer::narrow_prefix(const Caller& caller, const std::string& requested,
-                                       std::string& prefix) {
+grpc::Status Authorizer::admit_log_reader(const grpc::ServerContext& context,
+                                          const std::string& requested, Caller& caller,
+                                          std::string& prefix) const {
+    if (grpc::Status s = authenticate(context, Access::read, caller); !s.ok()) return s;
     prefix = requested;
     if (caller.unrestricted() || caller.may_access(requested)) return grpc::Status::OK;
     const std::string* inside = nullptr;

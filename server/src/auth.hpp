@@ -52,11 +52,12 @@ public:
     static grpc::Status check_stream(const Caller& caller, std::string_view stream_id);
     // The stream check, and PERMISSION_DENIED when an event names a tenant other than the caller's.
     static grpc::Status check_append(const Caller& caller, const v1::AppendRequest& request);
-    // The prefix to read the global log with for a caller who asked for `requested`: the one
-    // allowed prefix inside it when that is unambiguous, else `requested` (and the events are
-    // filtered with may_see). PERMISSION_DENIED when no allowed stream can match `requested`.
-    static grpc::Status narrow_prefix(const Caller& caller, const std::string& requested,
-                                      std::string& prefix);
+    // For ReadAll and Subscribe: authenticate() for reading, then the prefix to read the global
+    // log with for a caller who asked for `requested`: the one allowed prefix inside it when that
+    // is unambiguous, else `requested` (and the events are filtered with may_see).
+    // PERMISSION_DENIED when no allowed stream can match `requested`.
+    grpc::Status admit_log_reader(const grpc::ServerContext& context, const std::string& requested,
+                                  Caller& caller, std::string& prefix) const;
 
 private:
     const AuthConfig& config_;

@@ -91,8 +91,8 @@ grpc::Status EventStoreService::ReadAll(grpc::ServerContext* context, const v1::
                                         v1::ReadAllResponse* response) {
     Caller caller;
     std::string prefix;
-    if (grpc::Status s = auth_.authenticate(*context, Access::read, caller); !s.ok()) return s;
-    if (grpc::Status s = Authorizer::narrow_prefix(caller, request->stream_prefix(), prefix); !s.ok()) {
+    if (grpc::Status s = auth_.admit_log_reader(*context, request->stream_prefix(), caller, prefix);
+        !s.ok()) {
         return s;
     }
     es_read_all_request read = abi::make_struct<es_read_all_request>();
@@ -118,8 +118,8 @@ grpc::Status EventStoreService::Subscribe(grpc::ServerContext* context,
                                           grpc::ServerWriter<v1::SubscribeResponse>* writer) {
     Caller caller;
     std::string prefix;
-    if (grpc::Status s = auth_.authenticate(*context, Access::read, caller); !s.ok()) return s;
-    if (grpc::Status s = Authorizer::narrow_prefix(caller, request->stream_prefix(), prefix); !s.ok()) {
+    if (grpc::Status s = auth_.admit_log_reader(*context, request->stream_prefix(), caller, prefix);
+        !s.ok()) {
         return s;
     }
     const auto slot = subscription_slots_.acquire(context->peer());
