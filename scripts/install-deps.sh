@@ -9,6 +9,7 @@ packages=(
   libyaml-cpp-dev libspdlog-dev libgtest-dev libgmock-dev
   libpqxx-dev postgresql postgresql-client
   python3 python3-venv python3-grpcio python3-protobuf abigail-tools
+  python3-matplotlib
 )
 
 missing=()

@@ -85,10 +85,11 @@ std::string read_text(const std::filesystem::path& path) {
     return text.str();
 }
 
-EventstoredProcess::EventstoredProcess(const std::vector<std::string>& args, const TempDir& dir)
+EventstoredProcess::EventstoredProcess(const std::vector<std::string>& args, const TempDir& dir,
+                                       const std::string& program)
     : out_path_(output_file(dir, "out")),
       log_path_(output_file(dir, "log")),
-      child_(EVENTSTORED_PATH, bp::args(args), bp::std_out > out_path_.string(),
+      child_(program, bp::args(args), bp::std_out > out_path_.string(),
              bp::std_err > log_path_.string(), bp::std_in < bp::null) {}
 
 EventstoredProcess::~EventstoredProcess() {
@@ -120,5 +121,7 @@ std::string EventstoredProcess::log() const { return read_text(log_path_); }
 std::string EventstoredProcess::out() const { return read_text(out_path_); }
 
 void EventstoredProcess::signal(int signal_number) { kill(child_.id(), signal_number); }
+
+int EventstoredProcess::pid() const { return child_.id(); }
 
 }  // namespace eventstore::test
