@@ -72,7 +72,8 @@ Point measure_against_pgbench(const std::string& scenario, Bench& bench,
     point.baseline = "pgbench";
     for (uint32_t r = 0; r < o.repeats; ++r) {
         auto project_slots = slots(bench.project);
-        point.runs.push_back(run_closed_loop(project_slots, o.warmup_s, o.duration_s));
+        point.runs.push_back(run_closed_loop(project_slots, o.warmup_s, o.duration_s,
+                                             bench.project.server()));
         point.baseline_runs.push_back(
             bench.pgbench->run(clients, events, o.payload_bytes, o.duration_s));
     }

@@ -48,7 +48,7 @@ public:
         in_flight_ = states_.size();
     }
 
-    RunFigures run(double warmup_s, double duration_s) {
+    RunFigures run(double warmup_s, double duration_s, const BenchServer& server) {
         for (SlotState& state : states_) state.launch();
         std::vector<std::thread> threads;
         std::vector<Tally> tallies(queues_.size());
@@ -58,9 +58,11 @@ public:
         std::this_thread::sleep_for(std::chrono::duration<double>(warmup_s));
         const auto begin = Clock::now();
         phase_ = Phase::measuring;
+        CpuMeter cpu(server);
         std::this_thread::sleep_for(std::chrono::duration<double>(duration_s));
         phase_ = Phase::stopping;
         const auto end = Clock::now();
+        cpu.stop();
         for (std::thread& thread : threads) thread.join();
         if (!failure_.empty()) throw std::runtime_error(failure_);
 
@@ -73,6 +75,7 @@ public:
             latencies.insert(latencies.end(), tally.latencies.begin(), tally.latencies.end());
         }
         figures.summarise(latencies);
+        cpu.report(figures);
         return figures;
     }
 
@@ -127,9 +130,9 @@ private:
 }  // namespace
 
 RunFigures run_closed_loop(std::vector<std::unique_ptr<CallSlot>>& slots, double warmup_s,
-                           double duration_s) {
+                           double duration_s, const BenchServer& server) {
     Driver driver(slots);
-    return driver.run(warmup_s, duration_s);
+    return driver.run(warmup_s, duration_s, server);
 }
 
 }  // namespace eventstore::bench

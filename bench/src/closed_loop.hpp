@@ -11,6 +11,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "figures.hpp"
+#include "servers.hpp"
 
 namespace eventstore::bench {
 
@@ -57,10 +58,10 @@ private:
 };
 
 // Runs the slots for `warmup_s` (not counted), then `duration_s` measured: calls that complete
-// in the measured window count, with their latencies. Throws std::runtime_error naming the
-// first failed call's status.
+// in the measured window count, with their latencies, and the CPU `server` and this client use
+// in it (CpuMeter). Throws std::runtime_error naming the first failed call's status.
 RunFigures run_closed_loop(std::vector<std::unique_ptr<CallSlot>>& slots, double warmup_s,
-                           double duration_s);
+                           double duration_s, const BenchServer& server);
 
 }  // namespace eventstore::bench
 

@@ -36,10 +36,12 @@ Point measure_closed_loop(const std::string& scenario, Bench& bench,
     const Options& o = bench.options;
     for (uint32_t r = 0; r < o.repeats; ++r) {
         auto project_slots = slots(bench.project);
-        point.runs.push_back(run_closed_loop(project_slots, o.warmup_s, o.duration_s));
+        point.runs.push_back(run_closed_loop(project_slots, o.warmup_s, o.duration_s,
+                                             bench.project.server()));
         if (bench.noop) {
             auto noop_slots = slots(*bench.noop);
-            point.baseline_runs.push_back(run_closed_loop(noop_slots, o.warmup_s, o.duration_s));
+            point.baseline_runs.push_back(run_closed_loop(noop_slots, o.warmup_s, o.duration_s,
+                                                              bench.noop->server()));
         }
     }
     announce(point);

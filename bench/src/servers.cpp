@@ -3,8 +3,13 @@
 #include <csignal>
 #include <fstream>
 #include <limits>
+#include <iterator>
 #include <regex>
+#include <sstream>
 #include <stdexcept>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <yaml-cpp/yaml.h>
 
@@ -68,6 +73,49 @@ std::optional<uint64_t> BenchServer::rss_bytes() const {
         status.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
     }
     return std::nullopt;
+}
+
+std::optional<double> BenchServer::cpu_seconds() const {
+    if (!process_) return std::nullopt;
+    std::ifstream stat("/proc/" + std::to_string(process_->pid()) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    // Fields after the command name (which may hold spaces, and ends at the last ')'):
+    // state is field 3; utime and stime are fields 14 and 15.
+    std::istringstream fields(text.substr(text.rfind(')') + 2));
+    std::string field;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+        if (i >= 14) ticks += std::stod(field);
+    }
+    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+namespace {
+
+double own_cpu_seconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+}  // namespace
+
+CpuMeter::CpuMeter(const BenchServer& server)
+    : server_(server), server_start_(server.cpu_seconds()), client_start_(own_cpu_seconds()) {}
+
+void CpuMeter::stop() {
+    server_end_ = server_.cpu_seconds();
+    client_end_ = own_cpu_seconds();
+}
+
+void CpuMeter::report(RunFigures& figures) const {
+    if (figures.seconds <= 0) return;
+    figures.extra["client_cores"] = (client_end_ - client_start_) / figures.seconds;
+    if (!server_start_ || !server_end_) return;
+    const double used = *server_end_ - *server_start_;
+    figures.extra["server_cores"] = used / figures.seconds;
+    if (figures.events > 0) figures.extra["server_cpu_us_per_event"] = used * 1e6 / figures.events;
 }
 
 std::unique_ptr<BenchServer> project_server(const Options& options) {

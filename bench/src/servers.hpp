@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "figures.hpp"
 #include "options.hpp"
 #include "process_support.hpp"
 
@@ -26,12 +27,32 @@ public:
     const std::string& address() const { return address_; }
     // The server's resident memory (VmRSS) in bytes; nothing for a server this tool did not start.
     std::optional<uint64_t> rss_bytes() const;
+    // CPU time (user + system) the server has used so far, in seconds; nothing as rss_bytes.
+    std::optional<double> cpu_seconds() const;
 
 private:
     std::string label_;
     std::unique_ptr<test::TempDir> dir_;
     std::unique_ptr<test::EventstoredProcess> process_;
     std::string address_;
+};
+
+// Measures the CPU the server and this client use over a measured window, the figures that stay
+// meaningful on a shared machine: server_cpu_us_per_event (CPU microseconds the server spent per
+// event), server_cores and client_cores (CPU seconds per second of the window).
+class CpuMeter {
+public:
+    // Starts the window now.
+    explicit CpuMeter(const BenchServer& server);
+    // Ends the window.
+    void stop();
+    // Adds the figures to `figures` (its events and seconds already set).
+    void report(RunFigures& figures) const;
+
+private:
+    const BenchServer& server_;
+    std::optional<double> server_start_, server_end_;
+    double client_start_, client_end_ = 0;
 };
 
 // The project's server as the options say: --target, else eventstored started with --backend.

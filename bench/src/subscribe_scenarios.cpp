@@ -28,6 +28,7 @@ RunFigures catch_up_run(Target& target, uint64_t after, uint32_t subscribers, ui
     std::vector<uint64_t> counts(subscribers);
     std::vector<Clock::time_point> ends(subscribers);
     std::vector<std::string> failures(subscribers);
+    CpuMeter cpu(target.server());
     const auto begin = Clock::now();
     std::vector<std::thread> threads;
     for (uint32_t i = 0; i < subscribers; ++i) {
@@ -47,6 +48,7 @@ RunFigures catch_up_run(Target& target, uint64_t after, uint32_t subscribers, ui
         });
     }
     for (std::thread& thread : threads) thread.join();
+    cpu.stop();
     for (uint32_t i = 0; i < subscribers; ++i) {
         if (!failures[i].empty() || counts[i] < expected) {
             throw std::runtime_error("catch-up subscriber " + std::to_string(i) + " received " +
@@ -58,6 +60,7 @@ RunFigures catch_up_run(Target& target, uint64_t after, uint32_t subscribers, ui
     figures.seconds = seconds_between(begin, *std::max_element(ends.begin(), ends.end()));
     figures.calls = subscribers;
     for (uint64_t count : counts) figures.events += count;
+    cpu.report(figures);
     return figures;
 }
 
@@ -105,12 +108,14 @@ public:
         const bool ready = wait_until(Clock::now() + kSubscribeTimeout,
                                       [&] { return ready_ == subscribers_; });
         RunFigures figures;
+        CpuMeter cpu(target_.server());
         if (ready) figures = pace();
         const uint64_t expected = acked_ * events_;
         wait_until(Clock::now() + kDrainTimeout, [&] {
             return std::all_of(subs.begin(), subs.end(),
                                [&](const auto& s) { return s->received >= expected; });
         });
+        cpu.stop();
         for (auto& sub : subs) sub->context->TryCancel();
         for (std::thread& thread : threads) thread.join();
         if (!ready) throw std::runtime_error("live: subscribers not caught up within 30 s");
@@ -123,6 +128,7 @@ public:
             figures.events += sub->received;
         }
         figures.summarise(latencies);
+        cpu.report(figures);
         figures.extra["events_sent"] = static_cast<double>(expected);
         figures.extra["delivered_fraction_min"] =
             expected == 0 ? 0 : static_cast<double>(least) / static_cast<double>(expected);
