@@ -101,7 +101,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
          "gRPC channels (connections) the load spreads over")
         ("zipf-streams", po::value(&o.zipf_streams)->default_value(o.zipf_streams),
          "append-zipf: number of streams")
-        ("zipf-exponent", po::value(&o.zipf_exponent)->default_value(o.zipf_exponent),
+        ("zipf-exponent", po::value(&o.zipf_exponent)->default_value(o.zipf_exponent, "0.99"),
          "append-zipf: skew")
         ("seed-events", po::value(&o.seed_events)->default_value(o.seed_events),
          "read-stream, read-all, catch-up: events written before measuring")

@@ -102,19 +102,24 @@ double own_cpu_seconds() {
 }  // namespace
 
 CpuMeter::CpuMeter(const BenchServer& server)
-    : server_(server), server_start_(server.cpu_seconds()), client_start_(own_cpu_seconds()) {}
+    : server_(server),
+      server_start_(server.cpu_seconds()),
+      client_start_(own_cpu_seconds()),
+      wall_start_(std::chrono::steady_clock::now()) {}
 
 void CpuMeter::stop() {
     server_end_ = server_.cpu_seconds();
     client_end_ = own_cpu_seconds();
+    wall_end_ = std::chrono::steady_clock::now();
 }
 
 void CpuMeter::report(RunFigures& figures) const {
-    if (figures.seconds <= 0) return;
-    figures.extra["client_cores"] = (client_end_ - client_start_) / figures.seconds;
+    const double wall = std::chrono::duration<double>(wall_end_ - wall_start_).count();
+    if (wall <= 0) return;
+    figures.extra["client_cores"] = (client_end_ - client_start_) / wall;
     if (!server_start_ || !server_end_) return;
     const double used = *server_end_ - *server_start_;
-    figures.extra["server_cores"] = used / figures.seconds;
+    figures.extra["server_cores"] = used / wall;
     if (figures.events > 0) figures.extra["server_cpu_us_per_event"] = used * 1e6 / figures.events;
 }
 

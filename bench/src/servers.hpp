@@ -4,6 +4,7 @@
 #ifndef EVENTSTORE_BENCH_SERVERS_HPP
 #define EVENTSTORE_BENCH_SERVERS_HPP
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,7 +40,8 @@ private:
 
 // Measures the CPU the server and this client use over a measured window, the figures that stay
 // meaningful on a shared machine: server_cpu_us_per_event (CPU microseconds the server spent per
-// event), server_cores and client_cores (CPU seconds per second of the window).
+// event), server_cores and client_cores (CPU seconds per wall-clock second of the window, from
+// construction to stop()).
 class CpuMeter {
 public:
     // Starts the window now.
@@ -53,6 +55,7 @@ private:
     const BenchServer& server_;
     std::optional<double> server_start_, server_end_;
     double client_start_, client_end_ = 0;
+    std::chrono::steady_clock::time_point wall_start_, wall_end_;
 };
 
 // The project's server as the options say: --target, else eventstored started with --backend.
