@@ -11,6 +11,7 @@ packages=(
   python3 python3-venv python3-grpcio python3-protobuf abigail-tools
   clang libclang-rt-14-dev
   dpkg-dev file rpm lintian rpmlint systemd
+  python3-matplotlib
 )
 
 missing=()

@@ -37,27 +37,39 @@ MemoryStore::MemoryStore(const MemoryOptions& options, plugin::Host host)
 
 Status MemoryStore::append(const es_append_request& request, es_append_result& result) {
     // The bytes are copied before locking, so the exclusive section copies nothing in bulk.
+    EventBlock block(request);
     std::vector<StoredEvent> batch;
     batch.reserve(request.event_count);
     uint64_t batch_bytes = 0;
     for (size_t i = 0; i < request.event_count; ++i) {
-        batch.emplace_back(*request.events[i]);
+        batch.emplace_back(*request.events[i], block);
         batch_bytes += validation::event_size(*request.events[i]) + request.stream_id.len;
     }
     const std::string stream_id(abi::view(request.stream_id));
     uint64_t head;
     {
         std::unique_lock lock(mutex_);
-        const Result<bool> retry = find_retry(request, result);
-        if (!retry.ok()) return retry.status();
-        if (retry.value()) return {};
+        Claimed claimed;
+        if (!claim_ids(batch, claimed)) {
+            // Some id is stored already: an idempotent retry, or a reused id.
+            const Result<bool> retry = find_retry(request, result);
+            if (!retry.ok()) return retry.status();
+            if (retry.value()) return {};
+            // Unreachable: a stored id makes a retry or an error, and ids inside one request
+            // are distinct (validated before the store sees them).
+            return Status(Code::internal, "an event id is both stored and not stored");
+        }
         const auto stream = streams_.find(stream_id);
         const uint64_t current = stream == streams_.end() ? 0 : stream->second.size();
         if (!plugin::expected_matches(request, current)) {
+            release_ids(claimed);
             return plugin::wrong_expected_version(request, current, result);
         }
-        if (Status s = check_capacity(batch_bytes); !s.ok()) return s;
-        commit(stream_id, batch, batch_bytes);
+        if (Status s = check_capacity(batch_bytes); !s.ok()) {
+            release_ids(claimed);
+            return s;
+        }
+        commit(stream_id, current, batch, claimed, block, batch_bytes);
         head = log_.size();
         result.current_version = current + request.event_count;
         result.first_global_position = head - request.event_count + 1;
@@ -68,6 +80,24 @@ Status MemoryStore::append(const es_append_request& request, es_append_result& r
     // notify the host in the reverse order; that is allowed, the host keeps the highest position.
     host_.notify_committed(head);
     return {};
+}
+
+bool MemoryStore::claim_ids(const std::vector<StoredEvent>& batch, Claimed& claimed) {
+    claimed.reserve(batch.size());
+    for (const StoredEvent& event : batch) {
+        const auto [entry, fresh] = ids_.try_emplace(event.event_id(), nullptr);
+        if (!fresh) {
+            release_ids(claimed);
+            return false;
+        }
+        claimed.push_back(entry);
+    }
+    return true;
+}
+
+void MemoryStore::release_ids(Claimed& claimed) {
+    for (const auto& entry : claimed) ids_.erase(entry);
+    claimed.clear();
 }
 
 Result<bool> MemoryStore::find_retry(const es_append_request& request,
@@ -91,26 +121,30 @@ Status MemoryStore::check_capacity(uint64_t bytes) const {
                       std::to_string(options_.max_bytes) + ")");
 }
 
-void MemoryStore::commit(const std::string& stream_id, std::vector<StoredEvent>& batch,
+void MemoryStore::commit(const std::string& stream_id, uint64_t current,
+                         std::vector<StoredEvent>& batch, Claimed& claimed, EventBlock& block,
                          uint64_t bytes) {
-    const auto [stream, created] = streams_.try_emplace(stream_id);
-    std::vector<const StoredEvent*>& events = stream->second;
     const size_t log_before = log_.size();
-    const size_t stream_before = events.size();
+    const size_t blocks_before = blocks_.size();
     const int64_t recorded_at_us = std::max(now_us(), last_recorded_at_us_);
     try {
-        for (StoredEvent& event : batch) {
-            event.place(stream->first, events.size() + 1, log_.size() + 1, recorded_at_us);
-            const StoredEvent& stored = log_.emplace_back(std::move(event));
+        blocks_.push_back(block.release());
+        auto& [key, events] = *streams_.try_emplace(stream_id).first;
+        for (size_t i = 0; i < batch.size(); ++i) {
+            batch[i].place(key, events.size() + 1, log_.size() + 1, recorded_at_us);
+            const StoredEvent& stored = log_.emplace_back(batch[i]);
             events.push_back(&stored);
-            ids_.emplace(stored.event_id(), &stored);
+            claimed[i]->second = &stored;
         }
     } catch (...) {
-        // None of the batch's ids was stored before (find_retry), so erasing them is exact.
-        for (size_t i = log_before; i < log_.size(); ++i) ids_.erase(log_[i].event_id());
-        events.resize(stream_before);
-        if (created) streams_.erase(stream);
+        // Every id of the batch was claimed for it (claim_ids), so releasing them is exact.
+        release_ids(claimed);
+        if (const auto stream = streams_.find(stream_id); stream != streams_.end()) {
+            stream->second.resize(current);
+            if (current == 0) streams_.erase(stream);
+        }
         while (log_.size() > log_before) log_.pop_back();
+        blocks_.resize(blocks_before);
         throw;
     }
     bytes_ += bytes;

@@ -6,8 +6,8 @@
 // event. Events never move once stored, so reads can hand out pointers after the lock is gone.
 //
 // Thread safety: every method may be called from many threads at once. One shared_mutex guards
-// the log and the indexes. append copies the request's bytes first, then holds the mutex
-// exclusively while it checks, numbers and links the batch; reads hold it shared only while they
+// the log and the indexes. append copies the request's bytes into one block first (no lock),
+// then holds the mutex exclusively while it checks, numbers and links the batch; reads hold it shared only while they
 // pick a page of event pointers (at most max_count, scanning at most max_scan positions).
 #ifndef EVENTSTORE_PLUGINS_MEMORY_MEMORY_STORE_HPP
 #define EVENTSTORE_PLUGINS_MEMORY_MEMORY_STORE_HPP
@@ -42,16 +42,28 @@ private:
 
     // The methods below need mutex_: shared for the const ones, exclusive for commit.
 
+    // The ids of a batch, claimed in ids_ before the batch is linked.
+    using Ids = std::unordered_map<std::string_view, const StoredEvent*>;
+    using Claimed = std::vector<Ids::iterator>;
+
+    // Claims every id of `batch` in ids_ (keys pointing into the batch's block, values set at
+    // commit): true when none was stored. Otherwise claims nothing and returns false. One hash
+    // lookup per event on the usual path, where the ids are new.
+    bool claim_ids(const std::vector<StoredEvent>& batch, Claimed& claimed);
+    // Gives claimed ids back (the append failed before commit).
+    void release_ids(Claimed& claimed);
     // OK with true and `result` filled when every event_id of `request` is stored already as
     // consecutive events of its stream in the same order (an idempotent retry); OK with false
     // when none is stored; ALREADY_EXISTS otherwise.
     Result<bool> find_retry(const es_append_request& request, es_append_result& result) const;
     // RESOURCE_EXHAUSTED when `bytes` more would exceed options.max_bytes.
     Status check_capacity(uint64_t bytes) const;
-    // Numbers `batch` after the stream's last event and the log's head, links it everywhere and
-    // counts its `bytes`. All or nothing: should memory run out midway, what was linked is
-    // unlinked and the exception goes on.
-    void commit(const std::string& stream_id, std::vector<StoredEvent>& batch, uint64_t bytes);
+    // Numbers `batch` after the stream's last event (the stream is at `current`) and the log's
+    // head, links it everywhere, keeps its block and counts its `bytes`. All or nothing: should
+    // memory run out midway, what was linked is unlinked, the ids released, and the exception
+    // goes on.
+    void commit(const std::string& stream_id, uint64_t current, std::vector<StoredEvent>& batch,
+                Claimed& claimed, EventBlock& block, uint64_t bytes);
 
     const MemoryOptions options_;
     const plugin::Host host_;
@@ -59,7 +71,8 @@ private:
     mutable std::shared_mutex mutex_;
     std::deque<StoredEvent> log_;  // a deque: elements stay put as it grows
     Streams streams_;
-    std::unordered_map<std::string_view, const StoredEvent*> ids_;  // keys point into the events
+    std::vector<std::unique_ptr<uint8_t[]>> blocks_;  // every append's EventBlock memory
+    Ids ids_;  // keys point into the events' blocks
     uint64_t bytes_ = 0;
     int64_t last_recorded_at_us_ = 0;  // recorded_at never goes back along positions
 };

@@ -1,35 +1,65 @@
 #include "stored_event.hpp"
 
+#include <cstring>
+
 #include "eventstore/abi_struct.hpp"
 #include "eventstore/validation.hpp"
 
 namespace eventstore::memory {
 
-StoredEvent::StoredEvent(const es_event_data& data)
-    : record_(abi::make_struct<es_recorded_event>()) {
-    // Reserved to the exact size, so keep() never reallocates and earlier pointers stay valid.
-    bytes_.reserve(validation::event_size(data));
-    headers_.reserve(data.header_count);
-    record_.event_id = keep(data.event_id);
-    record_.type_name = keep(data.type_name);
-    record_.content_type = keep(data.content_type);
-    record_.tenant_id = keep(data.tenant_id);
-    record_.correlation_id = keep(data.correlation_id);
-    record_.causation_id = keep(data.causation_id);
-    record_.payload = keep(data.payload);
-    for (size_t i = 0; i < data.header_count; ++i) {
-        const es_bytes key = keep(data.headers[i].key);
-        headers_.push_back(es_key_value{key, keep(data.headers[i].value)});
-    }
-    record_.headers = headers_.data();
-    record_.header_count = headers_.size();
+namespace {
+
+size_t header_count(const es_append_request& request) {
+    size_t count = 0;
+    for (size_t i = 0; i < request.event_count; ++i) count += request.events[i]->header_count;
+    return count;
 }
 
-es_bytes StoredEvent::keep(es_bytes bytes) {
-    const size_t offset = bytes_.size();
-    bytes_.insert(bytes_.end(), bytes.ptr, bytes.ptr + bytes.len);
-    return es_bytes{bytes_.data() + offset, bytes.len};
+size_t byte_count(const es_append_request& request) {
+    size_t bytes = 0;
+    for (size_t i = 0; i < request.event_count; ++i) {
+        bytes += validation::event_size(*request.events[i]);
+    }
+    return bytes;
 }
+
+}  // namespace
+
+EventBlock::EventBlock(const es_append_request& request) {
+    const size_t header_bytes = header_count(request) * sizeof(es_key_value);
+    // new[] aligns for any type, so the header arrays at the start are aligned.
+    memory_.reset(new uint8_t[header_bytes + byte_count(request)]);
+    next_header_ = reinterpret_cast<es_key_value*>(memory_.get());
+    next_byte_ = memory_.get() + header_bytes;
+}
+
+es_bytes EventBlock::keep(es_bytes bytes) {
+    const es_bytes kept{next_byte_, bytes.len};
+    if (bytes.len != 0) std::memcpy(next_byte_, bytes.ptr, bytes.len);
+    next_byte_ += bytes.len;
+    return kept;
+}
+
+es_recorded_event EventBlock::copy(const es_event_data& data) {
+    es_recorded_event record = abi::make_struct<es_recorded_event>();
+    record.event_id = keep(data.event_id);
+    record.type_name = keep(data.type_name);
+    record.content_type = keep(data.content_type);
+    record.tenant_id = keep(data.tenant_id);
+    record.correlation_id = keep(data.correlation_id);
+    record.causation_id = keep(data.causation_id);
+    record.payload = keep(data.payload);
+    record.headers = next_header_;
+    record.header_count = data.header_count;
+    for (size_t i = 0; i < data.header_count; ++i) {
+        const es_bytes key = keep(data.headers[i].key);
+        *next_header_++ = es_key_value{key, keep(data.headers[i].value)};
+    }
+    return record;
+}
+
+StoredEvent::StoredEvent(const es_event_data& data, EventBlock& block)
+    : record_(block.copy(data)) {}
 
 void StoredEvent::place(std::string_view stream_id, uint64_t stream_version,
                         uint64_t global_position, int64_t recorded_at_us) {

@@ -37,6 +37,7 @@ AbiAppend::AbiAppend(const v1::AppendRequest& request, std::string_view tenant) 
         event.payload = bytes(data.payload());
         events_.push_back(event);
     }
+    pointers_.reserve(count);
     for (const auto& event : events_) pointers_.push_back(&event);
 
     request_ = abi::make_struct<es_append_request>();

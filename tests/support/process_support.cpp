@@ -85,10 +85,11 @@ std::string read_text(const std::filesystem::path& path) {
     return text.str();
 }
 
-EventstoredProcess::EventstoredProcess(const std::vector<std::string>& args, const TempDir& dir)
+EventstoredProcess::EventstoredProcess(const std::vector<std::string>& args, const TempDir& dir,
+                                       const std::string& program)
     : out_path_(output_file(dir, "out")),
       log_path_(output_file(dir, "log")),
-      child_(EVENTSTORED_PATH, bp::args(args), bp::std_out > out_path_.string(),
+      child_(program, bp::args(args), bp::std_out > out_path_.string(),
              bp::std_err > log_path_.string(), bp::std_in < bp::null) {}
 
 EventstoredProcess::~EventstoredProcess() {

@@ -34,11 +34,13 @@ uint16_t free_port();
 // True when something accepts TCP connections on 127.0.0.1:port.
 bool is_listening(uint16_t port);
 
-// eventstored (EVENTSTORED_PATH) running as a child process with the given arguments; its stdout
-// and stderr (where it logs) go to files in `dir`. Killed at destruction if still running.
+// eventstored (EVENTSTORED_PATH, or another server `program`) running as a child process with the
+// given arguments; its stdout and stderr (where it logs) go to files in `dir`. Killed at
+// destruction if still running.
 class EventstoredProcess {
 public:
-    EventstoredProcess(const std::vector<std::string>& args, const TempDir& dir);
+    EventstoredProcess(const std::vector<std::string>& args, const TempDir& dir,
+                       const std::string& program = EVENTSTORED_PATH);
     ~EventstoredProcess();
 
     // Waits for the process to end; its exit code, or nothing if it still runs at the deadline.

@@ -1,0 +1,112 @@
+// The append scenarios: distinct streams, one hot stream, Zipf-distributed streams. Each call
+// appends --events-per-append events with expected version `any`.
+#include <cmath>
+#include <random>
+
+#include "events.hpp"
+#include "scenarios.hpp"
+
+namespace eventstore::bench {
+namespace {
+
+// Picks the stream of the next append.
+using StreamChooser = std::function<const std::string&()>;
+
+class AppendSlot final
+    : public UnarySlot<v1::EventStore::Stub, v1::AppendRequest, v1::AppendResponse> {
+public:
+    AppendSlot(v1::EventStore::Stub& stub, StreamChooser streams, uint32_t events,
+               uint32_t payload_bytes)
+        : UnarySlot(stub, &v1::EventStore::Stub::AsyncAppend),
+          streams_(std::move(streams)),
+          events_(events),
+          payload_(payload_bytes) {}
+
+    uint64_t completed() override { return events_; }
+
+private:
+    void prepare(v1::AppendRequest& request) override {
+        fill_append(request, streams_(), events_, payload_);
+    }
+
+    StreamChooser streams_;
+    const uint32_t events_;
+    const uint32_t payload_;
+};
+
+// A Zipf draw over a fixed set of streams, one generator per slot.
+class ZipfStreams {
+public:
+    ZipfStreams(std::shared_ptr<const std::vector<std::string>> names, double exponent,
+                uint32_t seed)
+        : names_(std::move(names)), random_(seed) {
+        std::vector<double> weights;
+        for (size_t k = 1; k <= names_->size(); ++k) weights.push_back(1 / std::pow(k, exponent));
+        draw_ = std::discrete_distribution<size_t>(weights.begin(), weights.end());
+    }
+    const std::string& operator()() { return (*names_)[draw_(random_)]; }
+
+private:
+    std::shared_ptr<const std::vector<std::string>> names_;
+    std::mt19937 random_;
+    std::discrete_distribution<size_t> draw_;
+};
+
+std::string stream_name(const std::string& scenario, uint32_t k) {
+    return run_prefix() + "-" + scenario + "-" + std::to_string(k);
+}
+
+// The stream choice of slot `slot`; `zipf_names` are the streams of append-zipf.
+StreamChooser chooser(const std::string& scenario, const Options& o, uint32_t slot,
+                      const std::shared_ptr<const std::vector<std::string>>& zipf_names) {
+    if (scenario == "append-zipf") return ZipfStreams(zipf_names, o.zipf_exponent, slot + 1);
+    return [name = stream_name(scenario, scenario == "append-hot" ? 0 : slot)]()
+               -> const std::string& { return name; };
+}
+
+Point measure_against_pgbench(const std::string& scenario, Bench& bench,
+                              std::map<std::string, double> parameters, const SlotFactory& slots,
+                              uint32_t clients, uint32_t events) {
+    const Options& o = bench.options;
+    Point point{scenario, bench.project.server().label(), std::move(parameters)};
+    point.baseline = "pgbench";
+    for (uint32_t r = 0; r < o.repeats; ++r) {
+        auto project_slots = slots(bench.project);
+        point.runs.push_back(run_closed_loop(project_slots, o.warmup_s, o.duration_s,
+                                             bench.project.server()));
+        point.baseline_runs.push_back(
+            bench.pgbench->run(clients, events, o.payload_bytes, o.duration_s));
+    }
+    announce(point);
+    return point;
+}
+
+}  // namespace
+
+std::vector<Point> run_append(const std::string& name, Bench& bench) {
+    const Options& o = bench.options;
+    auto zipf_names = std::make_shared<std::vector<std::string>>();
+    for (uint32_t k = 0; k < o.zipf_streams; ++k) zipf_names->push_back(stream_name(name, k));
+    std::vector<Point> points;
+    for (uint32_t concurrency : o.concurrency) {
+        for (uint32_t events : o.events_per_append) {
+            const SlotFactory slots = [&, concurrency, events](Target& target) {
+                std::vector<std::unique_ptr<CallSlot>> made;
+                for (uint32_t i = 0; i < concurrency; ++i) {
+                    made.push_back(std::make_unique<AppendSlot>(
+                        target.stub(i), chooser(name, o, i, zipf_names), events, o.payload_bytes));
+                }
+                return made;
+            };
+            std::map<std::string, double> parameters{{"concurrency", concurrency},
+                                                     {"events_per_append", events},
+                                                     {"payload", o.payload_bytes}};
+            points.push_back(bench.pgbench ? measure_against_pgbench(name, bench, parameters, slots,
+                                                                     concurrency, events)
+                                           : measure_closed_loop(name, bench, parameters, slots));
+        }
+    }
+    return points;
+}
+
+}  // namespace eventstore::bench

@@ -1,0 +1,68 @@
+// closed_loop.hpp: a closed-loop load of unary calls on gRPC completion queues. `concurrency`
+// slots each keep one call in flight: when a call completes, its slot starts the next. A few
+// threads (one per completion queue) drive every slot, so the client costs little CPU beside the
+// server on the same machine.
+#ifndef EVENTSTORE_BENCH_CLOSED_LOOP_HPP
+#define EVENTSTORE_BENCH_CLOSED_LOOP_HPP
+
+#include <memory>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "figures.hpp"
+#include "servers.hpp"
+
+namespace eventstore::bench {
+
+// One slot: a kind of call, with its request state. Used by one thread at a time.
+class CallSlot {
+public:
+    virtual ~CallSlot() = default;
+    // Starts the next call with `context` (new for each call) on `cq`; it must end with
+    // Finish(..., status, tag) so that the queue returns `tag`.
+    virtual void start(grpc::ClientContext& context, grpc::CompletionQueue& cq,
+                       grpc::Status& status, void* tag) = 0;
+    // The call finished OK: how many events it moved; the slot prepares its next request.
+    virtual uint64_t completed() = 0;
+};
+
+// A slot of one unary RPC of the EventStore stub: `prepare` readies request() for the next call,
+// and completed() reads response().
+template <class Stub, class Request, class Response>
+class UnarySlot : public CallSlot {
+public:
+    using AsyncMethod = std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> (Stub::*)(
+        grpc::ClientContext*, const Request&, grpc::CompletionQueue*);
+
+    UnarySlot(Stub& stub, AsyncMethod method) : stub_(stub), method_(method) {}
+
+    void start(grpc::ClientContext& context, grpc::CompletionQueue& cq, grpc::Status& status,
+               void* tag) final {
+        prepare(request_);
+        reader_ = (stub_.*method_)(&context, request_, &cq);
+        reader_->Finish(&response_, &status, tag);
+    }
+
+protected:
+    virtual void prepare(Request& request) = 0;
+    Request& request() { return request_; }
+    const Response& response() const { return response_; }
+
+private:
+    Stub& stub_;
+    const AsyncMethod method_;
+    Request request_;
+    Response response_;
+    std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> reader_;
+};
+
+// Runs the slots for `warmup_s` (not counted), then `duration_s` measured: calls that complete
+// in the measured window count, with their latencies, and the CPU `server` and this client use
+// in it (CpuMeter). Throws std::runtime_error naming the first failed call's status.
+RunFigures run_closed_loop(std::vector<std::unique_ptr<CallSlot>>& slots, double warmup_s,
+                           double duration_s, const BenchServer& server);
+
+}  // namespace eventstore::bench
+
+#endif

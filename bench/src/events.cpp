@@ -1,0 +1,81 @@
+#include "events.hpp"
+
+#include <time.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <random>
+
+namespace eventstore::bench {
+namespace {
+
+uint64_t random_bits() {
+    std::random_device device;
+    return (uint64_t{device()} << 32) | device();
+}
+
+// 8-4-4-4-12 hex digits: 64 random bits per process, then a 64-bit counter.
+std::string next_event_id() {
+    static const uint64_t prefix = random_bits();
+    static std::atomic<uint64_t> counter{0};
+    const uint64_t n = counter.fetch_add(1, std::memory_order_relaxed);
+    char text[37];
+    std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%04x%08x",
+                  static_cast<unsigned>(prefix >> 32), static_cast<unsigned>(prefix >> 16) & 0xffff,
+                  static_cast<unsigned>(prefix) & 0xffff, static_cast<unsigned>(n >> 48),
+                  static_cast<unsigned>(n >> 32) & 0xffff, static_cast<unsigned>(n));
+    return text;
+}
+
+}  // namespace
+
+const std::string& run_prefix() {
+    static const std::string prefix = [] {
+        char text[32];
+        std::snprintf(text, sizeof text, "bench-%08x", static_cast<unsigned>(random_bits()));
+        return std::string(text);
+    }();
+    return prefix;
+}
+
+void fill_append(v1::AppendRequest& request, const std::string& stream, uint32_t count,
+                 uint32_t payload_bytes) {
+    request.set_stream_id(stream);
+    while (request.events_size() > static_cast<int>(count)) request.mutable_events()->RemoveLast();
+    while (request.events_size() < static_cast<int>(count)) {
+        v1::EventData* event = request.add_events();
+        event->mutable_metadata()->set_type_name(kEventType);
+        event->mutable_metadata()->set_content_type(kContentType);
+        event->set_payload(std::string(payload_bytes, 'x'));
+    }
+    for (v1::EventData& event : *request.mutable_events()) {
+        event.mutable_metadata()->set_event_id(next_event_id());
+    }
+}
+
+uint64_t raw_event_bytes(const std::string& stream, uint32_t payload_bytes) {
+    return payload_bytes + 36 + std::strlen(kEventType) + std::strlen(kContentType) + stream.size();
+}
+
+int64_t monotonic_ns() {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
+}
+
+void stamp_send_time(v1::AppendRequest& request) {
+    const int64_t now = monotonic_ns();
+    for (v1::EventData& event : *request.mutable_events()) {
+        std::string& payload = *event.mutable_payload();
+        if (payload.size() >= sizeof now) std::memcpy(payload.data(), &now, sizeof now);
+    }
+}
+
+int64_t send_time_of(const std::string& payload) {
+    int64_t sent = 0;
+    if (payload.size() >= sizeof sent) std::memcpy(&sent, payload.data(), sizeof sent);
+    return sent;
+}
+
+}  // namespace eventstore::bench

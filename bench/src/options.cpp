@@ -1,0 +1,176 @@
+#include "options.hpp"
+
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+
+#include <boost/algorithm/string.hpp>
+#include <boost/program_options.hpp>
+
+#include "scenarios.hpp"
+
+namespace po = boost::program_options;
+
+namespace eventstore::bench {
+namespace {
+
+constexpr int kExitUsage = 2;
+
+std::vector<uint32_t> parse_list(const std::string& flag, const std::string& text) {
+    std::vector<std::string> parts;
+    boost::split(parts, text, boost::is_any_of(","));
+    std::vector<uint32_t> values;
+    for (const std::string& part : parts) {
+        size_t used = 0;
+        unsigned long value = 0;
+        try {
+            value = std::stoul(part, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used != part.size() || part.empty() || value == 0 || value > UINT32_MAX) {
+            throw po::error("--" + flag + " takes positive integers separated by commas, got '" +
+                            text + "'");
+        }
+        values.push_back(static_cast<uint32_t>(value));
+    }
+    return values;
+}
+
+std::vector<std::string> parse_scenarios(const std::string& text) {
+    std::vector<std::string> names;
+    boost::split(names, text, boost::is_any_of(","));
+    if (names == std::vector<std::string>{"all"}) return scenario_names();
+    for (const std::string& name : names) {
+        if (!is_scenario(name)) {
+            throw po::error("unknown scenario '" + name + "' (known: all, " +
+                            boost::join(scenario_names(), ", ") + ")");
+        }
+    }
+    return names;
+}
+
+Baseline parse_baseline(const std::string& text) {
+    if (text == "none") return Baseline::none;
+    if (text == "noop") return Baseline::noop;
+    if (text == "pgbench") return Baseline::pgbench;
+    throw po::error("--baseline is none, noop or pgbench, got '" + text + "'");
+}
+
+std::string joined_command_line(int argc, char** argv) {
+    std::ostringstream out;
+    out << "eventstore-bench";
+    for (int i = 1; i < argc; ++i) out << ' ' << argv[i];
+    return out.str();
+}
+
+}  // namespace
+
+std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
+    Options o;
+    std::string scenarios = "append-distinct", baseline = "none", concurrency = "16",
+                events_per_append = "1", subscribers = "10";
+    std::vector<std::string> backend_options;
+    po::options_description flags("eventstore-bench options");
+    flags.add_options()
+        ("scenario,s", po::value(&scenarios)->default_value(scenarios),
+         "comma-separated: append-distinct, append-hot, append-zipf, read-stream, read-all, "
+         "catch-up, live, rss, or all")
+        ("target", po::value(&o.target), "HOST:PORT of a running server (default: start "
+         "eventstored from the build tree)")
+        ("backend", po::value(&o.backend)->default_value(o.backend),
+         "memory or postgres: the backend of the eventstored this tool starts")
+        ("backend-option", po::value(&backend_options)->composing(),
+         "KEY=VALUE handed to the started server's plugin (repeatable), e.g. pool_size=16")
+        ("dsn", po::value(&o.dsn), "postgres: libpq DSN (default: $EVENTSTORE_PG_DSN)")
+        ("baseline", po::value(&baseline)->default_value(baseline),
+         "none; noop (a no-op server of the same gRPC service, same load); pgbench (the same "
+         "INSERTs through pgbench, append scenarios on postgres)")
+        ("concurrency,c", po::value(&concurrency)->default_value(concurrency),
+         "calls in flight (or catch-up subscribers), comma-separated for several points")
+        ("events-per-append,e", po::value(&events_per_append)->default_value(events_per_append),
+         "events in each Append, comma-separated for several points")
+        ("payload", po::value(&o.payload_bytes)->default_value(o.payload_bytes), "payload bytes")
+        ("duration,d", po::value(&o.duration_s)->default_value(o.duration_s),
+         "seconds of each measured run")
+        ("warmup", po::value(&o.warmup_s)->default_value(o.warmup_s),
+         "seconds of load before each measured run")
+        ("repeats,r", po::value(&o.repeats)->default_value(o.repeats),
+         "runs per point; figures are medians")
+        ("channels", po::value(&o.channels)->default_value(o.channels),
+         "gRPC channels (connections) the load spreads over")
+        ("zipf-streams", po::value(&o.zipf_streams)->default_value(o.zipf_streams),
+         "append-zipf: number of streams")
+        ("zipf-exponent", po::value(&o.zipf_exponent)->default_value(o.zipf_exponent, "0.99"),
+         "append-zipf: skew")
+        ("seed-events", po::value(&o.seed_events)->default_value(o.seed_events),
+         "read-stream, read-all, catch-up: events written before measuring")
+        ("page-size", po::value(&o.page_size)->default_value(o.page_size),
+         "read-stream, read-all: max_count of each read")
+        ("subscribers", po::value(&subscribers)->default_value(subscribers),
+         "live: subscribers, comma-separated for several points")
+        ("rate", po::value(&o.rate)->default_value(o.rate), "live: appends per second")
+        ("rss-events", po::value(&o.rss_events)->default_value(o.rss_events),
+         "rss: events appended before the server's RSS is read")
+        ("json", po::value(&o.json_path), "also write the results to this JSON file")
+        ("eventstored", po::value(&o.eventstored)->default_value(o.eventstored),
+         "the eventstored binary to start")
+        ("noop-server", po::value(&o.noop_server)->default_value(o.noop_server),
+         "the no-op server binary to start for --baseline noop")
+        ("plugin-dir", po::value(&o.plugin_dir)->default_value(o.plugin_dir),
+         "where the started eventstored finds its backend plugins")
+        ("help,h", "print this help and exit");
+    po::variables_map args;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(flags)
+                      .positional(po::positional_options_description()).run(),
+                  args);
+        if (args.count("help")) {
+            std::cout << "eventstore-bench: load and latency of an eventstored against baselines "
+                         "measured in the same run\n\n"
+                      << flags << "\nResults and how to read them: docs/benchmarks.md\n";
+            exit_code = 0;
+            return std::nullopt;
+        }
+        po::notify(args);
+        o.scenarios = parse_scenarios(scenarios);
+        o.baseline = parse_baseline(baseline);
+        o.concurrency = parse_list("concurrency", concurrency);
+        o.events_per_append = parse_list("events-per-append", events_per_append);
+        o.subscribers = parse_list("subscribers", subscribers);
+        for (const std::string& option : backend_options) {
+            const auto equals = option.find('=');
+            if (equals == std::string::npos || equals == 0) {
+                throw po::error("--backend-option takes KEY=VALUE, got '" + option + "'");
+            }
+            o.backend_options.emplace_back(option.substr(0, equals), option.substr(equals + 1));
+        }
+        if (o.backend != "memory" && o.backend != "postgres") {
+            throw po::error("--backend is memory or postgres, got '" + o.backend + "'");
+        }
+        if (o.dsn.empty() && std::getenv("EVENTSTORE_PG_DSN") != nullptr) {
+            o.dsn = std::getenv("EVENTSTORE_PG_DSN");
+        }
+        if (o.target.empty() && o.backend == "postgres" && o.dsn.empty()) {
+            throw po::error("--backend postgres needs --dsn or $EVENTSTORE_PG_DSN "
+                            "(bench/run-postgres.sh starts a private PostgreSQL and sets it)");
+        }
+        if (o.baseline == Baseline::pgbench && o.dsn.empty()) {
+            throw po::error("--baseline pgbench needs --dsn or $EVENTSTORE_PG_DSN");
+        }
+        if (o.repeats == 0 || o.duration_s <= 0 || o.channels == 0 || o.page_size == 0 ||
+            o.rate <= 0 || o.zipf_streams == 0) {
+            throw po::error("--repeats, --duration, --channels, --page-size, --rate and "
+                            "--zipf-streams must be positive");
+        }
+    } catch (const po::error& e) {
+        std::cerr << "eventstore-bench: " << e.what() << "\n(eventstore-bench --help lists the "
+                  << "options)\n";
+        exit_code = kExitUsage;
+        return std::nullopt;
+    }
+    o.command_line = joined_command_line(argc, argv);
+    return o;
+}
+
+}  // namespace eventstore::bench

@@ -1,0 +1,53 @@
+#include "scenarios.hpp"
+
+#include <algorithm>
+#include <iostream>
+
+#include "report.hpp"
+
+namespace eventstore::bench {
+
+std::vector<std::string> scenario_names() {
+    return {"append-distinct", "append-hot", "append-zipf", "read-stream",
+            "read-all",        "catch-up",   "live",        "rss"};
+}
+
+bool is_scenario(const std::string& name) {
+    const auto names = scenario_names();
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::vector<Point> run_scenario(const std::string& name, Bench& bench) {
+    if (name.rfind("append-", 0) == 0) return run_append(name, bench);
+    if (name.rfind("read-", 0) == 0) return run_read(name, bench);
+    if (name == "catch-up") return run_catch_up(bench);
+    if (name == "live") return run_live(bench);
+    return run_rss(bench);
+}
+
+Point measure_closed_loop(const std::string& scenario, Bench& bench,
+                          std::map<std::string, double> parameters, const SlotFactory& slots,
+                          const std::function<void(Target&)>& noop_ready) {
+    Point point{scenario, bench.project.server().label(), std::move(parameters)};
+    if (bench.noop) {
+        point.baseline = "noop";
+        if (noop_ready) noop_ready(*bench.noop);
+    }
+    const Options& o = bench.options;
+    for (uint32_t r = 0; r < o.repeats; ++r) {
+        auto project_slots = slots(bench.project);
+        point.runs.push_back(run_closed_loop(project_slots, o.warmup_s, o.duration_s,
+                                             bench.project.server()));
+        if (bench.noop) {
+            auto noop_slots = slots(*bench.noop);
+            point.baseline_runs.push_back(run_closed_loop(noop_slots, o.warmup_s, o.duration_s,
+                                                              bench.noop->server()));
+        }
+    }
+    announce(point);
+    return point;
+}
+
+void announce(const Point& point) { print_table({point}, std::cerr, false); }
+
+}  // namespace eventstore::bench

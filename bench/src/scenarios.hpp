@@ -1,0 +1,64 @@
+// scenarios.hpp: every scenario eventstore-bench knows, by name.
+//
+//   append-distinct  each call in flight appends to its own stream
+//   append-hot       every call appends to one stream
+//   append-zipf      streams drawn from a Zipf distribution (--zipf-streams, --zipf-exponent)
+//   read-stream      pages of --page-size through one stream of --seed-events events
+//   read-all         pages of --page-size through the global log, over --seed-events events
+//   catch-up         subscribers from before --seed-events events until caught_up
+//   live             --subscribers subscribers, appends at --rate per second: append-to-delivery
+//                    latency, and whether every subscriber received every event
+//   rss              the started server's VmRSS after --rss-events appended events
+#ifndef EVENTSTORE_BENCH_SCENARIOS_HPP
+#define EVENTSTORE_BENCH_SCENARIOS_HPP
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "closed_loop.hpp"
+#include "figures.hpp"
+#include "options.hpp"
+#include "pgbench.hpp"
+#include "target.hpp"
+
+namespace eventstore::bench {
+
+std::vector<std::string> scenario_names();
+bool is_scenario(const std::string& name);
+
+// Everything a scenario runs against.
+struct Bench {
+    const Options& options;
+    Target& project;
+    Target* noop = nullptr;        // --baseline noop
+    Pgbench* pgbench = nullptr;    // --baseline pgbench
+};
+
+// Runs scenario `name` for each combination of its parameters, and returns one point each.
+std::vector<Point> run_scenario(const std::string& name, Bench& bench);
+
+// The scenarios of each family (append_scenarios.cpp, read_scenarios.cpp, ...).
+std::vector<Point> run_append(const std::string& name, Bench& bench);
+std::vector<Point> run_read(const std::string& name, Bench& bench);
+std::vector<Point> run_catch_up(Bench& bench);
+std::vector<Point> run_live(Bench& bench);
+std::vector<Point> run_rss(Bench& bench);
+
+// The slots of one closed-loop run against `target`.
+using SlotFactory = std::function<std::vector<std::unique_ptr<CallSlot>>(Target& target)>;
+
+// A point of a closed-loop scenario: `repeats` runs against the project's server, each followed
+// by one against the noop baseline when there is one (and `noop_ready`, called once, prepares it).
+Point measure_closed_loop(const std::string& scenario, Bench& bench,
+                          std::map<std::string, double> parameters, const SlotFactory& slots,
+                          const std::function<void(Target&)>& noop_ready = {});
+
+// Prints one point as soon as it is measured (progress on stderr).
+void announce(const Point& point);
+
+}  // namespace eventstore::bench
+
+#endif

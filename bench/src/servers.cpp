@@ -1,0 +1,142 @@
+#include "servers.hpp"
+
+#include <csignal>
+#include <fstream>
+#include <limits>
+#include <iterator>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <yaml-cpp/yaml.h>
+
+namespace eventstore::bench {
+namespace {
+
+constexpr std::chrono::seconds kStartTimeout{60};
+
+std::string eventstored_config(const Options& options) {
+    YAML::Emitter yaml;
+    yaml << YAML::BeginMap << YAML::Key << "listen" << YAML::Value << "127.0.0.1:0";
+    yaml << YAML::Key << "backend" << YAML::Value << YAML::BeginMap;
+    yaml << YAML::Key << "plugin" << YAML::Value << options.backend;
+    yaml << YAML::Key << "plugin_dirs" << YAML::Value << YAML::Flow << YAML::BeginSeq
+         << options.plugin_dir << YAML::EndSeq;
+    yaml << YAML::Key << "options" << YAML::Value << YAML::BeginMap;
+    if (options.backend == "postgres") yaml << YAML::Key << "dsn" << YAML::Value << options.dsn;
+    for (const auto& [key, value] : options.backend_options) {
+        yaml << YAML::Key << key << YAML::Value << value;
+    }
+    yaml << YAML::EndMap << YAML::EndMap << YAML::EndMap;
+    return yaml.c_str();
+}
+
+// Waits for the start-up line ("... listening on HOST:PORT ...") and returns HOST:PORT.
+std::string listening_address(test::EventstoredProcess& process, const std::string& what) {
+    if (!process.wait_for_log("listening on", kStartTimeout)) {
+        throw std::runtime_error(what + " did not start; its log:\n" + process.log());
+    }
+    std::smatch match;
+    const std::string log = process.log();
+    if (!std::regex_search(log, match, std::regex("listening on ([^ ]+:[0-9]+)"))) {
+        throw std::runtime_error(what + " logged no address; its log:\n" + log);
+    }
+    return match[1];
+}
+
+}  // namespace
+
+BenchServer::BenchServer(std::string label, std::string address)
+    : label_(std::move(label)), address_(std::move(address)) {}
+
+BenchServer::BenchServer(std::string label, std::unique_ptr<test::TempDir> dir,
+                         std::unique_ptr<test::EventstoredProcess> process)
+    : label_(std::move(label)), dir_(std::move(dir)), process_(std::move(process)) {
+    address_ = listening_address(*process_, label_ + " server");
+}
+
+BenchServer::~BenchServer() {
+    if (process_) process_->signal(SIGTERM);
+    if (process_ && !process_->wait_for_exit(std::chrono::seconds(10))) process_.reset();
+}
+
+std::optional<uint64_t> BenchServer::rss_bytes() const {
+    if (!process_) return std::nullopt;
+    std::ifstream status("/proc/" + std::to_string(process_->pid()) + "/status");
+    std::string key;
+    uint64_t kib = 0;
+    while (status >> key) {
+        if (key == "VmRSS:" && status >> kib) return kib * 1024;
+        status.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+    }
+    return std::nullopt;
+}
+
+std::optional<double> BenchServer::cpu_seconds() const {
+    if (!process_) return std::nullopt;
+    std::ifstream stat("/proc/" + std::to_string(process_->pid()) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    // Fields after the command name (which may hold spaces, and ends at the last ')'):
+    // state is field 3; utime and stime are fields 14 and 15.
+    std::istringstream fields(text.substr(text.rfind(')') + 2));
+    std::string field;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+        if (i >= 14) ticks += std::stod(field);
+    }
+    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+namespace {
+
+double own_cpu_seconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+}  // namespace
+
+CpuMeter::CpuMeter(const BenchServer& server)
+    : server_(server),
+      server_start_(server.cpu_seconds()),
+      client_start_(own_cpu_seconds()),
+      wall_start_(std::chrono::steady_clock::now()) {}
+
+void CpuMeter::stop() {
+    server_end_ = server_.cpu_seconds();
+    client_end_ = own_cpu_seconds();
+    wall_end_ = std::chrono::steady_clock::now();
+}
+
+void CpuMeter::report(RunFigures& figures) const {
+    const double wall = std::chrono::duration<double>(wall_end_ - wall_start_).count();
+    if (wall <= 0) return;
+    figures.extra["client_cores"] = (client_end_ - client_start_) / wall;
+    if (!server_start_ || !server_end_) return;
+    const double used = *server_end_ - *server_start_;
+    figures.extra["server_cores"] = used / wall;
+    if (figures.events > 0) figures.extra["server_cpu_us_per_event"] = used * 1e6 / figures.events;
+}
+
+std::unique_ptr<BenchServer> project_server(const Options& options) {
+    if (!options.target.empty()) return std::make_unique<BenchServer>("target", options.target);
+    auto dir = std::make_unique<test::TempDir>();
+    const auto config = dir->write("eventstore.yaml", eventstored_config(options));
+    auto process = std::make_unique<test::EventstoredProcess>(
+        std::vector<std::string>{"--config", config.string()}, *dir, options.eventstored);
+    return std::make_unique<BenchServer>(options.backend, std::move(dir), std::move(process));
+}
+
+std::unique_ptr<BenchServer> noop_server(const Options& options) {
+    auto dir = std::make_unique<test::TempDir>();
+    auto process = std::make_unique<test::EventstoredProcess>(
+        std::vector<std::string>{"--listen", "127.0.0.1:0"}, *dir, options.noop_server);
+    return std::make_unique<BenchServer>("noop", std::move(dir), std::move(process));
+}
+
+}  // namespace eventstore::bench

@@ -1,0 +1,69 @@
+// servers.hpp: the servers a benchmark runs against: an eventstored this tool starts from the
+// build tree (memory or postgres backend), the no-op server of the same service (the gRPC
+// ceiling), or a server already running (--target).
+#ifndef EVENTSTORE_BENCH_SERVERS_HPP
+#define EVENTSTORE_BENCH_SERVERS_HPP
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "figures.hpp"
+#include "options.hpp"
+#include "process_support.hpp"
+
+namespace eventstore::bench {
+
+// A server to load: its address, and its process when this tool started it (stopped with it).
+class BenchServer {
+public:
+    // `label` names it in reports ("memory", "postgres", "noop", "target").
+    BenchServer(std::string label, std::string address);
+    BenchServer(std::string label, std::unique_ptr<test::TempDir> dir,
+                std::unique_ptr<test::EventstoredProcess> process);
+    ~BenchServer();
+
+    const std::string& label() const { return label_; }
+    const std::string& address() const { return address_; }
+    // The server's resident memory (VmRSS) in bytes; nothing for a server this tool did not start.
+    std::optional<uint64_t> rss_bytes() const;
+    // CPU time (user + system) the server has used so far, in seconds; nothing as rss_bytes.
+    std::optional<double> cpu_seconds() const;
+
+private:
+    std::string label_;
+    std::unique_ptr<test::TempDir> dir_;
+    std::unique_ptr<test::EventstoredProcess> process_;
+    std::string address_;
+};
+
+// Measures the CPU the server and this client use over a measured window, the figures that stay
+// meaningful on a shared machine: server_cpu_us_per_event (CPU microseconds the server spent per
+// event), server_cores and client_cores (CPU seconds per wall-clock second of the window, from
+// construction to stop()).
+class CpuMeter {
+public:
+    // Starts the window now.
+    explicit CpuMeter(const BenchServer& server);
+    // Ends the window.
+    void stop();
+    // Adds the figures to `figures` (its events and seconds already set).
+    void report(RunFigures& figures) const;
+
+private:
+    const BenchServer& server_;
+    std::optional<double> server_start_, server_end_;
+    double client_start_, client_end_ = 0;
+    std::chrono::steady_clock::time_point wall_start_, wall_end_;
+};
+
+// The project's server as the options say: --target, else eventstored started with --backend.
+// Throws std::runtime_error with the server's log when it does not come up.
+std::unique_ptr<BenchServer> project_server(const Options& options);
+// The no-op server (bench/noop), started on a free port.
+std::unique_ptr<BenchServer> noop_server(const Options& options);
+
+}  // namespace eventstore::bench
+
+#endif

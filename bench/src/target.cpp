@@ -1,0 +1,75 @@
+#include "target.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+
+#include "events.hpp"
+
+namespace eventstore::bench {
+namespace {
+
+constexpr uint32_t kSeedThreads = 4;
+constexpr double kSeedCallDeadline = 120;
+
+}  // namespace
+
+Target::Target(BenchServer& server, uint32_t channels) : server_(&server) {
+    for (uint32_t i = 0; i < channels; ++i) {
+        grpc::ChannelArguments args;
+        // Distinct arguments and a local pool: every channel opens its own connection.
+        args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+        args.SetInt("eventstore.bench.channel", static_cast<int>(i));
+        args.SetMaxReceiveMessageSize(-1);
+        stubs_.push_back(v1::EventStore::NewStub(grpc::CreateCustomChannel(
+            server.address(), grpc::InsecureChannelCredentials(), args)));
+    }
+}
+
+std::unique_ptr<grpc::ClientContext> context_with_deadline(double seconds) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::duration<double>(seconds)));
+    return context;
+}
+
+Seeded seed(const Target& target, const std::vector<std::string>& streams, uint64_t events,
+            uint32_t payload_bytes, uint32_t batch) {
+    std::atomic<uint64_t> next_batch{0};
+    const uint64_t batches = (events + batch - 1) / batch;
+    std::mutex mutex;
+    Seeded seeded{UINT64_MAX, 0};
+    std::string failure;
+    std::vector<std::thread> threads;
+    for (uint32_t t = 0; t < kSeedThreads; ++t) {
+        threads.emplace_back([&, t] {
+            v1::AppendRequest request;
+            v1::AppendResponse response;
+            for (uint64_t b = next_batch++; b < batches; b = next_batch++) {
+                const auto count = static_cast<uint32_t>(std::min<uint64_t>(batch, events - b * batch));
+                fill_append(request, streams[b % streams.size()], count, payload_bytes);
+                const grpc::Status status =
+                    target.stub(t).Append(context_with_deadline(kSeedCallDeadline).get(), request,
+                                          &response);
+                std::lock_guard lock(mutex);
+                if (!status.ok()) {
+                    failure = "seeding failed: " + status.error_message();
+                    next_batch = batches;
+                    return;
+                }
+                seeded.first_position = std::min(seeded.first_position, response.first_global_position());
+                seeded.last_position = std::max(seeded.last_position, response.last_global_position());
+            }
+        });
+    }
+    for (std::thread& thread : threads) thread.join();
+    if (!failure.empty()) throw std::runtime_error(failure);
+    return seeded;
+}
+
+}  // namespace eventstore::bench

@@ -1,0 +1,44 @@
+// target.hpp: a server under load as the client sees it: gRPC stubs over several channels (each
+// its own TCP connection), and the seeding of events before read scenarios.
+#ifndef EVENTSTORE_BENCH_TARGET_HPP
+#define EVENTSTORE_BENCH_TARGET_HPP
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eventstore/v1/eventstore.grpc.pb.h"
+#include "servers.hpp"
+
+namespace eventstore::bench {
+
+class Target {
+public:
+    Target(BenchServer& server, uint32_t channels);
+
+    BenchServer& server() const { return *server_; }
+    // The stub of channel `i` (modulo the channel count).
+    v1::EventStore::Stub& stub(size_t i) const { return *stubs_[i % stubs_.size()]; }
+
+private:
+    BenchServer* server_;
+    std::vector<std::unique_ptr<v1::EventStore::Stub>> stubs_;
+};
+
+// The global positions a seeding wrote (inclusive).
+struct Seeded {
+    uint64_t first_position = 0;
+    uint64_t last_position = 0;
+};
+
+// Appends `events` events of `payload_bytes` to `streams` (round robin, `batch` events per append,
+// a few appends in flight). Throws std::runtime_error when an append fails.
+Seeded seed(const Target& target, const std::vector<std::string>& streams, uint64_t events,
+            uint32_t payload_bytes, uint32_t batch = 1000);
+
+// A context that gives up after `seconds`, so a stuck server fails the benchmark, not hangs it.
+std::unique_ptr<grpc::ClientContext> context_with_deadline(double seconds);
+
+}  // namespace eventstore::bench
+
+#endif
