@@ -97,26 +97,14 @@ TEST_F(WireTest, GivenBytesThatAreNotAProtobufMessage_WhenCalled_ThenInvalidArgu
 }
 
 TEST_F(WireTest, GivenARequestLargerThanTheReceiveSize_WhenAppending_ThenResourceExhaustedAndTheServerServesOn) {
-    v1::AppendRequest request;
-    request.set_stream_id("S");
-    auto* event = request.add_events();
-    event->mutable_metadata()->set_type_name("Happened");
-    event->set_payload(std::string(kReceiveSize + 1, 'x'));
-    v1::AppendResponse response;
-    const grpc::Status status = stub_->Append(context().get(), request, &response);
+    const grpc::Status status = append_one("S", kReceiveSize + 1);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
     EXPECT_EQ(stored_events(), 0u);
     expect_serving();
 }
 
 TEST_F(WireTest, GivenAnAppendUnderTheReceiveSizeButOverTheByteLimit_WhenAppending_ThenResourceExhaustedNamingTheLimit) {
-    v1::AppendRequest request;
-    request.set_stream_id("S");
-    auto* event = request.add_events();
-    event->mutable_metadata()->set_type_name("Happened");
-    event->set_payload(std::string(kMaxAppendBytes + 1, 'x'));
-    v1::AppendResponse response;
-    const grpc::Status status = stub_->Append(context().get(), request, &response);
+    const grpc::Status status = append_one("S", kMaxAppendBytes + 1);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
     EXPECT_NE(status.error_message().find("limits.max_append_bytes"), std::string::npos)
         << status.error_message();

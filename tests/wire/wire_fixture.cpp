@@ -35,6 +35,16 @@ void WireTest::append(const std::string& stream, int count, size_t payload_bytes
     }
 }
 
+grpc::Status WireTest::append_one(const std::string& stream, size_t payload_bytes) {
+    v1::AppendRequest request;
+    request.set_stream_id(stream);
+    auto* event = request.add_events();
+    event->mutable_metadata()->set_type_name("Happened");
+    event->set_payload(std::string(payload_bytes, 'x'));
+    v1::AppendResponse response;
+    return stub_->Append(context().get(), request, &response);
+}
+
 size_t WireTest::stored_events() {
     size_t count = 0;
     v1::ReadAllRequest request;
@@ -50,11 +60,7 @@ size_t WireTest::stored_events() {
 
 void WireTest::expect_serving() {
     EXPECT_TRUE(server_->healthy());
-    v1::AppendRequest request;
-    request.set_stream_id("still-serving");
-    request.add_events()->mutable_metadata()->set_type_name("Happened");
-    v1::AppendResponse response;
-    const grpc::Status status = stub_->Append(context().get(), request, &response);
+    const grpc::Status status = append_one("still-serving");
     EXPECT_TRUE(status.ok()) << status.error_message();
 }
 

@@ -26,6 +26,8 @@ protected:
     static std::unique_ptr<grpc::ClientContext> context(int seconds = 10);
     // Appends `count` events of `payload_bytes` each to `stream`, in batches; expects success.
     void append(const std::string& stream, int count, size_t payload_bytes = 16);
+    // Appends one event with a payload of `payload_bytes` to `stream`; the call's status.
+    grpc::Status append_one(const std::string& stream, size_t payload_bytes = 0);
     // How many events ReadAll finds in the whole store.
     size_t stored_events();
     // The server is healthy and an append succeeds.
