@@ -54,6 +54,27 @@ private:
     std::vector<Sample> samples_;
 };
 
+// The server's /metrics page (metrics.listen), scraped at each sample: every scrape answers 200,
+// eventstore_appended_events_total never goes back, is never below the events acknowledged before
+// the scrape (the server counts an append before it answers it), and grows over the run; and
+// eventstore_live_subscriptions shows the subscribers once they have joined.
+class MetricsProbe : public Probe {
+public:
+    explicit MetricsProbe(uint16_t port) : port_(port) {}
+    void sample(const Moment& moment) override;
+    void check() const override;
+
+private:
+    struct Sample {
+        Moment moment;
+        int status;
+        double appended;  // eventstore_appended_events_total
+        double live;      // eventstore_live_subscriptions
+    };
+    uint16_t port_;
+    std::vector<Sample> samples_;
+};
+
 // The resident set size of a process, in bytes (VmRSS of /proc/<pid>/status); 0 if unreadable.
 uint64_t resident_bytes(int pid);
 

@@ -2,7 +2,8 @@
 // concurrent clients against the eventstored binary with the memory backend. Afterwards: no
 // client saw an error or a broken rule, every acknowledged event is stored exactly once where its
 // append said, every subscriber got every event it matches once and in order, and each probe
-// sampled during the run (resident memory) is content. docs/testing.md explains the criteria.
+// sampled during the run (resident memory, the /metrics counters) is content. docs/testing.md
+// explains the criteria.
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -25,9 +26,10 @@ std::chrono::seconds soak_duration() {
 }
 
 // Everything sampled while the load runs: one entry per observation of the server.
-std::vector<std::unique_ptr<Probe>> probes(ServedEventstored& server) {
+std::vector<std::unique_ptr<Probe>> probes(ServedEventstored& server, uint16_t metrics_port) {
     std::vector<std::unique_ptr<Probe>> list;
     list.push_back(std::make_unique<RssProbe>(server.process().pid()));
+    list.push_back(std::make_unique<MetricsProbe>(metrics_port));
     return list;
 }
 
@@ -99,13 +101,15 @@ std::vector<v1::RecordedEvent> read_whole_log(const std::shared_ptr<grpc::Channe
 }
 
 TEST(SoakTest, GivenMixedLoadFromManyClients_WhenItEnds_ThenNoErrorsStableMemoryAndEveryAcknowledgedEventExactlyOnce) {
-    ServedEventstored server(MEMORY_PLUGIN_PATH);
+    const uint16_t metrics_port = free_port();
+    ServedEventstored server(MEMORY_PLUGIN_PATH,
+                             "metrics:\n  listen: 127.0.0.1:" + std::to_string(metrics_port));
     const auto duration = soak_duration();
     Ledger ledger;
     Shape shape;
     shape.subscribers_join_within = duration / 2;
     Workload workload([&server] { return server.channel(); }, shape, ledger);
-    auto watched = probes(server);
+    auto watched = probes(server, metrics_port);
 
     const auto started = std::chrono::steady_clock::now();
     workload.start();
