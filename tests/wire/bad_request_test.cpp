@@ -26,6 +26,9 @@ struct Utf8Case {
     const char* field;    // what the status message must name
 };
 
+// Names a case in test listings (ctest shows the parameter).
+void PrintTo(const Utf8Case& c, std::ostream* out) { *out << c.name; }
+
 std::string append_with(const std::function<void(v1::AppendRequest&)>& edit) {
     v1::AppendRequest request;
     request.set_stream_id("S");
