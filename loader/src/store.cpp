@@ -1,5 +1,7 @@
 #include "eventstore/loader/store.hpp"
 
+#include <cstddef>
+
 #include "eventstore/abi_struct.hpp"
 #include "eventstore/loader/plugin.hpp"
 
@@ -35,6 +37,17 @@ Status from_plugin(es_status status, const es_error& err) {
                                           ", which the plugin ABI does not define: " +
                                           abi::read_error(err));
     }
+}
+
+// The request as the plugin's minor knows it: a plugin of ABI 1.0 or 1.1 gets it without
+// timeout_us (ABI 1.2), exactly as a host of its own minor would have sent it. `copy` holds it.
+template <class Request>
+const Request& as_known_by(const Plugin& plugin, const Request& request, Request& copy) {
+    if (plugin.abi_minor() >= 2) return request;
+    copy = request;
+    copy.timeout_us = 0;
+    copy.struct_size = static_cast<uint32_t>(offsetof(Request, timeout_us));
+    return copy;
 }
 
 }  // namespace
@@ -100,14 +113,17 @@ Status Store::open(const OpenOptions& options) {
 Status Store::append(const es_append_request& request, es_append_result& result) {
     result = abi::make_struct<es_append_result>();
     es_error err = abi::make_struct<es_error>();
-    return from_plugin(plugin_->api().append(handle_, &request, &result, &err), err);
+    es_append_request copy;
+    const es_append_request& sent = as_known_by(*plugin_, request, copy);
+    return from_plugin(plugin_->api().append(handle_, &sent, &result, &err), err);
 }
 
 template <class Request, class OpenFunction>
 Result<std::unique_ptr<Iterator>> Store::open_iterator(OpenFunction open, const Request& request) {
     es_iterator* handle = nullptr;
     es_error err = abi::make_struct<es_error>();
-    const es_status status = open(handle_, &request, &handle, &err);
+    Request copy;
+    const es_status status = open(handle_, &as_known_by(*plugin_, request, copy), &handle, &err);
     if (status != ES_OK) return from_plugin(status, err);
     return std::make_unique<Iterator>(plugin_, handle);
 }

@@ -31,6 +31,7 @@
 
 #include <pqxx/connection>
 
+#include "eventstore/deadline.hpp"
 #include "eventstore/plugin.h"
 #include "eventstore/status.hpp"
 
@@ -40,6 +41,7 @@ namespace eventstore::postgres {
 struct PendingAppend {
     const es_append_request* request = nullptr;  // validated; check_storable passed
     es_append_result* result = nullptr;          // filled on OK, and actual_version on a mismatch
+    Deadline deadline;                           // from request->timeout_us
     Status status;
     uint64_t written_head = 0;  // on OK: the last position it wrote (0 for an idempotent retry)
     bool done = false;          // set by the group committer once status is final

@@ -1,5 +1,8 @@
 #include "connection_pool.hpp"
 
+#include <algorithm>
+#include <limits>
+
 #include <pqxx/nontransaction>
 
 #include "pg_errors.hpp"
@@ -8,7 +11,10 @@
 namespace eventstore::postgres {
 
 Session::Session(const SessionSettings& settings)
-    : connection_(settings.dsn), quiet_(connection_) {
+    : connection_(settings.dsn),
+      quiet_(connection_),
+      default_timeout_ms_(settings.statement_timeout_ms),
+      timeout_ms_(settings.statement_timeout_ms) {
 #include <pqxx/internal/ignore-deprecated-pre.hxx>
     connection_.inhibit_reactivation(true);
 #include <pqxx/internal/ignore-deprecated-post.hxx>
@@ -24,15 +30,34 @@ Session::Session(const SessionSettings& settings)
     }
 }
 
+void Session::bound_statements(const Deadline& deadline) {
+    const auto fallback = std::chrono::milliseconds(
+        default_timeout_ms_ == 0 ? std::numeric_limits<uint32_t>::max() : default_timeout_ms_);
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline.left_or(fallback));
+    // 0 would switch the timeout off; a passed deadline gets the shortest one instead.
+    const uint32_t wanted = left < fallback
+                                ? static_cast<uint32_t>(std::max<int64_t>(left.count(), 1))
+                                : default_timeout_ms_;
+    if (wanted == timeout_ms_) return;
+    pqxx::nontransaction(connection_).exec("SET statement_timeout TO " + std::to_string(wanted));
+    timeout_ms_ = wanted;
+}
+
 ConnectionPool::ConnectionPool(SessionSettings settings, uint32_t size)
     : settings_(std::move(settings)), size_(size) {}
 
-Result<ConnectionPool::Lease> ConnectionPool::acquire() {
+Result<ConnectionPool::Lease> ConnectionPool::acquire(const Deadline& deadline) {
     {
         std::unique_lock lock(mutex_);
-        const bool available = freed_.wait_for(lock, kAcquireTimeout, [&] {
+        const bool available = freed_.wait_until(lock, deadline.within(kAcquireTimeout), [&] {
             return !idle_.empty() || open_ < size_;
         });
+        if (!available && deadline.passed()) {
+            return Status(Code::deadline_exceeded,
+                          "postgres: the call's deadline passed while waiting for one of the " +
+                              std::to_string(size_) +
+                              " pooled connections (options.pool_size); nothing was done");
+        }
         if (!available) {
             return Status(Code::unavailable,
                           "postgres: all " + std::to_string(size_) +

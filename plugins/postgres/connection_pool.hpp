@@ -21,6 +21,7 @@
 #include <pqxx/connection>
 #include <pqxx/errorhandler>
 
+#include "eventstore/deadline.hpp"
 #include "eventstore/status.hpp"
 #include "pg_errors.hpp"
 
@@ -41,9 +42,17 @@ public:
     explicit Session(const SessionSettings& settings);
     pqxx::connection& connection() { return connection_; }
 
+    // Makes the session's statement_timeout end the next statements by `deadline`: the
+    // settings' timeout, or the time left when that is sooner. A call without a tight deadline
+    // costs nothing; one with a tight deadline costs one round trip (a SET outside any
+    // transaction, so no rollback undoes it). Throws libpqxx's exceptions.
+    void bound_statements(const Deadline& deadline);
+
 private:
     pqxx::connection connection_;
     pqxx::quiet_errorhandler quiet_;
+    const uint32_t default_timeout_ms_;
+    uint32_t timeout_ms_;  // what the session has now
 };
 
 class ConnectionPool {
@@ -61,6 +70,7 @@ public:
         Lease& operator=(Lease&&) = delete;
         ~Lease();
         pqxx::connection& operator*() { return session_->connection(); }
+        Session& session() { return *session_; }
         // The connection broke: drop it and every idle one instead of giving it back.
         void lost();
 
@@ -69,8 +79,9 @@ public:
         std::unique_ptr<Session> session_;
     };
 
-    // A connection, or UNAVAILABLE (naming the cause) when none can be made or freed in time.
-    Result<Lease> acquire();
+    // A connection, or UNAVAILABLE (naming the cause) when none can be made or freed within
+    // kAcquireTimeout, or DEADLINE_EXCEEDED when `deadline` comes first.
+    Result<Lease> acquire(const Deadline& deadline = {});
 
 private:
     void give_back(std::unique_ptr<Session> session);
@@ -84,21 +95,24 @@ private:
     uint32_t open_ = 0;  // idle + lent + being connected
 };
 
-// Runs `work(connection)` (returning Status or Result<T>) on a connection borrowed from `pool`.
-// When the connection turns out to be lost before anything was committed (typically a pooled
-// connection that died with a server restart), runs it once more on a fresh connection. Every
-// exception becomes a Status naming `doing` (pg_errors.hpp).
+// Runs `work(connection)` (returning Status or Result<T>) on a connection borrowed from `pool`,
+// its statements bounded by `deadline` (Session::bound_statements). When the connection turns out
+// to be lost before anything was committed (typically a pooled connection that died with a server
+// restart), runs it once more on a fresh connection. Every exception becomes a Status naming
+// `doing` (pg_errors.hpp); one after the deadline passed, DEADLINE_EXCEEDED.
 template <class Work>
-auto with_connection(ConnectionPool& pool, const std::string& doing, Work&& work)
-    -> decltype(work(std::declval<pqxx::connection&>())) {
+auto with_connection(ConnectionPool& pool, const std::string& doing, const Deadline& deadline,
+                     Work&& work) -> decltype(work(std::declval<pqxx::connection&>())) {
     for (int attempt = 1;; ++attempt) {
-        auto lease = pool.acquire();
+        auto lease = pool.acquire(deadline);
         if (!lease.ok()) return lease.status();
         try {
+            lease.value().session().bound_statements(deadline);
             return work(*lease.value());
         } catch (...) {
             const bool lost = current_exception_is_lost_connection();
             if (lost) lease.value().lost();
+            if (deadline.passed()) return status_after_deadline(doing);
             if (!(lost && attempt == 1)) return status_from_current_exception(doing);
         }
     }

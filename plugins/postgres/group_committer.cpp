@@ -1,5 +1,6 @@
 #include "group_committer.hpp"
 
+#include <algorithm>
 #include <string_view>
 #include <unordered_set>
 
@@ -33,12 +34,17 @@ Status GroupCommitter::append(const es_append_request& request, es_append_result
     PendingAppend me;
     me.request = &request;
     me.result = &result;
+    me.deadline = Deadline::from_timeout_us(request.timeout_us);
     std::unique_lock lock(mutex_);
     queue_.push_back(&me);
     if (gathering_) arrived_.notify_one();
     while (!me.done) {
         if (leading_) {
-            decided_.wait(lock);
+            if (!wait_for_turn(lock, me)) {
+                return Status(Code::deadline_exceeded,
+                              "postgres: the append's deadline passed while it waited for its "
+                              "group; nothing was written");
+            }
             continue;
         }
         leading_ = true;
@@ -46,7 +52,7 @@ Status GroupCommitter::append(const es_append_request& request, es_append_result
         const std::vector<PendingAppend*> group = take_group();
         lock.unlock();
         const auto started = std::chrono::steady_clock::now();
-        run_group(group);
+        if (!group.empty()) run_group(group);  // empty when every member's deadline had passed
         const auto took = std::chrono::steady_clock::now() - started;
         lock.lock();
         for (PendingAppend* member : group) member->done = true;
@@ -58,6 +64,19 @@ Status GroupCommitter::append(const es_append_request& request, es_append_result
     }
     written_head = me.written_head;
     return me.status;
+}
+
+bool GroupCommitter::wait_for_turn(std::unique_lock<std::mutex>& lock, PendingAppend& me) {
+    const auto until = me.deadline.when();
+    if (!until) {
+        decided_.wait(lock);
+        return true;
+    }
+    if (decided_.wait_until(lock, *until) == std::cv_status::no_timeout || me.done) return true;
+    const auto queued = std::find(queue_.begin(), queue_.end(), &me);
+    if (queued == queue_.end()) return true;  // taken into a group: its verdict comes
+    queue_.erase(queued);
+    return false;
 }
 
 void GroupCommitter::gather(std::unique_lock<std::mutex>& lock) {
@@ -74,6 +93,14 @@ std::vector<PendingAppend*> GroupCommitter::take_group() {
     uint64_t events = 0;
     uint64_t bytes = 0;
     for (auto it = queue_.begin(); it != queue_.end();) {
+        if ((*it)->deadline.passed()) {
+            (*it)->status = Status(Code::deadline_exceeded,
+                                   "postgres: the append's deadline passed before its group ran; "
+                                   "nothing was written");
+            (*it)->done = true;
+            it = queue_.erase(it);
+            continue;
+        }
         const es_append_request& request = *(*it)->request;
         const uint64_t size = bytes_of(request);
         if (!group.empty() &&
@@ -97,7 +124,9 @@ std::vector<PendingAppend*> GroupCommitter::take_group() {
 
 void GroupCommitter::run_group(const std::vector<PendingAppend*>& group) {
     bool racing = false;
-    const Status status = with_connection(pool_, "append", [&](pqxx::connection& connection) {
+    Deadline latest = group.front()->deadline;
+    for (const PendingAppend* member : group) latest = Deadline::later(latest, member->deadline);
+    const Status status = with_connection(pool_, "append", latest, [&](pqxx::connection& connection) {
         for (PendingAppend* member : group) member->status = Status();
         if (appender_.run_in_one_statement(connection, group)) return Status();
         for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {

@@ -11,6 +11,10 @@
 // are likely to append again at once), but no longer than half the last group's run time, and
 // at most kMaxGatherWindow. A lone caller never waits: it was alone the last time too.
 //
+// Deadlines (plugin.h): an append whose deadline passes while it waits in the queue leaves it
+// with DEADLINE_EXCEEDED; a leader fails the members whose deadline has passed instead of taking
+// them; a group's statements are bounded by the latest deadline of its members.
+//
 // Each member keeps its own verdict. A group whose transaction fails for any reason other than
 // a lost database (one member's text PostgreSQL refuses, races lost too often) runs again one
 // member per transaction, so that a bad append fails alone and never its neighbours. A lost
@@ -45,14 +49,18 @@ public:
         : pool_(pool), appender_(appender) {}
 
     // Appends `request` (validated; check_storable passed) in the next group and waits for its
-    // verdict. On OK `written_head` is the last position it wrote, or 0 when it wrote nothing.
+    // verdict, or until its deadline (request.timeout_us) while it is still queued. On OK
+    // `written_head` is the last position it wrote, or 0 when it wrote nothing.
     Status append(const es_append_request& request, es_append_result& result,
                   uint64_t& written_head);
 
 private:
     // Waits, up to gather_window_, until expected_ appends are queued; needs mutex_ (`lock`).
     void gather(std::unique_lock<std::mutex>& lock);
-    // Takes the next group off the queue; needs mutex_.
+    // Waits while another caller leads; false when `me` left the queue at its deadline. Needs
+    // mutex_ (`lock`).
+    bool wait_for_turn(std::unique_lock<std::mutex>& lock, PendingAppend& me);
+    // Takes the next group off the queue, failing the members whose deadline passed; needs mutex_.
     std::vector<PendingAppend*> take_group();
     // Decides every member of `group`; no lock held.
     void run_group(const std::vector<PendingAppend*>& group);

@@ -54,6 +54,19 @@ Status status_from_current_exception(const std::string& doing) {
     }
 }
 
+Status status_after_deadline(const std::string& doing) {
+    const Status status = status_from_current_exception(doing);
+    try {
+        throw;
+    } catch (const pqxx::in_doubt_error&) {
+        return status;
+    } catch (...) {
+        return Status(Code::deadline_exceeded,
+                      "postgres: " + doing + ": the call's deadline passed, nothing was written (" +
+                          status.message() + ")");
+    }
+}
+
 bool current_exception_is_lost_connection() {
     try {
         throw;

@@ -21,6 +21,11 @@ namespace eventstore::postgres {
 // The Status for the exception being handled; call it inside a catch block only.
 Status status_from_current_exception(const std::string& doing);
 
+// The same for an exception raised once the call's deadline had passed (a statement cancelled by
+// the bounded statement_timeout, typically): DEADLINE_EXCEEDED, since nothing was committed;
+// except a connection lost during COMMIT, whose outcome stays unknown (UNAVAILABLE).
+Status status_after_deadline(const std::string& doing);
+
 // True when the exception being handled means the connection is gone (and nothing was
 // committed: a lost COMMIT is not counted here).
 bool current_exception_is_lost_connection();

@@ -33,7 +33,7 @@ Result<std::shared_ptr<PostgresStore>> PostgresStore::open(const PostgresOptions
                                                            plugin::Host host) {
     std::shared_ptr<PostgresStore> store(new PostgresStore(options, std::move(host)));
     const Status prepared =
-        with_connection(store->pool_, "open", [&](pqxx::connection& connection) {
+        with_connection(store->pool_, "open", Deadline(), [&](pqxx::connection& connection) {
             return store->prepare_database(connection);
         });
     if (!prepared.ok()) return prepared;
@@ -94,6 +94,7 @@ Status PostgresStore::append(const es_append_request& request, es_append_result&
 Result<std::unique_ptr<plugin::Iterator>> PostgresStore::read_stream(
     const es_read_stream_request& request) {
     return with_connection(pool_, "read stream '" + std::string(abi::view(request.stream_id)) + "'",
+                           Deadline::from_timeout_us(request.timeout_us),
                            [&](pqxx::connection& connection) {
                                return postgres::read_stream(connection, request);
                            });
@@ -101,13 +102,16 @@ Result<std::unique_ptr<plugin::Iterator>> PostgresStore::read_stream(
 
 Result<std::unique_ptr<plugin::Iterator>> PostgresStore::read_all(
     const es_read_all_request& request) {
-    return with_connection(pool_, "read all", [&](pqxx::connection& connection) {
+    return with_connection(pool_, "read all", Deadline::from_timeout_us(request.timeout_us),
+                           [&](pqxx::connection& connection) {
         return postgres::read_all(connection, request);
     });
 }
 
 Status PostgresStore::health() {
-    return with_connection(pool_, "health check", [](pqxx::connection& connection) -> Status {
+    // store_health must answer within about a second (plugin.h).
+    const Deadline deadline = Deadline::at(Deadline::Clock::now() + kHealthTimeout);
+    return with_connection(pool_, "health check", deadline, [](pqxx::connection& connection) -> Status {
         pqxx::nontransaction(connection).exec1("SELECT 1");
         return {};
     });

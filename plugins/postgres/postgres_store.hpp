@@ -29,6 +29,8 @@ namespace eventstore::postgres {
 
 class PostgresStore final : public plugin::Store {
 public:
+    static constexpr std::chrono::seconds kHealthTimeout{1};
+
     // Connects, checks the database (UTF8 encoding), applies or checks the migrations as
     // options.migrate says, and starts listening for commits.
     static Result<std::shared_ptr<PostgresStore>> open(const PostgresOptions& options,
@@ -38,8 +40,8 @@ public:
     Result<std::unique_ptr<plugin::Iterator>> read_stream(
         const es_read_stream_request& request) override;
     Result<std::unique_ptr<plugin::Iterator>> read_all(const es_read_all_request& request) override;
-    // A round trip on a pooled connection: UNAVAILABLE naming the cause when the database cannot
-    // be reached.
+    // A round trip on a pooled connection within kHealthTimeout: UNAVAILABLE (or
+    // DEADLINE_EXCEEDED) naming the cause when the database cannot be reached.
     Status health() override;
     // Stops the listener and every later notification: the host's callbacks end here.
     void close() override;

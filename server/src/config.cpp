@@ -24,7 +24,7 @@ Result<Config> parse_config(const std::string& yaml, const std::filesystem::path
             std::chrono::milliseconds(root.number("shutdown_grace_ms", 5000, 0, 3600000));
 
         const Section backend(root.child("backend"), "backend",
-                              {"plugin", "plugin_dirs", "options"}, source);
+                              {"plugin", "plugin_dirs", "options", "timeout_ms"}, source);
         config.backend.plugin = backend.text("plugin", config.backend.plugin);
         if (config.backend.plugin.empty()) {
             backend.fail(backend.child("plugin"), "backend.plugin must not be empty");
@@ -38,6 +38,8 @@ Result<Config> parse_config(const std::string& yaml, const std::filesystem::path
             }
         }
         config.backend.plugin_dirs.emplace_back(EVENTSTORE_PLUGIN_INSTALL_DIR);
+        config.backend.timeout =
+            std::chrono::milliseconds(backend.number("timeout_ms", 30000, 1, 3600000));
         config.backend.options = backend.child("options");
         if (config.backend.options && !config.backend.options.IsNull() &&
             !config.backend.options.IsMap()) {

@@ -23,6 +23,8 @@ struct BackendConfig {
     std::string plugin = "memory";                   // short name or path
     std::vector<std::filesystem::path> plugin_dirs;  // config's, then the install directory
     YAML::Node options;                              // handed to the plugin as-is
+    // The longest one backend call may take when the client's deadline is not sooner.
+    std::chrono::milliseconds timeout{30000};
 };
 
 struct SubscriptionConfig {

@@ -1,5 +1,6 @@
 #include "event_store_service.hpp"
 
+#include "call_deadline.hpp"
 #include "errors.hpp"
 #include "eventstore/abi_struct.hpp"
 #include "eventstore/validation.hpp"
@@ -30,8 +31,12 @@ grpc::Status EventStoreService::Append(grpc::ServerContext* context, const v1::A
     if (Status s = validation::validate_append(append.request(), config_.limits); !s.ok()) {
         return to_grpc(s);
     }
+    es_append_request sent = append.request();
+    const Deadline deadline = backend_deadline(*context, config_.backend.timeout);
+    if (Status s = check_not_passed(deadline); !s.ok()) return to_grpc(s);
+    sent.timeout_us = deadline.timeout_us();
     es_append_result result{};
-    const Status status = store_.append(append.request(), result);
+    const Status status = store_.append(sent, result);
     if (status.code() == Code::failed_precondition) {
         return wrong_expected_version(status, *request, result.actual_version);
     }
@@ -72,6 +77,9 @@ grpc::Status EventStoreService::ReadStream(grpc::ServerContext* context,
     read.stream_id = abi::bytes(request->stream_id());
     read.from_version = request->from_version();
     read.max_count = validation::effective_page_size(request->max_count(), config_.limits);
+    const Deadline deadline = backend_deadline(*context, config_.backend.timeout);
+    if (Status s = check_not_passed(deadline); !s.ok()) return to_grpc(s);
+    read.timeout_us = deadline.timeout_us();
     auto iterator = store_.read_stream(read);
     if (!iterator.ok()) return to_grpc(iterator.status());
     auto drained = drain(*iterator.value(), collect_into(response, caller));
@@ -99,6 +107,9 @@ grpc::Status EventStoreService::ReadAll(grpc::ServerContext* context, const v1::
     read.after_position = request->after_global_position();
     read.max_count = validation::effective_page_size(request->max_count(), config_.limits);
     read.stream_prefix = abi::bytes(prefix);
+    const Deadline deadline = backend_deadline(*context, config_.backend.timeout);
+    if (Status s = check_not_passed(deadline); !s.ok()) return to_grpc(s);
+    read.timeout_us = deadline.timeout_us();
     auto iterator = store_.read_all(read);
     if (!iterator.ok()) return to_grpc(iterator.status());
     auto drained = drain(*iterator.value(), collect_into(response, caller));
@@ -130,7 +141,8 @@ grpc::Status EventStoreService::Subscribe(grpc::ServerContext* context,
                                 " subscriptions (connections.max_subscriptions_per_connection): "
                                 "end one, or subscribe over another connection");
     }
-    Subscription subscription(store_, notifier_, config_.subscriptions, *context, *writer);
+    Subscription subscription(store_, notifier_, config_.subscriptions, config_.backend.timeout,
+                              *context, *writer);
     return subscription.run(request->after_global_position(), prefix, caller);
 }
 

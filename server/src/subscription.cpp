@@ -1,5 +1,6 @@
 #include "subscription.hpp"
 
+#include "call_deadline.hpp"
 #include "errors.hpp"
 #include "eventstore/abi_struct.hpp"
 #include "eventstore/loader/plugin.hpp"
@@ -22,9 +23,15 @@ grpc::Status shutting_down(uint64_t position) {
 }  // namespace
 
 Subscription::Subscription(loader::Store& store, CommitNotifier& notifier,
-                           const SubscriptionConfig& config, grpc::ServerContext& context,
+                           const SubscriptionConfig& config,
+                           std::chrono::milliseconds backend_timeout, grpc::ServerContext& context,
                            grpc::ServerWriter<v1::SubscribeResponse>& writer)
-    : store_(store), notifier_(notifier), config_(config), context_(context), writer_(writer) {}
+    : store_(store),
+      notifier_(notifier),
+      config_(config),
+      backend_timeout_(backend_timeout),
+      context_(context),
+      writer_(writer) {}
 
 bool Subscription::send(const v1::SubscribeResponse& message) {
     last_report_time_ = std::chrono::steady_clock::now();
@@ -77,6 +84,9 @@ grpc::Status Subscription::run(uint64_t after, const std::string& prefix, const 
         // Scan no further than one interval past what the client last heard of, so that a
         // checkpoint is due at the latest where this page ends.
         read.max_scan = last_reported_ + config_.checkpoint_interval - position;
+        const Deadline deadline = backend_deadline(context_, backend_timeout_);
+        if (Status s = check_not_passed(deadline); !s.ok()) return to_grpc(s);
+        read.timeout_us = deadline.timeout_us();
         auto iterator = store_.read_all(read);
         if (!iterator.ok()) return to_grpc(iterator.status());
         auto drained = drain(*iterator.value(), deliver);

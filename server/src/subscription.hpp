@@ -21,8 +21,10 @@ namespace eventstore::server {
 
 class Subscription {
 public:
+    // `backend_timeout` bounds each page read (call_deadline.hpp).
     Subscription(loader::Store& store, CommitNotifier& notifier, const SubscriptionConfig& config,
-                 grpc::ServerContext& context, grpc::ServerWriter<v1::SubscribeResponse>& writer);
+                 std::chrono::milliseconds backend_timeout, grpc::ServerContext& context,
+                 grpc::ServerWriter<v1::SubscribeResponse>& writer);
 
     // Delivers every matching event after `after`, exactly once and in order: catch-up, then
     // caught_up once, then live; checkpoints while the filter skips. Ends with UNAVAILABLE when
@@ -39,6 +41,7 @@ private:
     loader::Store& store_;
     CommitNotifier& notifier_;
     const SubscriptionConfig& config_;
+    const std::chrono::milliseconds backend_timeout_;
     grpc::ServerContext& context_;
     grpc::ServerWriter<v1::SubscribeResponse>& writer_;
     uint64_t last_reported_ = 0;  // the last position the client heard of (event or checkpoint)

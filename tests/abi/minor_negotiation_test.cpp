@@ -62,6 +62,14 @@ const es_plugin_api* answer_offer(uint32_t major, uint32_t max_minor) {
 TEST(MinorNegotiation, GivenAHostOfThisMinor_WhenAnswered_ThenTheFullTableWithStoreHealth) {
     const es_plugin_api* table = answer_offer(ES_PLUGIN_ABI_MAJOR, ES_PLUGIN_ABI_MINOR);
     ASSERT_NE(table, nullptr);
+    EXPECT_EQ(table->abi_minor, 2u);
+    EXPECT_EQ(table->struct_size, sizeof(es_plugin_api));
+    EXPECT_NE(table->store_health, nullptr);
+}
+
+TEST(MinorNegotiation, GivenAHostOfAbi11_WhenAnswered_ThenMinor1WithStoreHealth) {
+    const es_plugin_api* table = answer_offer(ES_PLUGIN_ABI_MAJOR, 1);
+    ASSERT_NE(table, nullptr);
     EXPECT_EQ(table->abi_minor, 1u);
     EXPECT_EQ(table->struct_size, sizeof(es_plugin_api));
     EXPECT_NE(table->store_health, nullptr);
@@ -115,12 +123,14 @@ TEST(MinorNegotiation, GivenThePluginOfThisMinor_WhenLoaded_ThenItAnswersHealth)
     std::shared_ptr<loader::Plugin> plugin;
     auto store = open_store(MEMORY_PLUGIN_PATH, plugin);
     ASSERT_TRUE(store.ok()) << store.status().message();
-    EXPECT_EQ(plugin->abi_minor(), 1u);
+    EXPECT_EQ(plugin->abi_minor(), 2u);
     EXPECT_NE(plugin->api().store_health, nullptr);
     EXPECT_TRUE(store.value()->check_health().ok());
 }
 
-TEST(MinorNegotiation, GivenAPluginOfAbi10_WhenLoaded_ThenItWorksAndIsReadyWhileOpen) {
+// The requests carry deadlines (ABI 1.2): the loader hands them to this plugin as ABI 1.0 knew
+// them, since the plugin would refuse a larger request with non-zero fields it does not know.
+TEST(MinorNegotiation, GivenAPluginOfAbi10_WhenLoaded_ThenItWorksWithDeadlinesAndIsReadyWhileOpen) {
     std::shared_ptr<loader::Plugin> plugin;
     auto store = open_store(MEMORY_ABI_1_0_PLUGIN_PATH, plugin);
     ASSERT_TRUE(store.ok()) << store.status().message();
@@ -138,14 +148,17 @@ TEST(MinorNegotiation, GivenAPluginOfAbi10_WhenLoaded_ThenItWorksAndIsReadyWhile
     request.expected_kind = ES_EXPECT_NO_STREAM;
     request.events = events;
     request.event_count = 1;
+    request.timeout_us = 5'000'000;
     es_append_result result{};
-    ASSERT_TRUE(store.value()->append(request, result).ok());
+    const Status appended = store.value()->append(request, result);
+    ASSERT_TRUE(appended.ok()) << appended.message();
     EXPECT_EQ(result.current_version, 1u);
 
     es_read_stream_request read = eventstore::abi::make_struct<es_read_stream_request>();
     read.stream_id = eventstore::abi::bytes(stream);
     read.from_version = 1;
     read.forward = true;
+    read.timeout_us = 5'000'000;
     auto iterator = store.value()->read_stream(read);
     ASSERT_TRUE(iterator.ok()) << iterator.status().message();
     es_recorded_event recorded{};

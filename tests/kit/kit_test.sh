@@ -30,7 +30,7 @@ step "install the kit into $prefix"
 cmake --install "$build_dir" --prefix "$prefix" --component plugin-dev >"$work/install.log" ||
     { cat "$work/install.log"; fail "cmake --install --component plugin-dev failed"; }
 for file in include/eventstore/plugin.h include/eventstore/plugin.hpp \
-    include/eventstore/status.hpp include/eventstore/abi_struct.hpp \
+    include/eventstore/status.hpp include/eventstore/abi_struct.hpp include/eventstore/deadline.hpp \
     include/eventstore/validation.hpp share/eventstore/eventstore-plugin.map; do
     [ -f "$prefix/$file" ] || fail "the kit lacks $file"
 done

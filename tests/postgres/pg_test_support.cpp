@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
 
 #include "eventstore/abi_struct.hpp"
 
@@ -73,8 +74,33 @@ Result<std::unique_ptr<loader::Store>> open_store(
     return postgres_plugin()->open(open, std::move(hooks));
 }
 
+LockHolder::LockHolder(const std::string& statement)
+    : connection_(test_dsn()), holding_(std::make_unique<pqxx::work>(connection_)) {
+    holding_->exec(statement);
+}
+
+std::string head_lock(const std::string& schema) {
+    return "SELECT * FROM " + schema + ".head FOR UPDATE";
+}
+
+std::string table_lock(const std::string& schema) {
+    return "LOCK TABLE " + schema + ".events IN ACCESS EXCLUSIVE MODE";
+}
+
+bool eventually_lock_waiters(bool waiting) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < until) {
+        const pqxx::result found =
+            sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'eventstore' "
+                "AND wait_event_type = 'Lock'");
+        if ((found[0][0].as<int>() > 0) == waiting) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+}
+
 Status append_events(loader::Store& store, const std::string& stream, int count,
-                     es_append_result& result) {
+                     es_append_result& result, uint64_t timeout_us) {
     static std::atomic<uint64_t> next_id{0};
     std::vector<std::string> ids;
     for (int i = 0; i < count; ++i) {
@@ -96,6 +122,7 @@ Status append_events(loader::Store& store, const std::string& stream, int count,
     request.stream_id = abi::bytes(stream);
     request.events = pointers.data();
     request.event_count = pointers.size();
+    request.timeout_us = timeout_us;
     result = abi::make_struct<es_append_result>();
     return store.append(request, result);
 }

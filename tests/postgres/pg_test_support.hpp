@@ -53,9 +53,29 @@ Result<std::unique_ptr<loader::Store>> open_store(
     std::vector<std::pair<std::string, std::string>> options,
     std::shared_ptr<RecordingHooks> hooks = std::make_shared<RecordingHooks>());
 
-// Appends `count` events of type "Happened" to `stream` with expected version any.
+// Holds a lock taken with `statement` (e.g. head_lock(schema)) in a transaction of its own
+// connection, until released or destroyed.
+class LockHolder {
+public:
+    explicit LockHolder(const std::string& statement);
+    void release() { holding_.reset(); }  // rolls back: the lock is gone
+
+private:
+    pqxx::connection connection_;
+    std::unique_ptr<pqxx::work> holding_;
+};
+// What blocks every append of a schema's store, and what blocks its reads too.
+std::string head_lock(const std::string& schema);
+std::string table_lock(const std::string& schema);
+
+// True once a connection of a store (application_name "eventstore") waits for a lock, false
+// after 10 s; with `waiting` false: once none does.
+bool eventually_lock_waiters(bool waiting = true);
+
+// Appends `count` events of type "Happened" to `stream` with expected version any, within
+// `timeout_us` (plugin.h "Deadlines"; 0: no deadline).
 Status append_events(loader::Store& store, const std::string& stream, int count,
-                     es_append_result& result);
+                     es_append_result& result, uint64_t timeout_us = 0);
 
 }  // namespace eventstore::test
 

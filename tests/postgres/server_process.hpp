@@ -18,10 +18,11 @@ namespace eventstore::test {
 class PostgresServerProcess {
 public:
     // Starts eventstored on a free port with the postgres plugin on `schema`, with `options`
-    // (more YAML lines under backend.options, each indented by four spaces), and waits until it
-    // listens (fails the test if it does not).
+    // (more YAML lines under backend.options, each indented by four spaces) and `backend` (more
+    // lines under backend, indented by two), and waits until it listens (fails the test if it
+    // does not).
     PostgresServerProcess(const TempDir& dir, const std::string& schema,
-                          const std::string& options = "");
+                          const std::string& options = "", const std::string& backend = "");
 
     EventstoredProcess& process() { return *process_; }
     uint16_t port() const { return port_; }

@@ -17,6 +17,7 @@ TEST(ConfigTest, GivenAnEmptyFile_WhenParsed_ThenTheDocumentedDefaults) {
     ASSERT_TRUE(config.ok()) << config.status().message();
     EXPECT_EQ(config->listen, "127.0.0.1:50051");
     EXPECT_EQ(config->backend.plugin, "memory");
+    EXPECT_EQ(config->backend.timeout, std::chrono::milliseconds(30000));
     EXPECT_EQ(config->limits.max_append_bytes, 4u * 1024 * 1024);
     EXPECT_EQ(config->limits.max_append_events, 10000u);
     EXPECT_EQ(config->limits.max_stream_id_bytes, 256u);
@@ -62,6 +63,15 @@ TEST(ConfigTest, GivenABadChoice_WhenParsed_ThenTheErrorListsTheChoices) {
 TEST(ConfigTest, GivenBrokenYaml_WhenParsed_ThenTheErrorHasALine) {
     const std::string error = error_of("listen: [\n");
     EXPECT_NE(error.find("test.yaml:"), std::string::npos) << error;
+}
+
+TEST(ConfigTest, GivenABackendTimeout_WhenParsed_ThenTakenOrRefusedOutsideItsRange) {
+    auto config = parse_config("backend:\n  timeout_ms: 750\n", "/base", "test.yaml");
+    ASSERT_TRUE(config.ok()) << config.status().message();
+    EXPECT_EQ(config->backend.timeout, std::chrono::milliseconds(750));
+    const std::string error = error_of("backend:\n  timeout_ms: 0\n");
+    EXPECT_NE(error.find("backend.timeout_ms"), std::string::npos) << error;
+    EXPECT_NE(error.find("between 1 and 3600000"), std::string::npos) << error;
 }
 
 TEST(ConfigTest, GivenBackendOptions_WhenParsed_ThenKeptForThePlugin) {

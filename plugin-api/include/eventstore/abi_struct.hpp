@@ -24,9 +24,11 @@ inline es_bytes bytes(std::string_view text) {
 }
 
 // Reads a struct that another build filled: a smaller one is completed with zeros, a larger one
-// is accepted only when every byte this build does not know is zero. `what` names the struct.
+// is accepted only when every byte this build does not know is zero. `what` names the struct;
+// `known` is how much of it this build knows (less than sizeof(T) for a plugin that speaks an
+// older minor, which knew the struct before it grew).
 template <class T>
-Result<T> read_struct(const T* in, const char* what) {
+Result<T> read_struct(const T* in, const char* what, size_t known = sizeof(T)) {
     if (in == nullptr) return Status(Code::invalid_argument, std::string(what) + " is NULL");
     T out{};
     const size_t size = in->struct_size;
@@ -34,18 +36,18 @@ Result<T> read_struct(const T* in, const char* what) {
         return Status(Code::invalid_argument,
                       std::string(what) + ".struct_size " + std::to_string(size) + " is too small");
     }
-    if (size > sizeof(T)) {
+    if (size > known) {
         const auto* raw = reinterpret_cast<const unsigned char*>(in);
-        const bool unknown_set = std::any_of(raw + sizeof(T), raw + size,
-                                             [](unsigned char b) { return b != 0; });
+        const bool unknown_set =
+            std::any_of(raw + known, raw + size, [](unsigned char b) { return b != 0; });
         if (unknown_set) {
             return Status(Code::invalid_argument,
                           std::string(what) + " is " + std::to_string(size) +
-                              " bytes with non-zero fields beyond the " +
-                              std::to_string(sizeof(T)) + " bytes this build knows");
+                              " bytes with non-zero fields beyond the " + std::to_string(known) +
+                              " bytes this build knows");
         }
     }
-    std::memcpy(&out, in, std::min(size, sizeof(T)));
+    std::memcpy(&out, in, std::min(size, known));
     out.struct_size = static_cast<uint32_t>(sizeof(T));
     return out;
 }

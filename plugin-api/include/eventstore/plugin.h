@@ -40,7 +40,7 @@ extern "C" {
 
 /* The ABI this header describes. A plugin built against it reports these numbers. */
 #define ES_PLUGIN_ABI_MAJOR 1
-#define ES_PLUGIN_ABI_MINOR 1
+#define ES_PLUGIN_ABI_MINOR 2
 
 /* The one symbol a plugin exports (see es_plugin_entry_fn). */
 #define ES_PLUGIN_ENTRY_SYMBOL "eventstore_plugin_entry"
@@ -59,7 +59,7 @@ enum {
     ES_OK = 0,
     ES_CANCELLED = 1,
     ES_INVALID_ARGUMENT = 3,   /* malformed request; the message names the field */
-    ES_DEADLINE_EXCEEDED = 4,
+    ES_DEADLINE_EXCEEDED = 4,  /* the call's timeout_us passed (see "Deadlines") */
     ES_NOT_FOUND = 5,          /* read of a stream that does not exist */
     ES_ALREADY_EXISTS = 6,     /* event_id reused outside an idempotent retry */
     ES_PERMISSION_DENIED = 7,
@@ -151,6 +151,18 @@ typedef struct es_open_params {
 } es_open_params;
 
 /* ---------------------------------------------------------------------------------------------
+ * Deadlines (ABI 1.2). The requests of append, read_stream and read_all end with `timeout_us`:
+ * how long the caller will wait for this call, in microseconds counted from when the host makes
+ * it; 0 means no limit (what every request of ABI 1.0 and 1.1 means). The host sets it on every
+ * call to a plugin of minor 2 or later: the client's gRPC deadline or the server's
+ * backend.timeout_ms, whichever ends first, and never calls once it has passed. A plugin that can
+ * block (a network, a lock, a pool) stops waiting once it has passed and returns
+ * ES_DEADLINE_EXCEEDED; an append that returns ES_DEADLINE_EXCEEDED has written nothing. A plugin
+ * whose calls never block may ignore it. iterator_next has no timeout: the open call fetches what
+ * a page needs, so next only blocks for what open already bounded.
+ * ------------------------------------------------------------------------------------------- */
+
+/* ---------------------------------------------------------------------------------------------
  * Append
  * ------------------------------------------------------------------------------------------- */
 typedef enum es_expected_kind {
@@ -182,6 +194,8 @@ typedef struct es_append_request {
     /* An array of pointers, so that es_event_data can grow without changing the stride. */
     const es_event_data* const* events;
     size_t event_count;
+    /* --- ABI 1.2 --- */
+    uint64_t timeout_us; /* see "Deadlines" above */
 } es_append_request;
 
 /* Filled by the plugin. struct_size is set by the host. */
@@ -206,6 +220,8 @@ typedef struct es_read_stream_request {
     es_bytes stream_id;
     uint64_t from_version; /* forward: >= from (0 = from 1); backward: <= from (0 = from the last) */
     uint32_t max_count;    /* 1..limits.max_page_size; the host has already clamped it */
+    /* --- ABI 1.2 --- */
+    uint64_t timeout_us;   /* see "Deadlines" above */
 } es_read_stream_request;
 
 typedef struct es_read_all_request {
@@ -216,6 +232,8 @@ typedef struct es_read_all_request {
     /* Stop after scanning this many positions even when fewer than max_count matched, so a
      * filtered read returns promptly; 0 = the plugin's choice. */
     uint64_t max_scan;
+    /* --- ABI 1.2 --- */
+    uint64_t timeout_us; /* see "Deadlines" above */
 } es_read_all_request;
 
 /* One event, filled by iterator_next. Every es_bytes and the headers array point into memory the

@@ -31,6 +31,12 @@
 #include "eventstore/status.hpp"
 #include "eventstore/validation.hpp"
 
+#ifndef EVENTSTORE_PLUGIN_ABI_MINOR
+#define EVENTSTORE_PLUGIN_ABI_MINOR ES_PLUGIN_ABI_MINOR
+#endif
+static_assert(EVENTSTORE_PLUGIN_ABI_MINOR <= ES_PLUGIN_ABI_MINOR,
+              "EVENTSTORE_PLUGIN_ABI_MINOR names a minor this header does not know");
+
 namespace eventstore::plugin {
 
 using abi::bytes;
@@ -107,6 +113,13 @@ struct IteratorBox {
     std::unique_ptr<Iterator> iterator;
 };
 
+// How much of a request struct this plugin knows: a plugin capped below minor 2 reads requests
+// as ABI 1.1 knew them, without timeout_us, and refuses one whose timeout_us is set.
+template <class Request>
+constexpr size_t known_request_size() {
+    return EVENTSTORE_PLUGIN_ABI_MINOR >= 2 ? sizeof(Request) : offsetof(Request, timeout_us);
+}
+
 inline StoreBox* unbox(es_store* store) { return reinterpret_cast<StoreBox*>(store); }
 inline IteratorBox* unbox(es_iterator* iterator) { return reinterpret_cast<IteratorBox*>(iterator); }
 
@@ -169,7 +182,8 @@ inline void store_close(es_store* store) noexcept {
 inline es_status append(es_store* store, const es_append_request* request,
                         es_append_result* result, es_error* err) {
     return guarded(err, [&]() -> Status {
-        auto read = abi::read_struct(request, "es_append_request");
+        auto read = abi::read_struct(request, "es_append_request",
+                                     known_request_size<es_append_request>());
         if (!read.ok()) return read.status();
         if (result == nullptr) return Status(Code::invalid_argument, "es_append_result is NULL");
         StoreBox* box = unbox(store);
@@ -207,7 +221,8 @@ inline Status open_iterator(StoreBox* box, Result<std::unique_ptr<Iterator>> ope
 inline es_status read_stream(es_store* store, const es_read_stream_request* request,
                              es_iterator** out, es_error* err) {
     return guarded(err, [&]() -> Status {
-        auto read = abi::read_struct(request, "es_read_stream_request");
+        auto read = abi::read_struct(request, "es_read_stream_request",
+                                     known_request_size<es_read_stream_request>());
         if (!read.ok()) return read.status();
         StoreBox* box = unbox(store);
         es_read_stream_request normal = read.value();
@@ -222,7 +237,8 @@ inline es_status read_stream(es_store* store, const es_read_stream_request* requ
 inline es_status read_all(es_store* store, const es_read_all_request* request, es_iterator** out,
                           es_error* err) {
     return guarded(err, [&]() -> Status {
-        auto read = abi::read_struct(request, "es_read_all_request");
+        auto read = abi::read_struct(request, "es_read_all_request",
+                                     known_request_size<es_read_all_request>());
         if (!read.ok()) return read.status();
         StoreBox* box = unbox(store);
         es_read_all_request normal = read.value();
@@ -265,8 +281,9 @@ inline es_status store_health(es_store* store, es_error* err) {
 template <OpenFunction Open>
 es_plugin_api make_table(uint32_t minor, const char* name, const char* version,
                          uint64_t capabilities) {
-    static_assert(ES_PLUGIN_ABI_MINOR == 1, "a new minor: size its table here");
+    static_assert(ES_PLUGIN_ABI_MINOR == 2, "a new minor: size its table here");
     es_plugin_api api = abi::make_struct<es_plugin_api>();
+    // Minor 2 added request fields only (timeout_us), so its table is the size of 1.1's.
     api.struct_size = minor == 0 ? ES_PLUGIN_API_SIZE_1_0 : sizeof(es_plugin_api);
     api.abi_major = ES_PLUGIN_ABI_MAJOR;
     api.abi_minor = minor;
@@ -309,12 +326,6 @@ inline uint32_t answered_minor(const es_host_offer* offer, uint32_t own) {
 
 }  // namespace detail
 }  // namespace eventstore::plugin
-
-#ifndef EVENTSTORE_PLUGIN_ABI_MINOR
-#define EVENTSTORE_PLUGIN_ABI_MINOR ES_PLUGIN_ABI_MINOR
-#endif
-static_assert(EVENTSTORE_PLUGIN_ABI_MINOR <= ES_PLUGIN_ABI_MINOR,
-              "EVENTSTORE_PLUGIN_ABI_MINOR names a minor this header does not know");
 
 // Defines the plugin's entry symbol. OPEN names a function of type
 // eventstore::plugin::OpenFunction.

@@ -64,6 +64,8 @@ public:
     // Called once by Plugin::open; fails with the plugin's message.
     Status open(const OpenOptions& options);
 
+    // Requests carry their deadline in timeout_us (plugin.h, "Deadlines"); a plugin of a minor
+    // before 1.2 gets them without it.
     // On FAILED_PRECONDITION `result.actual_version` holds the stream's current version.
     Status append(const es_append_request& request, es_append_result& result);
     Result<std::unique_ptr<Iterator>> read_stream(const es_read_stream_request& request);
