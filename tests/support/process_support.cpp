@@ -27,6 +27,8 @@ struct Socket {
     }
 };
 
+}  // namespace
+
 sockaddr_in loopback(uint16_t port) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -34,8 +36,6 @@ sockaddr_in loopback(uint16_t port) {
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     return address;
 }
-
-}  // namespace
 
 TempDir::TempDir() {
     std::string pattern =

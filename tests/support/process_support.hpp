@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <netinet/in.h>
+
 #include <boost/process.hpp>
 
 namespace eventstore::test {
@@ -29,6 +31,8 @@ private:
     std::filesystem::path path_;
 };
 
+// 127.0.0.1:port as a socket address.
+sockaddr_in loopback(uint16_t port);
 // A loopback port that was free a moment ago (bound as port 0, read back, closed).
 uint16_t free_port();
 // True when something accepts TCP connections on 127.0.0.1:port.
