@@ -23,6 +23,9 @@ const char* server_version();
 
 class Server {
 public:
+    // Handler threads kept waiting for calls when idle (gRPC's sync server option MAX_POLLERS).
+    static constexpr int kIdleHandlerThreads = 64;
+
     // Loads the backend and opens its store. Nothing listens yet. Fails with a message that names
     // the plugin file and what is wrong with it.
     static Result<std::unique_ptr<Server>> create(Config config);
