@@ -39,7 +39,7 @@ Status GroupCommitter::append(const es_append_request& request, es_append_result
     queue_.push_back(&me);
     if (gathering_) arrived_.notify_one();
     while (!me.done) {
-        if (leading_) {
+        if (me.taken || in_flight_ >= kMaxGroupsInFlight || gathering_) {
             if (!wait_for_turn(lock, me)) {
                 return Status(Code::deadline_exceeded,
                               "postgres: the append's deadline passed while it waited for its "
@@ -47,9 +47,11 @@ Status GroupCommitter::append(const es_append_request& request, es_append_result
             }
             continue;
         }
-        leading_ = true;
+        ++in_flight_;
         gather(lock);
         const std::vector<PendingAppend*> group = take_group();
+        // Another queued caller may lead the next group while this one is in flight.
+        if (!queue_.empty()) decided_.notify_all();
         lock.unlock();
         const auto started = std::chrono::steady_clock::now();
         if (!group.empty()) run_group(group);  // empty when every member's deadline had passed
@@ -59,7 +61,7 @@ Status GroupCommitter::append(const es_append_request& request, es_append_result
         // The callers just decided are likely to append again soon, with those still queued.
         expected_ = group.size() + queue_.size();
         gather_window_ = std::min<std::chrono::steady_clock::duration>(took / 2, kMaxGatherWindow);
-        leading_ = false;
+        --in_flight_;
         decided_.notify_all();
     }
     written_head = me.written_head;
@@ -73,9 +75,8 @@ bool GroupCommitter::wait_for_turn(std::unique_lock<std::mutex>& lock, PendingAp
         return true;
     }
     if (decided_.wait_until(lock, *until) == std::cv_status::no_timeout || me.done) return true;
-    const auto queued = std::find(queue_.begin(), queue_.end(), &me);
-    if (queued == queue_.end()) return true;  // taken into a group: its verdict comes
-    queue_.erase(queued);
+    if (me.taken) return true;  // in a group in flight: its verdict comes
+    queue_.erase(std::find(queue_.begin(), queue_.end(), &me));
     return false;
 }
 
@@ -116,6 +117,7 @@ std::vector<PendingAppend*> GroupCommitter::take_group() {
         }
         events += request.event_count;
         bytes += size;
+        (*it)->taken = true;
         group.push_back(*it);
         it = queue_.erase(it);
     }

@@ -4,10 +4,12 @@
 #include <future>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "eventstore/abi_struct.hpp"
+#include "group_committer.hpp"
 #include "pg_test_support.hpp"
 
 namespace eventstore::test {
@@ -17,6 +19,7 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 constexpr uint64_t kTimeoutUs = 400'000;
+constexpr int kGroupsInFlight = postgres::GroupCommitter::kMaxGroupsInFlight;
 
 // The events stored in `stream`, 0 when it does not exist.
 uint64_t stored_in(loader::Store& store, const std::string& stream) {
@@ -106,14 +109,17 @@ TEST_F(PostgresDeadlineTest, GivenTheEventsTableLocked_WhenReadsHaveATimeout_The
     expect_ended_at_deadline(started);
 }
 
-TEST_F(PostgresDeadlineTest, GivenAGroupInFlight_WhenAQueuedAppendsDeadlinePasses_ThenItLeavesTheQueueUnwritten) {
+TEST_F(PostgresDeadlineTest, GivenGroupsInFlight_WhenAQueuedAppendsDeadlinePasses_ThenItLeavesTheQueueUnwritten) {
     LockHolder blocker(head_lock(schema_));
-    auto leader = std::async(std::launch::async, [&] {
-        es_append_result result;
-        return append_events(*store_, "First", 1, result);  // no deadline: waits for the lock
-    });
-    // The leader's group is in flight once its statement waits for the lock.
-    ASSERT_TRUE(eventually_lock_waiters());
+    // As many groups as may be in flight, each waiting for the lock (no deadline).
+    std::vector<std::future<Status>> leaders;
+    for (int g = 0; g < kGroupsInFlight; ++g) {
+        leaders.push_back(std::async(std::launch::async, [&, g] {
+            es_append_result result;
+            return append_events(*store_, "First-" + std::to_string(g), 1, result);
+        }));
+        ASSERT_TRUE(eventually_lock_waiters(g + 1));
+    }
 
     es_append_result result;
     const auto started = Clock::now();
@@ -124,8 +130,10 @@ TEST_F(PostgresDeadlineTest, GivenAGroupInFlight_WhenAQueuedAppendsDeadlinePasse
     expect_ended_at_deadline(started);
 
     blocker.release();
-    EXPECT_TRUE(leader.get().ok());
-    EXPECT_EQ(stored_in(*store_, "First"), 1u);
+    for (int g = 0; g < kGroupsInFlight; ++g) {
+        EXPECT_TRUE(leaders[g].get().ok());
+        EXPECT_EQ(stored_in(*store_, "First-" + std::to_string(g)), 1u);
+    }
     EXPECT_EQ(stored_in(*store_, "Second"), 0u);
 }
 
@@ -136,7 +144,7 @@ TEST_F(PostgresDeadlineTest, GivenEveryPooledConnectionBusy_WhenAReadHasATimeout
         es_append_result result;
         return append_events(*store_, "Holder", 1, result);  // holds the one connection
     });
-    ASSERT_TRUE(eventually_lock_waiters());
+    ASSERT_TRUE(eventually_lock_waiters(1));
 
     es_read_all_request all = abi::make_struct<es_read_all_request>();
     all.max_count = 10;

@@ -87,13 +87,13 @@ std::string table_lock(const std::string& schema) {
     return "LOCK TABLE " + schema + ".events IN ACCESS EXCLUSIVE MODE";
 }
 
-bool eventually_lock_waiters(bool waiting) {
+bool eventually_lock_waiters(int count) {
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < until) {
         const pqxx::result found =
             sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'eventstore' "
                 "AND wait_event_type = 'Lock'");
-        if ((found[0][0].as<int>() > 0) == waiting) return true;
+        if (found[0][0].as<int>() == count) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return false;

@@ -68,9 +68,9 @@ private:
 std::string head_lock(const std::string& schema);
 std::string table_lock(const std::string& schema);
 
-// True once a connection of a store (application_name "eventstore") waits for a lock, false
-// after 10 s; with `waiting` false: once none does.
-bool eventually_lock_waiters(bool waiting = true);
+// True once exactly `count` connections of stores (application_name "eventstore") wait for a
+// lock, false after 10 s.
+bool eventually_lock_waiters(int count);
 
 // Appends `count` events of type "Happened" to `stream` with expected version any, within
 // `timeout_us` (plugin.h "Deadlines"; 0: no deadline).

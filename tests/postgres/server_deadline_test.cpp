@@ -95,7 +95,7 @@ TEST(ServerDeadlineTest, GivenALockedDatabase_WhenTheClientsDeadlinePasses_ThenT
     EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << status.error_message();
     // The client's deadline reached the database: the server's statement is cancelled there,
     // not left waiting for the lock until the 30 s backend timeout.
-    EXPECT_TRUE(eventually_lock_waiters(false)) << "eventstored still waits for the lock";
+    EXPECT_TRUE(eventually_lock_waiters(0)) << "eventstored still waits for the lock";
 
     lock.release();
     EXPECT_EQ(events_stored(*stub), 0u) << "an append the client gave up on was written later";
