@@ -5,18 +5,18 @@
 #define EVENTSTORE_SERVER_CALL_DEADLINE_HPP
 
 #include <chrono>
+#include <cstdint>
 
 #include <grpcpp/grpcpp.h>
 
-#include "eventstore/deadline.hpp"
 #include "eventstore/status.hpp"
 
 namespace eventstore::server {
 
-Deadline backend_deadline(const grpc::ServerContext& context, std::chrono::milliseconds timeout);
-
-// DEADLINE_EXCEEDED when `deadline` has already passed: the backend is not called at all.
-Status check_not_passed(const Deadline& deadline);
+// The timeout_us to hand the backend for a call made now, or DEADLINE_EXCEEDED when the deadline
+// has already passed (the backend is then not called at all).
+Result<uint64_t> backend_timeout_us(const grpc::ServerContext& context,
+                                    std::chrono::milliseconds timeout);
 
 }  // namespace eventstore::server
 

@@ -32,9 +32,9 @@ grpc::Status EventStoreService::Append(grpc::ServerContext* context, const v1::A
         return to_grpc(s);
     }
     es_append_request sent = append.request();
-    const Deadline deadline = backend_deadline(*context, config_.backend.timeout);
-    if (Status s = check_not_passed(deadline); !s.ok()) return to_grpc(s);
-    sent.timeout_us = deadline.timeout_us();
+    const auto timeout = backend_timeout_us(*context, config_.backend.timeout);
+    if (!timeout.ok()) return to_grpc(timeout.status());
+    sent.timeout_us = timeout.value();
     es_append_result result{};
     const Status status = store_.append(sent, result);
     if (status.code() == Code::failed_precondition) {
@@ -77,9 +77,9 @@ grpc::Status EventStoreService::ReadStream(grpc::ServerContext* context,
     read.stream_id = abi::bytes(request->stream_id());
     read.from_version = request->from_version();
     read.max_count = validation::effective_page_size(request->max_count(), config_.limits);
-    const Deadline deadline = backend_deadline(*context, config_.backend.timeout);
-    if (Status s = check_not_passed(deadline); !s.ok()) return to_grpc(s);
-    read.timeout_us = deadline.timeout_us();
+    const auto timeout = backend_timeout_us(*context, config_.backend.timeout);
+    if (!timeout.ok()) return to_grpc(timeout.status());
+    read.timeout_us = timeout.value();
     auto iterator = store_.read_stream(read);
     if (!iterator.ok()) return to_grpc(iterator.status());
     auto drained = drain(*iterator.value(), collect_into(response, caller));
@@ -107,9 +107,9 @@ grpc::Status EventStoreService::ReadAll(grpc::ServerContext* context, const v1::
     read.after_position = request->after_global_position();
     read.max_count = validation::effective_page_size(request->max_count(), config_.limits);
     read.stream_prefix = abi::bytes(prefix);
-    const Deadline deadline = backend_deadline(*context, config_.backend.timeout);
-    if (Status s = check_not_passed(deadline); !s.ok()) return to_grpc(s);
-    read.timeout_us = deadline.timeout_us();
+    const auto timeout = backend_timeout_us(*context, config_.backend.timeout);
+    if (!timeout.ok()) return to_grpc(timeout.status());
+    read.timeout_us = timeout.value();
     auto iterator = store_.read_all(read);
     if (!iterator.ok()) return to_grpc(iterator.status());
     auto drained = drain(*iterator.value(), collect_into(response, caller));

@@ -84,9 +84,9 @@ grpc::Status Subscription::run(uint64_t after, const std::string& prefix, const 
         // Scan no further than one interval past what the client last heard of, so that a
         // checkpoint is due at the latest where this page ends.
         read.max_scan = last_reported_ + config_.checkpoint_interval - position;
-        const Deadline deadline = backend_deadline(context_, backend_timeout_);
-        if (Status s = check_not_passed(deadline); !s.ok()) return to_grpc(s);
-        read.timeout_us = deadline.timeout_us();
+        const auto timeout = backend_timeout_us(context_, backend_timeout_);
+        if (!timeout.ok()) return to_grpc(timeout.status());
+        read.timeout_us = timeout.value();
         auto iterator = store_.read_all(read);
         if (!iterator.ok()) return to_grpc(iterator.status());
         auto drained = drain(*iterator.value(), deliver);
