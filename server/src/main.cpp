@@ -5,9 +5,9 @@
 #include <boost/program_options.hpp>
 #include <spdlog/spdlog.h>
 
-#include "config.hpp"
-#include "crypto.hpp"
-#include "logging.hpp"
+#include "config/config.hpp"
+#include "observability/logging.hpp"
+#include "security/crypto.hpp"
 #include "server.hpp"
 
 namespace po = boost::program_options;

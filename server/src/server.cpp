@@ -5,8 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include "eventstore/loader/options.hpp"
-#include "parse_errors.hpp"
-#include "rpc_observer.hpp"
+#include "observability/rpc_observer.hpp"
+#include "rpc/parse_errors.hpp"
 #include "transport.hpp"
 
 namespace eventstore::server {
@@ -24,11 +24,11 @@ Result<std::unique_ptr<Server>> Server::create(Config config) {
 
     loader::OpenOptions options = loader::options_from_yaml(backend.options);
     options.limits = server->config_.limits;
-    server->notifier_ = std::make_shared<CommitNotifier>();
-    auto store = server->plugin_->open(options, server->notifier_);
+    auto store =
+        server->plugin_->open(options, std::make_shared<BackendHooks>(server->notifier_));
     if (!store.ok()) return store.status();
     server->store_ = std::move(store.value());
-    server->service_ = std::make_unique<EventStoreService>(*server->store_, *server->notifier_,
+    server->service_ = std::make_unique<EventStoreService>(*server->store_, server->notifier_,
                                                            server->config_);
     return server;
 }
@@ -107,7 +107,7 @@ Status Server::ready() const {
 void Server::shutdown() {
     serving_ = false;
     if (!store_) return;
-    if (notifier_) notifier_->close();
+    notifier_.close();
     if (grpc_server_) {
         grpc_server_->GetHealthCheckService()->SetServingStatus(false);
         grpc_server_->Shutdown(std::chrono::system_clock::now() + config_.shutdown_grace);

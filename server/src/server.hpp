@@ -9,12 +9,13 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "commit_notifier.hpp"
-#include "config.hpp"
-#include "event_store_service.hpp"
+#include "backend_hooks.hpp"
+#include "config/config.hpp"
 #include "eventstore/loader/plugin.hpp"
 #include "eventstore/status.hpp"
-#include "http_endpoint.hpp"
+#include "observability/http_endpoint.hpp"
+#include "rpc/event_store_service.hpp"
+#include "subscriptions/commit_notifier.hpp"
 
 namespace eventstore::server {
 
@@ -56,7 +57,7 @@ private:
 
     Config config_;
     std::shared_ptr<loader::Plugin> plugin_;
-    std::shared_ptr<CommitNotifier> notifier_;
+    CommitNotifier notifier_;  // before store_: the store's hooks raise it until it closes
     std::unique_ptr<loader::Store> store_;
     std::unique_ptr<EventStoreService> service_;
     std::unique_ptr<grpc::Server> grpc_server_;

@@ -7,7 +7,7 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "config.hpp"
+#include "config/config.hpp"
 
 namespace eventstore::server {
 

@@ -8,10 +8,10 @@
 #include <google/protobuf/stubs/logging.h>
 #include <spdlog/spdlog.h>
 
-#include "commit_notifier.hpp"
-#include "event_store_service.hpp"
 #include "fuzz_input.hpp"
 #include "fuzz_store.hpp"
+#include "backend_hooks.hpp"
+#include "rpc/event_store_service.hpp"
 
 namespace eventstore::fuzz {
 namespace {
@@ -25,10 +25,9 @@ bool one_of(StatusCode code, std::initializer_list<StatusCode> allowed) {
 class Session {
 public:
     Session()
-        : notifier_(std::make_shared<server::CommitNotifier>()),
-          store_(open_fuzz_store(notifier_)),
+        : store_(open_fuzz_store(std::make_shared<server::BackendHooks>(notifier_))),
           config_(make_config()),
-          service_(*store_, *notifier_, config_) {}
+          service_(*store_, notifier_, config_) {}
 
     void run(const Operation& operation) {
         switch (operation.kind % 3) {
@@ -117,7 +116,7 @@ private:
         require(page.last_scanned_position() >= last, "a log page's scan covers its events");
     }
 
-    std::shared_ptr<server::CommitNotifier> notifier_;
+    server::CommitNotifier notifier_;
     std::unique_ptr<loader::Store> store_;
     server::Config config_;
     server::EventStoreService service_;

@@ -2,7 +2,7 @@
 // docs/security.md, each shown to refuse (and to write nothing) or to filter what is returned.
 #include <gtest/gtest.h>
 
-#include "crypto.hpp"
+#include "security/crypto.hpp"
 #include "subscriber.hpp"
 #include "test_server.hpp"
 

@@ -2,9 +2,9 @@
 // with a message that names the key and says what to do.
 #include <gtest/gtest.h>
 
-#include "config.hpp"
-#include "crypto.hpp"
+#include "config/config.hpp"
 #include "process_support.hpp"
+#include "security/crypto.hpp"
 
 namespace eventstore::server {
 namespace {

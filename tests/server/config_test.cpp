@@ -1,7 +1,7 @@
 // The config loader: defaults, and errors that name the key and its line.
 #include <gtest/gtest.h>
 
-#include "config.hpp"
+#include "config/config.hpp"
 
 namespace eventstore::server {
 namespace {

@@ -1,7 +1,7 @@
 #include "test_server.hpp"
 
 #include "google/rpc/status.pb.h"
-#include "uuid_v7.hpp"
+#include "rpc/uuid_v7.hpp"
 
 namespace eventstore::test {
 

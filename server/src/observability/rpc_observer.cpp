@@ -1,0 +1,114 @@
+#include "observability/rpc_observer.hpp"
+
+#include <chrono>
+
+#include <grpcpp/server_context.h>
+#include <spdlog/spdlog.h>
+
+#include "eventstore/v1/eventstore.pb.h"
+#include "observability/server_metrics.hpp"
+#include "rpc/uuid_v7.hpp"
+
+namespace eventstore::server {
+namespace {
+
+using Hook = grpc::experimental::InterceptionHookPoints;
+
+// The level of the log line for a failed call: server-side trouble is an error, refusals an
+// operator should see are warnings, and the contract's everyday outcomes are debug.
+spdlog::level::level_enum level_of(grpc::StatusCode code) {
+    if (is_backend_failure(code)) return spdlog::level::err;
+    switch (code) {
+    case grpc::StatusCode::UNAUTHENTICATED:
+    case grpc::StatusCode::PERMISSION_DENIED:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return spdlog::level::warn;
+    default: return spdlog::level::debug;
+    }
+}
+
+class RpcObserver : public grpc::experimental::Interceptor {
+public:
+    explicit RpcObserver(grpc::experimental::ServerRpcInfo* info)
+        : info_(info), rpc_(rpc_of(info->method())), started_(std::chrono::steady_clock::now()) {
+        if (rpc_ == Rpc::subscribe) server_metrics().live_subscriptions.add(1);
+    }
+    ~RpcObserver() override {
+        if (rpc_ == Rpc::subscribe) server_metrics().live_subscriptions.add(-1);
+    }
+
+    void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+        if (rpc_ == Rpc::append && methods->QueryInterceptionHookPoint(Hook::POST_RECV_MESSAGE)) {
+            if (const auto* request = static_cast<const v1::AppendRequest*>(methods->GetRecvMessage())) {
+                append_events_ = static_cast<uint64_t>(request->events_size());
+            }
+        }
+        if (methods->QueryInterceptionHookPoint(Hook::PRE_SEND_MESSAGE)) count_sent(methods->GetSendMessage());
+        if (methods->QueryInterceptionHookPoint(Hook::PRE_SEND_STATUS)) finished(methods);
+        methods->Proceed();
+    }
+
+private:
+    void count_sent(const void* message) {
+        if (message == nullptr) return;
+        uint64_t events = 0;
+        switch (rpc_) {
+        case Rpc::read_stream: events = static_cast<const v1::ReadStreamResponse*>(message)->events_size(); break;
+        case Rpc::read_all: events = static_cast<const v1::ReadAllResponse*>(message)->events_size(); break;
+        case Rpc::subscribe: events = static_cast<const v1::SubscribeResponse*>(message)->has_event(); break;
+        default: return;
+        }
+        server_metrics().events_sent[static_cast<size_t>(rpc_)].add(events);
+    }
+
+    void finished(grpc::experimental::InterceptorBatchMethods* methods) {
+        const grpc::Status status = methods->GetSendStatus();
+        const auto rpc = static_cast<size_t>(rpc_);
+        const auto code = static_cast<size_t>(status.error_code());
+        ServerMetrics& metrics = server_metrics();
+        if (code < kCodeCount) metrics.requests[rpc][code].add();
+        metrics.latency[rpc].observe(static_cast<uint64_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_)
+                .count()));
+        if (status.ok()) {
+            if (rpc_ == Rpc::append) {
+                metrics.appended_events.add(append_events_);
+                metrics.append_batch.observe(append_events_);
+            }
+            return;
+        }
+        const std::string id = request_id();
+        methods->GetSendTrailingMetadata()->emplace("x-request-id", id);
+        spdlog::log(level_of(status.error_code()), "request {}: {} from {} failed with {}: {}", id,
+                    info_->method(), info_->server_context()->peer(), code_name(status.error_code()),
+                    status.error_message());
+    }
+
+    // The client's x-request-id when it is 1 to 128 of [A-Za-z0-9._:-] (nothing that could
+    // forge a log line), or a new one.
+    std::string request_id() const {
+        const auto& metadata = info_->server_context()->client_metadata();
+        const auto found = metadata.find("x-request-id");
+        if (found != metadata.end()) {
+            const std::string given(found->second.data(), found->second.size());
+            const bool usable = !given.empty() && given.size() <= 128 &&
+                                given.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"
+                                                        "QRSTUVWXYZ0123456789._:-") == std::string::npos;
+            if (usable) return given;
+        }
+        return new_uuid_v7();
+    }
+
+    grpc::experimental::ServerRpcInfo* info_;
+    Rpc rpc_;
+    std::chrono::steady_clock::time_point started_;
+    uint64_t append_events_ = 0;
+};
+
+}  // namespace
+
+grpc::experimental::Interceptor* RpcObserverFactory::CreateServerInterceptor(
+    grpc::experimental::ServerRpcInfo* info) {
+    return new RpcObserver(info);
+}
+
+}  // namespace eventstore::server

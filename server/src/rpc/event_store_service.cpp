@@ -1,0 +1,149 @@
+#include "rpc/event_store_service.hpp"
+
+#include "eventstore/abi_struct.hpp"
+#include "eventstore/validation.hpp"
+#include "observability/server_metrics.hpp"
+#include "rpc/call_deadline.hpp"
+#include "rpc/errors.hpp"
+#include "rpc/page_reader.hpp"
+#include "rpc/translate.hpp"
+#include "subscriptions/subscription.hpp"
+
+namespace eventstore::server {
+
+EventStoreService::EventStoreService(loader::Store& store, CommitNotifier& notifier,
+                                     const Config& config)
+    : store_(store),
+      notifier_(notifier),
+      config_(config),
+      auth_(config.auth),
+      subscription_slots_(config.connections.max_subscriptions_per_connection) {}
+
+grpc::Status EventStoreService::Append(grpc::ServerContext* context, const v1::AppendRequest* request,
+                                       v1::AppendResponse* response) {
+    Caller caller;
+    if (grpc::Status s = auth_.authenticate(*context, Access::write, caller); !s.ok()) return s;
+    if (grpc::Status s = Authorizer::check_append(caller, *request); !s.ok()) return s;
+    if (Status s = check_expected_kind_known(request->expected_version()); !s.ok()) {
+        return to_grpc(s);
+    }
+    const AbiAppend append(*request, caller.tenant());
+    if (Status s = validation::validate_append(append.request(), config_.limits); !s.ok()) {
+        return to_grpc(s);
+    }
+    es_append_request sent = append.request();
+    const auto timeout = backend_timeout_us(*context, config_.backend.timeout);
+    if (!timeout.ok()) return to_grpc(timeout.status());
+    sent.timeout_us = timeout.value();
+    es_append_result result{};
+    const Status status = store_.append(sent, result);
+    if (status.code() == Code::failed_precondition) {
+        return wrong_expected_version(status, *request, result.actual_version);
+    }
+    if (!status.ok()) return to_grpc(status);
+    response->set_current_version(result.current_version);
+    response->set_first_global_position(result.first_global_position);
+    response->set_last_global_position(result.last_global_position);
+    return grpc::Status::OK;
+}
+
+namespace {
+
+// Adds the events the caller may see to a response until it passes the byte budget.
+template <class Response>
+std::function<bool(const es_recorded_event&)> collect_into(Response* response, const Caller& caller) {
+    return [response, &caller, bytes = size_t{0}](const es_recorded_event& event) mutable {
+        if (!caller.may_see(event)) return true;
+        v1::RecordedEvent* out = response->add_events();
+        to_proto(event, out);
+        bytes += wire_size(*out);
+        return bytes < kResponseByteBudget;
+    };
+}
+
+}  // namespace
+
+grpc::Status EventStoreService::ReadStream(grpc::ServerContext* context,
+                                           const v1::ReadStreamRequest* request,
+                                           v1::ReadStreamResponse* response) {
+    Caller caller;
+    if (grpc::Status s = auth_.authenticate(*context, Access::read, caller); !s.ok()) return s;
+    if (grpc::Status s = Authorizer::check_stream(caller, request->stream_id()); !s.ok()) return s;
+    if (Status s = validation::validate_stream_id(request->stream_id(), config_.limits); !s.ok()) {
+        return to_grpc(s);
+    }
+    es_read_stream_request read = abi::make_struct<es_read_stream_request>();
+    read.forward = request->forward();
+    read.stream_id = abi::bytes(request->stream_id());
+    read.from_version = request->from_version();
+    read.max_count = validation::effective_page_size(request->max_count(), config_.limits);
+    const auto timeout = backend_timeout_us(*context, config_.backend.timeout);
+    if (!timeout.ok()) return to_grpc(timeout.status());
+    read.timeout_us = timeout.value();
+    auto iterator = store_.read_stream(read);
+    if (!iterator.ok()) return to_grpc(iterator.status());
+    auto drained = drain(*iterator.value(), collect_into(response, caller));
+    if (!drained.ok()) return to_grpc(drained.status());
+    if (drained->stopped_early) {
+        response->set_next_from_version(read.forward ? drained->last_version + 1
+                                                     : drained->last_version - 1);
+        response->set_end_of_stream(!read.forward && drained->last_version == 1);
+    } else {
+        response->set_next_from_version(drained->page.next_from_version);
+        response->set_end_of_stream(drained->page.end_of_stream);
+    }
+    return grpc::Status::OK;
+}
+
+grpc::Status EventStoreService::ReadAll(grpc::ServerContext* context, const v1::ReadAllRequest* request,
+                                        v1::ReadAllResponse* response) {
+    Caller caller;
+    std::string prefix;
+    if (grpc::Status s = auth_.admit_log_reader(*context, request->stream_prefix(), caller, prefix);
+        !s.ok()) {
+        return s;
+    }
+    es_read_all_request read = abi::make_struct<es_read_all_request>();
+    read.after_position = request->after_global_position();
+    read.max_count = validation::effective_page_size(request->max_count(), config_.limits);
+    read.stream_prefix = abi::bytes(prefix);
+    const auto timeout = backend_timeout_us(*context, config_.backend.timeout);
+    if (!timeout.ok()) return to_grpc(timeout.status());
+    read.timeout_us = timeout.value();
+    auto iterator = store_.read_all(read);
+    if (!iterator.ok()) return to_grpc(iterator.status());
+    auto drained = drain(*iterator.value(), collect_into(response, caller));
+    if (!drained.ok()) return to_grpc(drained.status());
+    if (drained->stopped_early) {
+        response->set_last_scanned_position(drained->last_position);
+        response->set_reached_head(false);
+    } else {
+        response->set_last_scanned_position(drained->page.last_scanned_position);
+        response->set_reached_head(drained->page.reached_head);
+    }
+    return grpc::Status::OK;
+}
+
+grpc::Status EventStoreService::Subscribe(grpc::ServerContext* context,
+                                          const v1::SubscribeRequest* request,
+                                          grpc::ServerWriter<v1::SubscribeResponse>* writer) {
+    Caller caller;
+    std::string prefix;
+    if (grpc::Status s = auth_.admit_log_reader(*context, request->stream_prefix(), caller, prefix);
+        !s.ok()) {
+        return s;
+    }
+    const auto slot = subscription_slots_.acquire(context->peer());
+    if (!slot) {
+        server_metrics().refused_subscriptions.add();
+        return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                            "this connection already has " + std::to_string(subscription_slots_.cap()) +
+                                " subscriptions (connections.max_subscriptions_per_connection): "
+                                "end one, or subscribe over another connection");
+    }
+    Subscription subscription(store_, notifier_, config_.subscriptions, config_.backend.timeout,
+                              *context, *writer);
+    return subscription.run(request->after_global_position(), prefix, caller);
+}
+
+}  // namespace eventstore::server

@@ -1,0 +1,40 @@
+// event_store_service.hpp: the gRPC EventStore service over the loaded backend. Validates every
+// request with the contract's rules before it reaches the backend, and translates results and
+// errors. With auth on, every call is authenticated and authorized first (auth.hpp). Thread-safe: gRPC calls it from many threads at once, as the ABI allows.
+#ifndef EVENTSTORE_SERVER_EVENT_STORE_SERVICE_HPP
+#define EVENTSTORE_SERVER_EVENT_STORE_SERVICE_HPP
+
+#include "config/config.hpp"
+#include "eventstore/loader/store.hpp"
+#include "eventstore/v1/eventstore.grpc.pb.h"
+#include "security/auth.hpp"
+#include "subscriptions/commit_notifier.hpp"
+#include "subscriptions/subscription_slots.hpp"
+
+namespace eventstore::server {
+
+class EventStoreService final : public v1::EventStore::Service {
+public:
+    // `store` and `notifier` must outlive the service and every call in flight.
+    EventStoreService(loader::Store& store, CommitNotifier& notifier, const Config& config);
+
+    grpc::Status Append(grpc::ServerContext* context, const v1::AppendRequest* request,
+                        v1::AppendResponse* response) override;
+    grpc::Status ReadStream(grpc::ServerContext* context, const v1::ReadStreamRequest* request,
+                            v1::ReadStreamResponse* response) override;
+    grpc::Status ReadAll(grpc::ServerContext* context, const v1::ReadAllRequest* request,
+                         v1::ReadAllResponse* response) override;
+    grpc::Status Subscribe(grpc::ServerContext* context, const v1::SubscribeRequest* request,
+                           grpc::ServerWriter<v1::SubscribeResponse>* writer) override;
+
+private:
+    loader::Store& store_;
+    CommitNotifier& notifier_;
+    const Config& config_;
+    Authorizer auth_;
+    SubscriptionSlots subscription_slots_;
+};
+
+}  // namespace eventstore::server
+
+#endif

@@ -1,0 +1,96 @@
+#include "rpc/parse_errors.hpp"
+
+#include <string>
+#include <string_view>
+
+#include <google/protobuf/stubs/logging.h>
+#include <spdlog/spdlog.h>
+
+namespace eventstore::server {
+namespace {
+
+// The field protobuf last refused on this thread for invalid UTF-8, e.g.
+// "eventstore.v1.EventMetadata.type_name"; empty when none is pending.
+thread_local std::string refused_utf8_field;
+
+// protobuf's line is "String field 'NAME' contains invalid UTF-8 data when parsing a protocol
+// buffer. ..."; the name is what it quotes.
+std::string utf8_field_of(std::string_view line) {
+    if (line.find("invalid UTF-8 data when parsing") == std::string_view::npos) return {};
+    const size_t open = line.find('\'');
+    const size_t close = open == std::string_view::npos ? open : line.find('\'', open + 1);
+    if (close == std::string_view::npos) return {};
+    return std::string(line.substr(open + 1, close - open - 1));
+}
+
+void on_protobuf_log(google::protobuf::LogLevel level, const char* file, int line,
+                     const std::string& message) {
+    if (std::string field = utf8_field_of(message); !field.empty()) {
+        // A client's bad request, answered as such: not worth more than a debug line.
+        spdlog::debug("protobuf refused a request: {}", message);
+        refused_utf8_field = std::move(field);
+        return;
+    }
+    const auto spd_level = level >= google::protobuf::LOGLEVEL_ERROR     ? spdlog::level::err
+                           : level == google::protobuf::LOGLEVEL_WARNING ? spdlog::level::warn
+                                                                         : spdlog::level::info;
+    spdlog::log(spd_level, "protobuf ({}:{}): {}", file, line, message);
+}
+
+grpc::Status unparsable(const std::string& method, const std::string& utf8_field) {
+    if (!utf8_field.empty()) {
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            utf8_field + " is not valid UTF-8: every string field of " + method +
+                                " must be UTF-8 (arbitrary bytes belong in the payload)");
+    }
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "the request of " + method +
+                            " is not a valid protobuf message of its request type; check that "
+                            "the client uses this server's proto (proto/eventstore/v1)");
+}
+
+// One per call. Acts only for methods that receive exactly one message (unary and
+// server-streaming), where a missing message can only mean one that failed to parse.
+class ParseErrorInterceptor : public grpc::experimental::Interceptor {
+public:
+    explicit ParseErrorInterceptor(grpc::experimental::ServerRpcInfo* info) : info_(info) {}
+
+    void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+        using Hook = grpc::experimental::InterceptionHookPoints;
+        if (methods->QueryInterceptionHookPoint(Hook::POST_RECV_MESSAGE)) {
+            failed_ = methods->GetRecvMessage() == nullptr;
+            if (failed_) field_ = std::move(refused_utf8_field);
+            refused_utf8_field.clear();
+        }
+        if (failed_ && methods->QueryInterceptionHookPoint(Hook::PRE_SEND_STATUS) &&
+            methods->GetSendStatus().error_code() == grpc::StatusCode::INTERNAL) {
+            methods->ModifySendStatus(unparsable(info_->method(), field_));
+        }
+        methods->Proceed();
+    }
+
+private:
+    grpc::experimental::ServerRpcInfo* info_;
+    bool failed_ = false;
+    std::string field_;
+};
+
+class ParseErrorInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
+public:
+    grpc::experimental::Interceptor* CreateServerInterceptor(
+        grpc::experimental::ServerRpcInfo* info) override {
+        using Type = grpc::experimental::ServerRpcInfo::Type;
+        if (info->type() != Type::UNARY && info->type() != Type::SERVER_STREAMING) return nullptr;
+        return new ParseErrorInterceptor(info);
+    }
+};
+
+}  // namespace
+
+void capture_protobuf_log() { google::protobuf::SetLogHandler(&on_protobuf_log); }
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> parse_error_interceptors() {
+    return std::make_unique<ParseErrorInterceptorFactory>();
+}
+
+}  // namespace eventstore::server

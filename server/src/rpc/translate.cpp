@@ -1,0 +1,99 @@
+#include "rpc/translate.hpp"
+
+#include "eventstore/abi_struct.hpp"
+#include "rpc/uuid_v7.hpp"
+
+namespace eventstore::server {
+
+using abi::bytes;
+using abi::view;
+
+AbiAppend::AbiAppend(const v1::AppendRequest& request, std::string_view tenant) {
+    const int count = request.events_size();
+    generated_ids_.reserve(count);  // no reallocation: events_ borrow these strings
+    headers_.resize(count);
+    events_.reserve(count);
+    for (int i = 0; i < count; ++i) {
+        const v1::EventData& data = request.events(i);
+        const v1::EventMetadata& meta = data.metadata();
+        es_event_data event = abi::make_struct<es_event_data>();
+        if (meta.event_id().empty()) {
+            event.event_id = bytes(generated_ids_.emplace_back(new_uuid_v7()));
+        } else {
+            event.event_id = bytes(meta.event_id());
+        }
+        event.type_name = bytes(meta.type_name());
+        event.content_type = bytes(meta.content_type());
+        event.tenant_id = tenant.empty() ? bytes(meta.tenant_id()) : bytes(tenant);
+        event.correlation_id = bytes(meta.correlation_id());
+        event.causation_id = bytes(meta.causation_id());
+        auto& headers = headers_[i];
+        headers.reserve(meta.headers_size());
+        for (const auto& [key, value] : meta.headers()) {
+            headers.push_back(es_key_value{bytes(key), bytes(value)});
+        }
+        event.headers = headers.data();
+        event.header_count = headers.size();
+        event.payload = bytes(data.payload());
+        events_.push_back(event);
+    }
+    pointers_.reserve(count);
+    for (const auto& event : events_) pointers_.push_back(&event);
+
+    request_ = abi::make_struct<es_append_request>();
+    request_.stream_id = bytes(request.stream_id());
+    request_.events = pointers_.data();
+    request_.event_count = pointers_.size();
+    const v1::ExpectedVersion& expected = request.expected_version();
+    switch (expected.kind_case()) {
+    case v1::ExpectedVersion::kNoStream: request_.expected_kind = ES_EXPECT_NO_STREAM; break;
+    case v1::ExpectedVersion::kStreamExists: request_.expected_kind = ES_EXPECT_STREAM_EXISTS; break;
+    case v1::ExpectedVersion::kExact:
+        request_.expected_kind = ES_EXPECT_EXACT;
+        request_.expected_version = expected.exact();
+        break;
+    case v1::ExpectedVersion::kAny:
+    case v1::ExpectedVersion::KIND_NOT_SET: request_.expected_kind = ES_EXPECT_ANY; break;
+    }
+}
+
+Status check_expected_kind_known(const v1::ExpectedVersion& expected) {
+    const auto& unknown = expected.GetReflection()->GetUnknownFields(expected);
+    if (expected.kind_case() != v1::ExpectedVersion::KIND_NOT_SET || unknown.empty()) return {};
+    return Status(Code::invalid_argument,
+                  "expected_version holds field " + std::to_string(unknown.field(0).number()) +
+                      ", a kind this server does not know (it knows any, no_stream, "
+                      "stream_exists and exact); update the server or send one of those");
+}
+
+void to_proto(const es_recorded_event& event, v1::RecordedEvent* out) {
+    out->set_stream_id(std::string(view(event.stream_id)));
+    out->set_stream_version(event.stream_version);
+    out->set_global_position(event.global_position);
+    v1::EventMetadata* meta = out->mutable_metadata();
+    meta->set_event_id(std::string(view(event.event_id)));
+    meta->set_type_name(std::string(view(event.type_name)));
+    meta->set_content_type(std::string(view(event.content_type)));
+    meta->set_tenant_id(std::string(view(event.tenant_id)));
+    meta->set_correlation_id(std::string(view(event.correlation_id)));
+    meta->set_causation_id(std::string(view(event.causation_id)));
+    auto* headers = meta->mutable_headers();
+    for (size_t h = 0; h < event.header_count; ++h) {
+        (*headers)[std::string(view(event.headers[h].key))] = std::string(view(event.headers[h].value));
+    }
+    out->set_payload(std::string(view(event.payload)));
+    auto* at = out->mutable_recorded_at();
+    constexpr int64_t kMicros = 1000000;
+    int64_t seconds = event.recorded_at_us / kMicros;
+    int64_t micros = event.recorded_at_us % kMicros;
+    if (micros < 0) {
+        micros += kMicros;
+        seconds -= 1;
+    }
+    at->set_seconds(seconds);
+    at->set_nanos(static_cast<int32_t>(micros * 1000));
+}
+
+size_t wire_size(const v1::RecordedEvent& event) { return event.ByteSizeLong(); }
+
+}  // namespace eventstore::server
