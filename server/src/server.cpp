@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "eventstore/loader/options.hpp"
+#include "grpc/health/v1/health.pb.h"
 #include "observability/rpc_observer.hpp"
 #include "rpc/parse_errors.hpp"
 #include "transport.hpp"
@@ -37,6 +38,10 @@ Server::~Server() { shutdown(); }
 
 Status Server::start() {
     grpc::EnableDefaultHealthCheckService(true);
+    // gRPC's built-in health service encodes its messages without protobuf, so nothing links the
+    // service's descriptor and reflection cannot describe it (grpcurl: "target server does not
+    // expose service"). Asking for it links the one compiled from proto/grpc/health/v1.
+    grpc::health::v1::HealthCheckRequest::descriptor();
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
     builder.AddListeningPort(config_.listen, server_credentials(config_.tls), &port_);
@@ -76,7 +81,10 @@ Status Server::start() {
         spdlog::info("metrics and probes on http://{}:{}/metrics, /health/live, /health/ready",
                      config_.metrics.listen.substr(0, config_.metrics.listen.rfind(':')), http_->port());
     }
+    // The server as a whole ("") and the API by its service name, as health checkers ask.
     grpc_server_->GetHealthCheckService()->SetServingStatus(true);
+    grpc_server_->GetHealthCheckService()->SetServingStatus(v1::EventStore::service_full_name(),
+                                                            true);
     serving_ = true;
     const std::string host = config_.listen.substr(0, config_.listen.rfind(':'));
     if (!config_.tls.enabled() && !is_loopback(config_.listen)) {

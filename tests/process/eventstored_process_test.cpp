@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include <google/protobuf/descriptor.pb.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -58,6 +59,48 @@ TEST_F(EventstoredTest, GivenARunningServer_WhenCheckingHealth_ThenServing) {
     grpc::health::v1::HealthCheckResponse response;
     ASSERT_TRUE(health->Check(context().get(), request, &response).ok());
     EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+// What grpcurl does before it calls a method: ask reflection for the file that defines the
+// service, and read the service's methods from it.
+TEST_F(EventstoredTest, GivenARunningServer_WhenReflectionDescribesTheHealthService_ThenItsFileHasCheckAndWatch) {
+    auto reflection = grpc::reflection::v1alpha::ServerReflection::NewStub(channel_);
+    auto ctx = context();
+    auto stream = reflection->ServerReflectionInfo(ctx.get());
+    grpc::reflection::v1alpha::ServerReflectionRequest request;
+    request.set_file_containing_symbol("grpc.health.v1.Health");
+    ASSERT_TRUE(stream->Write(request));
+    stream->WritesDone();
+    grpc::reflection::v1alpha::ServerReflectionResponse response;
+    ASSERT_TRUE(stream->Read(&response));
+    ASSERT_TRUE(response.has_file_descriptor_response())
+        << response.error_response().error_message();
+    std::set<std::string> methods;
+    for (const std::string& bytes : response.file_descriptor_response().file_descriptor_proto()) {
+        google::protobuf::FileDescriptorProto file;
+        ASSERT_TRUE(file.ParseFromString(bytes));
+        if (file.package() != "grpc.health.v1") continue;
+        for (const auto& service : file.service()) {
+            if (service.name() != "Health") continue;
+            for (const auto& method : service.method()) methods.insert(method.name());
+        }
+    }
+    EXPECT_EQ(methods, (std::set<std::string>{"Check", "Watch"}));
+    EXPECT_TRUE(stream->Finish().ok());
+}
+
+TEST_F(EventstoredTest, GivenARunningServer_WhenCheckingTheApiServiceByName_ThenServingAndAnUnknownNameIsNotFound) {
+    auto health = grpc::health::v1::Health::NewStub(channel_);
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service("eventstore.v1.EventStore");
+    grpc::health::v1::HealthCheckResponse response;
+    const grpc::Status status = health->Check(context().get(), request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+
+    request.set_service("eventstore.v1.NoSuchService");
+    EXPECT_EQ(health->Check(context().get(), request, &response).error_code(),
+              grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(EventstoredTest, GivenARunningServer_WhenListingServicesThroughReflection_ThenTheApiHealthAndReflectionAreListed) {
