@@ -1,4 +1,4 @@
-// CONTRACT.md "Append": atomic. All events of one call are written, in order, with consecutive
+// docs/contract.md "Append": atomic. All events of one call are written, in order, with consecutive
 // stream versions, or none. The failing batches here fail part way: their 3rd event reuses an
 // event_id stored in another stream (ALREADY_EXISTS), after two events that alone would be fine.
 #include "fixture.hpp"

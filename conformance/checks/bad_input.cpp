@@ -1,4 +1,4 @@
-// CONTRACT.md "Append", bad input and limits: refused with INVALID_ARGUMENT and a message naming
+// docs/contract.md "Append", bad input and limits: refused with INVALID_ARGUMENT and a message naming
 // the field (empty stream_id, too long or with NUL, no events, empty type_name, an event_id that
 // is not a UUID, duplicate event_ids in one request), or RESOURCE_EXHAUSTED naming the limit (more
 // than 10,000 events or 4 MiB in one append); nothing written. Plus the ABI's own rules for

@@ -1,4 +1,4 @@
-// CONTRACT.md "Append": expected_version is any, no_stream (current version 0), stream_exists
+// docs/contract.md "Append": expected_version is any, no_stream (current version 0), stream_exists
 // (current version >= 1) or exact(n) (exact(0) = no_stream). A mismatch is FAILED_PRECONDITION
 // with the stream's actual current version, and nothing is written.
 #include "fixture.hpp"

@@ -1,4 +1,4 @@
-// CONTRACT.md "Append" under contention: optimistic concurrency holds when T writers (--writers)
+// docs/contract.md "Append" under contention: optimistic concurrency holds when T writers (--writers)
 // race the same expected version. Every round, each writer appends its own event expecting the
 // same version; a barrier starts the round for all at once. Exactly one may win, each loser must
 // be told the version the winner made, and the stream must hold every winner once, in order.

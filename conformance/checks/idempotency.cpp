@@ -1,4 +1,4 @@
-// CONTRACT.md "Append", idempotent retry: if every event_id of the request is already stored in
+// docs/contract.md "Append", idempotent retry: if every event_id of the request is already stored in
 // this stream, as consecutive events in the same order, the call succeeds and returns the
 // original versions and positions; nothing is written twice. If only some are, or an id is stored
 // elsewhere: ALREADY_EXISTS, nothing written.

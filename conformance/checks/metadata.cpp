@@ -1,4 +1,4 @@
-// CONTRACT.md "What is preserved, byte for byte, on every backend": event_id, type_name,
+// docs/contract.md "What is preserved, byte for byte, on every backend": event_id, type_name,
 // content_type, tenant_id, correlation_id, causation_id, the headers map (any UTF-8, empty strings
 // included) and the payload (zero bytes inside, empty, up to the append limit), through every read
 // path. "Terms": recorded_at is assigned by the backend at append, UTC, microseconds; and it never

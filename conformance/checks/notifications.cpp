@@ -1,4 +1,4 @@
-// plugin.h es_host_callbacks.notify_committed and CONTRACT.md "Subscribe" (live delivery is
+// plugin.h es_host_callbacks.notify_committed and docs/contract.md "Subscribe" (live delivery is
 // pushed, not found by sleeping; a position is never published before every lower position is
 // committed or abandoned). A plugin that claims ES_CAP_COMMIT_NOTIFICATIONS announces every
 // commit with a position that covers it; any plugin that announces a position P promises that a

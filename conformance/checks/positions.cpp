@@ -1,4 +1,4 @@
-// CONTRACT.md "Terms": global_position is 1-based and strictly increasing across the whole store,
+// docs/contract.md "Terms": global_position is 1-based and strictly increasing across the whole store,
 // assigned when the append commits (gaps allowed, reordering not). "Append" returns the first and
 // last position written. Checked sequentially across streams, inside a batch, and under
 // --writers concurrent writers.

@@ -1,4 +1,4 @@
-// CONTRACT.md "ReadStream": forward reads versions >= from_version (0 reads from 1), backward
+// docs/contract.md "ReadStream": forward reads versions >= from_version (0 reads from 1), backward
 // versions <= from_version (0 reads from the last); max_count 0 is the default page (100), above
 // the cap (1,000) is clamped; the result says where the next page starts and whether the end was
 // reached; a stream that does not exist is NOT_FOUND. "ReadAll": positions > after, ascending,

@@ -1,4 +1,4 @@
-// CONTRACT.md "Subscribe", visibility rule: once a position P has been delivered, no event at a
+// docs/contract.md "Subscribe", visibility rule: once a position P has been delivered, no event at a
 // position <= P may become visible later; concurrent appends must not break this. A read_all
 // "returns only positions that can never be preceded by a later-committed lower position"
 // (plugin.h). Subscriptions tail read_all, so this is where out-of-order commits lose events.

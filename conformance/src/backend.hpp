@@ -19,7 +19,7 @@ namespace eventstore::conformance {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
-// What a client sends for one event (CONTRACT.md "What is preserved").
+// What a client sends for one event (docs/contract.md "What is preserved").
 struct EventData {
     std::string event_id;
     std::string type_name;

@@ -1,4 +1,4 @@
-// appender.hpp: decides and writes a group of appends, each with its own verdict (CONTRACT.md
+// appender.hpp: decides and writes a group of appends, each with its own verdict (docs/contract.md
 // "Append"), on a borrowed connection. Two ways:
 //
 // In one statement (run_in_one_statement, kAppendGroup): one round trip, its own transaction. It

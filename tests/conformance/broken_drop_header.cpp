@@ -1,6 +1,6 @@
 // broken-drop-header: drops every header whose value is empty (as a backend that stores headers
 // in a format eliding empty values would).
-// Breaks CONTRACT.md "What is preserved": the headers map, empty strings included.
+// Breaks docs/contract.md "What is preserved": the headers map, empty strings included.
 #include <algorithm>
 
 #include "broken_store.hpp"

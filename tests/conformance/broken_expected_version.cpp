@@ -1,5 +1,5 @@
 // broken-expected-version: ignores expected_version; every append behaves as `any`.
-// Breaks CONTRACT.md "Append": a mismatch must be FAILED_PRECONDITION and write nothing.
+// Breaks docs/contract.md "Append": a mismatch must be FAILED_PRECONDITION and write nothing.
 #include "broken_store.hpp"
 
 namespace eventstore::broken {

@@ -1,6 +1,6 @@
 // broken-half-batch: when a batch fails because a later event_id is already stored, it still
 // writes the longest first part of the batch that the store accepts, then reports the failure.
-// Breaks CONTRACT.md "Append": atomic, all events or none.
+// Breaks docs/contract.md "Append": atomic, all events or none.
 #include "broken_store.hpp"
 
 namespace eventstore::broken {

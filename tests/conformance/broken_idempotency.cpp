@@ -1,7 +1,7 @@
 // broken-idempotency: a retry appends again. When the memory store answers an identical retry
 // (its result names positions already reported once), the batch is appended a second time, with
 // new event ids, and that second result is returned.
-// Breaks CONTRACT.md "Append", idempotent retry: the original result, nothing written twice.
+// Breaks docs/contract.md "Append", idempotent retry: the original result, nothing written twice.
 #include <atomic>
 #include <cstdio>
 #include <mutex>

@@ -1,7 +1,7 @@
 // broken-no-validation: the memory store without the C++ helper's request checks. Its append
 // entry hands the host's request to the store as it is: no validation.hpp rules, no struct_size
 // rules (plugin.h GROWTH). Everything else is the helper's.
-// Breaks CONTRACT.md "Append", bad input and limits, and plugin.h GROWTH.
+// Breaks docs/contract.md "Append", bad input and limits, and plugin.h GROWTH.
 #include "broken_store.hpp"
 
 namespace eventstore::broken {

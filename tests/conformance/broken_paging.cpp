@@ -1,6 +1,6 @@
 // broken-paging: a forward read_stream that stops short of the stream's end names its own last
 // version as the next page's from_version (an off-by-one), so consecutive pages overlap by one.
-// Breaks CONTRACT.md "ReadStream": the result gives the version to pass for the next page.
+// Breaks docs/contract.md "ReadStream": the result gives the version to pass for the next page.
 #include "broken_store.hpp"
 
 namespace eventstore::broken {

@@ -1,6 +1,6 @@
 // broken-positions: reuses global positions. Every even position is reported, by append and by
 // both reads, as the odd position before it, so two events (often of two appends) share one.
-// Breaks CONTRACT.md "Terms": positions are strictly increasing across the store.
+// Breaks docs/contract.md "Terms": positions are strictly increasing across the store.
 #include "broken_store.hpp"
 
 namespace eventstore::broken {

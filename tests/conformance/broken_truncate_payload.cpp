@@ -1,5 +1,5 @@
 // broken-truncate-payload: stores each payload only up to its first zero byte (a C-string bug).
-// Breaks CONTRACT.md "What is preserved": payload bytes, zero bytes inside.
+// Breaks docs/contract.md "What is preserved": payload bytes, zero bytes inside.
 #include <cstring>
 
 #include "broken_store.hpp"

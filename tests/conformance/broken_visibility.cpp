@@ -4,7 +4,7 @@
 // read_all passes over such a position for good: the bug of a database sequence whose numbers
 // commit out of order. Each append returns only once its events are visible, so a single writer
 // sees nothing wrong.
-// Breaks CONTRACT.md "Subscribe", visibility rule, and plugin.h read_all.
+// Breaks docs/contract.md "Subscribe", visibility rule, and plugin.h read_all.
 #include <chrono>
 #include <mutex>
 #include <set>

@@ -1,5 +1,5 @@
 // The append rules (eventstore/append_rules.hpp) and the paging summaries of the postgres backend, without a database: they
-// must decide exactly as the memory backend does (CONTRACT.md "Append", "ReadStream", "ReadAll").
+// must decide exactly as the memory backend does (docs/contract.md "Append", "ReadStream", "ReadAll").
 #include <gtest/gtest.h>
 
 #include "appender.hpp"

@@ -1,4 +1,4 @@
-// CONTRACT.md "Append": versions, positions, expected versions, idempotency, bad input, limits.
+// docs/contract.md "Append": versions, positions, expected versions, idempotency, bad input, limits.
 #include "test_server.hpp"
 
 namespace eventstore::test {

@@ -1,4 +1,4 @@
-// CONTRACT.md "ReadStream", "ReadAll" and "What is preserved, byte for byte".
+// docs/contract.md "ReadStream", "ReadAll" and "What is preserved, byte for byte".
 #include "test_server.hpp"
 
 namespace eventstore::test {

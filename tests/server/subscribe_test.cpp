@@ -1,4 +1,4 @@
-// CONTRACT.md "Subscribe": catch-up, caught_up, live, checkpoints, shutdown.
+// docs/contract.md "Subscribe": catch-up, caught_up, live, checkpoints, shutdown.
 #include "subscriber.hpp"
 #include "test_server.hpp"
 

@@ -1,5 +1,5 @@
 // eventstore/append_rules.hpp: the contract's decisions about one append, apart from how a
-// backend stores rows (CONTRACT.md "Append"): the expected-version check and the idempotent-retry
+// backend stores rows (docs/contract.md "Append"): the expected-version check and the idempotent-retry
 // rule, with the messages clients see. Every backend of this tree uses them, so all give the same
 // verdicts in the same words. C++17, header-only.
 #ifndef EVENTSTORE_APPEND_RULES_HPP

@@ -300,7 +300,7 @@ typedef struct es_plugin_api {
      * still open stay valid until destroyed (their next may then fail with ES_UNAVAILABLE). */
     void (*store_close)(es_store* store);
 
-    /* Appends atomically (CONTRACT.md "Append"). Thread-safe. `result` is always written on
+    /* Appends atomically (docs/contract.md "Append"). Thread-safe. `result` is always written on
      * ES_OK; on ES_FAILED_PRECONDITION result->actual_version is. */
     es_status (*append)(es_store* store, const es_append_request* request,
                         es_append_result* result, es_error* err);
