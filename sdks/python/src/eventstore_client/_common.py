@@ -145,8 +145,4 @@ class ResumePolicy:
         self.failures = 0
 
 
-def item_position(item) -> int:
-    return item.global_position
-
-
 __all__: Iterable[str] = []
