@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
+import grpc
+
 from ._stubs import pb
+from .errors import EventStoreError, Unavailable, from_rpc_error
 from .events import CaughtUp, Checkpoint, EventData, RecordedEvent
 from .expected import ANY, ExpectedVersion
 
@@ -116,7 +119,10 @@ class AllPager(_Pager):
         return events
 
 
-def subscription_item(message: pb.SubscribeResponse) -> RecordedEvent | Checkpoint | CaughtUp | None:
+SubscriptionItem = RecordedEvent | Checkpoint | CaughtUp
+
+
+def subscription_item(message: pb.SubscribeResponse) -> SubscriptionItem | None:
     kind = message.WhichOneof("message")
     if kind == "event":
         return RecordedEvent.from_proto(message.event)
@@ -148,6 +154,50 @@ class ResumePolicy:
 
     def delivered(self) -> None:
         self.failures = 0
+
+
+class SubscriptionState:
+    """What a subscription keeps and decides, sync or async: where it resumes, when it resumes
+    and its counters. Subscription and AsyncSubscription do the calls and the waits. `cancelled`
+    is their threading.Event or asyncio.Event."""
+
+    def __init__(self, stub, after_position: int, stream_prefix: str, policy: ResumePolicy, cancelled):
+        self._stub = stub
+        self.position = after_position
+        self.stream_prefix = stream_prefix
+        self._policy = policy
+        self._call = None
+        self._cancelled = cancelled
+        self.resumes = 0
+        self.last_error: EventStoreError | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def _request(self) -> pb.SubscribeRequest:
+        return pb.SubscribeRequest(after_global_position=self.position, stream_prefix=self.stream_prefix)
+
+    def _resume_delay(self, rpc_error: grpc.RpcError) -> float:
+        """The wait before subscribing again after rpc_error; raises it as an EventStoreError when
+        the subscription ends instead (not UNAVAILABLE, or the policy gives up)."""
+        error = from_rpc_error(rpc_error)
+        if not isinstance(error, Unavailable):
+            raise error from rpc_error
+        self.last_error = error
+        delay = self._policy.next_delay()
+        if delay is None:
+            raise error from rpc_error
+        return delay
+
+    def _deliver(self, message: pb.SubscribeResponse) -> SubscriptionItem | None:
+        """The message as the item to deliver (None: a kind this client skips), past which a
+        resume starts."""
+        item = subscription_item(message)
+        if item is not None:
+            self._policy.delivered()
+            self.position = max(self.position, item.global_position)
+        return item
 
 
 __all__: Iterable[str] = []
