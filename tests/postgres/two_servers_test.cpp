@@ -2,12 +2,12 @@
 // interleaved reach a subscriber on B once each, in position order, with every acknowledged
 // position; expected-version races between clients of A and B have exactly one winner.
 #include <algorithm>
-#include <barrier>
 #include <mutex>
 #include <thread>
 
 #include <gtest/gtest.h>
 
+#include "cas_race.hpp"
 #include "pg_test_support.hpp"
 #include "server_process.hpp"
 #include "subscriber.hpp"
@@ -73,43 +73,8 @@ TEST_F(TwoServersTest, GivenAppendsThroughBothServers_WhenSubscribedOnB_ThenEver
 TEST_F(TwoServersTest, GivenClientsOfAAndBRacingOnOneStream_WhenEachExpectsTheSameVersion_ThenExactlyOneWinsEachRound) {
     constexpr int kRacers = 6;
     constexpr uint64_t kRounds = 15;
-    std::barrier round(kRacers);
-    std::mutex mutex;
-    std::vector<int> winners(kRounds, 0);
-    std::vector<std::string> problems;
-    std::vector<std::thread> racers;
-    for (int r = 0; r < kRacers; ++r) {
-        racers.emplace_back([&, r] {
-            auto stub = (r % 2 == 0 ? a_ : b_).stub();
-            for (uint64_t v = 0; v < kRounds; ++v) {
-                round.arrive_and_wait();
-                v1::AppendRequest request;
-                request.set_stream_id("Hot");
-                request.mutable_expected_version()->set_exact(v);
-                *request.add_events() = make_event("Raced", std::to_string(r));
-                v1::AppendResponse response;
-                const grpc::Status status =
-                    stub->Append(context_with_deadline().get(), request, &response);
-                {
-                    std::lock_guard lock(mutex);
-                    if (status.ok()) {
-                        ++winners[v];
-                    } else if (status.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
-                        problems.push_back("unexpected status " + status.error_message());
-                    } else if (const uint64_t actual =
-                                   wrong_expected_version(status).actual_version();
-                               actual != v + 1) {
-                        problems.push_back("a loser of round " + std::to_string(v) +
-                                           " saw version " + std::to_string(actual));
-                    }
-                }
-                round.arrive_and_wait();
-            }
-        });
-    }
-    for (auto& racer : racers) racer.join();
-    EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems.front());
-    for (uint64_t v = 0; v < kRounds; ++v) EXPECT_EQ(winners[v], 1) << "round " << v;
+    expect_one_winner_per_round([this](int racer) { return (racer % 2 == 0 ? a_ : b_).stub(); },
+                                kRacers, kRounds);
 }
 
 }  // namespace

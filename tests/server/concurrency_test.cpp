@@ -1,8 +1,9 @@
 // Concurrency through the real server: CAS races, gap-free positions, live delivery under load.
-#include <barrier>
-#include <set>
+#include <algorithm>
+#include <mutex>
 #include <thread>
 
+#include "cas_race.hpp"
 #include "subscriber.hpp"
 #include "test_server.hpp"
 
@@ -14,46 +15,9 @@ using ConcurrencyTest = ServerTest;
 constexpr int kThreads = 16;
 
 TEST_F(ConcurrencyTest, Given16ThreadsRacingExactV_WhenEachRoundEnds_ThenExactlyOneWonAndLosersSawTheActualVersion) {
-    constexpr int kRounds = 20;
-    std::barrier round_start(kThreads);
-    std::mutex mutex;
-    std::vector<int> winners(kRounds + 1, 0);
-    std::vector<std::string> problems;
-    std::vector<std::thread> threads;
-    for (int t = 0; t < kThreads; ++t) {
-        threads.emplace_back([&, t] {
-            auto stub = v1::EventStore::NewStub(channel_);
-            for (uint64_t v = 0; v < kRounds; ++v) {
-                round_start.arrive_and_wait();
-                v1::AppendRequest request;
-                request.set_stream_id("Hot");
-                request.mutable_expected_version()->set_exact(v);
-                *request.add_events() = make_event("Raced", std::to_string(t));
-                v1::AppendResponse response;
-                const grpc::Status status =
-                    stub->Append(context_with_deadline().get(), request, &response);
-                {
-                    std::lock_guard lock(mutex);
-                    if (status.ok()) {
-                        ++winners[v];
-                        if (response.current_version() != v + 1) problems.push_back("winner version");
-                    } else if (status.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
-                        problems.push_back("unexpected status " + status.error_message());
-                    } else if (const uint64_t actual = wrong_expected_version(status).actual_version();
-                               actual != v + 1) {
-                        problems.push_back("loser saw actual version " + std::to_string(actual));
-                    }
-                }
-                round_start.arrive_and_wait();
-            }
-        });
-    }
-    for (auto& thread : threads) thread.join();
-    EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems.front());
-    for (int v = 0; v < kRounds; ++v) EXPECT_EQ(winners[v], 1) << "round " << v;
-    const auto events = whole_stream("Hot");
-    ASSERT_EQ(events.size(), static_cast<size_t>(kRounds));
-    for (size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i].stream_version(), i + 1);
+    constexpr uint64_t kRounds = 20;
+    expect_one_winner_per_round([this](int) { return v1::EventStore::NewStub(channel_); },
+                                kThreads, kRounds);
 }
 
 TEST_F(ConcurrencyTest, Given16WritersOnDistinctStreams_WhenTheyAppend_ThenPositionsAreGapFreeAndALiveSubscriberGetsEachOnceInOrder) {

@@ -70,12 +70,7 @@ v1::AppendResponse ServerTest::append_n(const std::string& stream, int count) {
 
 grpc::Status ServerTest::read_stream(const std::string& stream, uint64_t from, uint32_t max_count,
                                      bool forward, v1::ReadStreamResponse* response) {
-    v1::ReadStreamRequest request;
-    request.set_stream_id(stream);
-    request.set_from_version(from);
-    request.set_max_count(max_count);
-    request.set_forward(forward);
-    return stub_->ReadStream(context_with_deadline().get(), request, response);
+    return test::read_stream(*stub_, stream, from, max_count, forward, response);
 }
 
 grpc::Status ServerTest::read_all(uint64_t after, uint32_t max_count, const std::string& prefix,
@@ -88,11 +83,25 @@ grpc::Status ServerTest::read_all(uint64_t after, uint32_t max_count, const std:
 }
 
 std::vector<v1::RecordedEvent> ServerTest::whole_stream(const std::string& stream) {
+    return test::whole_stream(*stub_, stream);
+}
+
+grpc::Status read_stream(v1::EventStore::Stub& stub, const std::string& stream, uint64_t from,
+                         uint32_t max_count, bool forward, v1::ReadStreamResponse* response) {
+    v1::ReadStreamRequest request;
+    request.set_stream_id(stream);
+    request.set_from_version(from);
+    request.set_max_count(max_count);
+    request.set_forward(forward);
+    return stub.ReadStream(context_with_deadline().get(), request, response);
+}
+
+std::vector<v1::RecordedEvent> whole_stream(v1::EventStore::Stub& stub, const std::string& stream) {
     std::vector<v1::RecordedEvent> events;
     uint64_t from = 0;
     for (;;) {
         v1::ReadStreamResponse page;
-        const grpc::Status status = read_stream(stream, from, 0, true, &page);
+        const grpc::Status status = read_stream(stub, stream, from, 0, true, &page);
         if (!status.ok()) break;
         events.insert(events.end(), page.events().begin(), page.events().end());
         if (page.end_of_stream()) break;

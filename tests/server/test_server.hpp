@@ -55,6 +55,11 @@ v1::ExpectedVersion expect_no_stream();
 v1::ExpectedVersion expect_stream_exists();
 v1::ExpectedVersion expect_exact(uint64_t version);
 
+grpc::Status read_stream(v1::EventStore::Stub& stub, const std::string& stream, uint64_t from,
+                         uint32_t max_count, bool forward, v1::ReadStreamResponse* response);
+// Every event of a stream, forward (empty if a read fails).
+std::vector<v1::RecordedEvent> whole_stream(v1::EventStore::Stub& stub, const std::string& stream);
+
 // The WrongExpectedVersion detail of a FAILED_PRECONDITION status (fails the test if absent).
 v1::WrongExpectedVersion wrong_expected_version(const grpc::Status& status);
 

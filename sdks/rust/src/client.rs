@@ -5,6 +5,7 @@ use crate::proto::eventstore::v1 as pb;
 use futures_util::stream::{self, BoxStream, StreamExt};
 use pb::event_store_client::EventStoreClient;
 use std::collections::VecDeque;
+use std::future::Future;
 use std::time::Duration;
 use tonic::transport::{Channel, Endpoint};
 
@@ -277,121 +278,24 @@ impl Client {
         stream_id: impl Into<String>,
         options: ReadStreamOptions,
     ) -> EventStream {
-        struct State {
-            client: Client,
-            stream_id: String,
-            options: ReadStreamOptions,
-            next: u64,
-            buffer: VecDeque<pb::RecordedEvent>,
-            finished: bool,
-            delivered: u64,
-        }
-        let state = State {
-            client: self.clone(),
+        let read = StreamRead {
             stream_id: stream_id.into(),
+            forward: options.direction == Direction::Forward,
+            page_size: options.page_size,
             next: options.from_version,
-            options,
-            buffer: VecDeque::new(),
-            finished: false,
-            delivered: 0,
         };
-        stream::unfold(state, |mut s| async move {
-            loop {
-                if s.options.max_count.is_some_and(|max| s.delivered >= max) {
-                    return None;
-                }
-                if let Some(event) = s.buffer.pop_front() {
-                    s.delivered += 1;
-                    return Some((Ok(event), s));
-                }
-                if s.finished {
-                    return None;
-                }
-                let forward = s.options.direction == Direction::Forward;
-                let mut page_size = s.options.page_size;
-                if let Some(max) = s.options.max_count {
-                    let left = u32::try_from(max - s.delivered).unwrap_or(u32::MAX);
-                    if page_size == 0 || left < page_size {
-                        page_size = left.max(1);
-                    }
-                }
-                let request = pb::ReadStreamRequest {
-                    stream_id: s.stream_id.clone(),
-                    from_version: s.next,
-                    max_count: page_size,
-                    forward,
-                };
-                match s.client.read_stream_page(request).await {
-                    Err(error) => {
-                        s.finished = true;
-                        return Some((Err(error), s));
-                    }
-                    Ok(page) => {
-                        let empty = page.events.is_empty();
-                        s.buffer.extend(page.events);
-                        // Backward, next_from_version 0 means "from the last": never pass it back.
-                        s.finished = page.end_of_stream
-                            || empty
-                            || (!forward && page.next_from_version == 0);
-                        s.next = page.next_from_version;
-                    }
-                }
-            }
-        })
-        .boxed()
+        paged(self.clone(), read, options.max_count)
     }
 
     /// Every event of every stream (or of streams starting with a prefix) after a position, in
     /// global order, up to the head; pages on `last_scanned_position` until `reached_head`.
     pub fn read_all(&self, options: ReadAllOptions) -> EventStream {
-        struct State {
-            client: Client,
-            options: ReadAllOptions,
-            after: u64,
-            buffer: VecDeque<pb::RecordedEvent>,
-            finished: bool,
-            delivered: u64,
-        }
-        let state = State {
-            client: self.clone(),
+        let read = AllRead {
+            stream_prefix: options.stream_prefix,
+            page_size: options.page_size,
             after: options.after_position,
-            options,
-            buffer: VecDeque::new(),
-            finished: false,
-            delivered: 0,
         };
-        stream::unfold(state, |mut s| async move {
-            loop {
-                if s.options.max_count.is_some_and(|max| s.delivered >= max) {
-                    return None;
-                }
-                if let Some(event) = s.buffer.pop_front() {
-                    s.delivered += 1;
-                    return Some((Ok(event), s));
-                }
-                if s.finished {
-                    return None;
-                }
-                let request = pb::ReadAllRequest {
-                    after_global_position: s.after,
-                    max_count: s.options.page_size,
-                    stream_prefix: s.options.stream_prefix.clone(),
-                };
-                match s.client.read_all_page(request).await {
-                    Err(error) => {
-                        s.finished = true;
-                        return Some((Err(error), s));
-                    }
-                    Ok(page) => {
-                        let moved = page.last_scanned_position > s.after;
-                        s.buffer.extend(page.events);
-                        s.finished = page.reached_head || !moved;
-                        s.after = s.after.max(page.last_scanned_position);
-                    }
-                }
-            }
-        })
-        .boxed()
+        paged(self.clone(), read, options.max_count)
     }
 
     /// Catch-up then live delivery of every matching event after `options.after_position`:
@@ -506,6 +410,146 @@ impl Client {
             }
         })
         .boxed()
+    }
+}
+
+/// One kind of paged read (a stream, the global log): the request for the next page, how it is
+/// sent, and where a page says the next one starts. [`paged`] drives any of them.
+trait PagedRead: Send + 'static {
+    type Request: Send + 'static;
+    type Page: Send + 'static;
+    /// The next page's request; `left` is how many events the caller still wants (None: all).
+    fn request(&self, left: Option<u64>) -> Self::Request;
+    fn fetch(
+        client: Client,
+        request: Self::Request,
+    ) -> impl Future<Output = Result<Self::Page>> + Send;
+    /// The page's events, and true when no page follows it; moves to the next page.
+    fn turn(&mut self, page: Self::Page) -> (Vec<pb::RecordedEvent>, bool);
+}
+
+/// The events of `read`, page after page as the stream is consumed, `max_count` at the most.
+/// An error is yielded once and ends the stream.
+fn paged<R: PagedRead>(client: Client, read: R, max_count: Option<u64>) -> EventStream {
+    struct State<R> {
+        client: Client,
+        read: R,
+        max_count: Option<u64>,
+        buffer: VecDeque<pb::RecordedEvent>,
+        finished: bool,
+        delivered: u64,
+    }
+    let state = State {
+        client,
+        read,
+        max_count,
+        buffer: VecDeque::new(),
+        finished: false,
+        delivered: 0,
+    };
+    stream::unfold(state, |mut s| async move {
+        loop {
+            if s.max_count.is_some_and(|max| s.delivered >= max) {
+                return None;
+            }
+            if let Some(event) = s.buffer.pop_front() {
+                s.delivered += 1;
+                return Some((Ok(event), s));
+            }
+            if s.finished {
+                return None;
+            }
+            let request = s.read.request(s.max_count.map(|max| max - s.delivered));
+            match R::fetch(s.client.clone(), request).await {
+                Err(error) => {
+                    s.finished = true;
+                    return Some((Err(error), s));
+                }
+                Ok(page) => {
+                    let (events, last) = s.read.turn(page);
+                    s.buffer.extend(events);
+                    s.finished = last;
+                }
+            }
+        }
+    })
+    .boxed()
+}
+
+/// ReadStream paging: from `next` until the end of the stream.
+struct StreamRead {
+    stream_id: String,
+    forward: bool,
+    page_size: u32,
+    next: u64,
+}
+
+impl PagedRead for StreamRead {
+    type Request = pb::ReadStreamRequest;
+    type Page = pb::ReadStreamResponse;
+
+    fn request(&self, left: Option<u64>) -> pb::ReadStreamRequest {
+        let mut page_size = self.page_size;
+        if let Some(left) = left {
+            let left = u32::try_from(left).unwrap_or(u32::MAX);
+            if page_size == 0 || left < page_size {
+                page_size = left.max(1);
+            }
+        }
+        pb::ReadStreamRequest {
+            stream_id: self.stream_id.clone(),
+            from_version: self.next,
+            max_count: page_size,
+            forward: self.forward,
+        }
+    }
+
+    async fn fetch(
+        client: Client,
+        request: pb::ReadStreamRequest,
+    ) -> Result<pb::ReadStreamResponse> {
+        client.read_stream_page(request).await
+    }
+
+    fn turn(&mut self, page: pb::ReadStreamResponse) -> (Vec<pb::RecordedEvent>, bool) {
+        // Backward, next_from_version 0 means "from the last": never pass it back.
+        let last = page.end_of_stream
+            || page.events.is_empty()
+            || (!self.forward && page.next_from_version == 0);
+        self.next = page.next_from_version;
+        (page.events, last)
+    }
+}
+
+/// ReadAll paging: after `last_scanned_position` until `reached_head` (a filtered page may hold
+/// no event and still move forward).
+struct AllRead {
+    stream_prefix: String,
+    page_size: u32,
+    after: u64,
+}
+
+impl PagedRead for AllRead {
+    type Request = pb::ReadAllRequest;
+    type Page = pb::ReadAllResponse;
+
+    fn request(&self, _left: Option<u64>) -> pb::ReadAllRequest {
+        pb::ReadAllRequest {
+            after_global_position: self.after,
+            max_count: self.page_size,
+            stream_prefix: self.stream_prefix.clone(),
+        }
+    }
+
+    async fn fetch(client: Client, request: pb::ReadAllRequest) -> Result<pb::ReadAllResponse> {
+        client.read_all_page(request).await
+    }
+
+    fn turn(&mut self, page: pb::ReadAllResponse) -> (Vec<pb::RecordedEvent>, bool) {
+        let moved = page.last_scanned_position > self.after;
+        let last = page.reached_head || !moved;
+        self.after = self.after.max(page.last_scanned_position);
+        (page.events, last)
     }
 }
 

@@ -113,6 +113,34 @@ export class EventIterable implements AsyncIterable<RecordedEvent> {
   }
 }
 
+/** One page of a paged read: its events, and whether no page follows. */
+interface PageStep {
+  events: RecordedEvent[];
+  last: boolean;
+}
+
+/**
+ * The events of a paged read (a stream, the global log), `limit` at most, fetched page by page as
+ * they are consumed; each iteration reads from the start again. `start` begins a read and returns
+ * its `nextPage`, which fetches the page after the one before (`left`: how many events the caller
+ * still wants).
+ */
+function paged(limit: number, start: () => (left: number) => Promise<PageStep>): EventIterable {
+  return new EventIterable(async function* () {
+    const nextPage = start();
+    let left = limit;
+    while (left > 0) {
+      const page = await nextPage(left);
+      for (const event of page.events) {
+        if (left <= 0) return;
+        left -= 1;
+        yield event;
+      }
+      if (page.last) return;
+    }
+  });
+}
+
 function toProtoEvent(event: EventData): ProtoEventData {
   const payload = event.payload ?? new Uint8Array();
   return {
@@ -331,23 +359,15 @@ export class EventStoreClient {
    */
   readStream(streamId: string, options: ReadStreamOptions = {}): EventIterable {
     const forward = (options.direction ?? "forward") === "forward";
-    const limit = options.maxCount ?? Infinity;
-    const self = this;
-    return new EventIterable(async function* () {
+    return paged(options.maxCount ?? Infinity, () => {
       let from = BigInt(options.fromVersion ?? 0);
-      let left = limit;
-      while (left > 0) {
+      return async (left) => {
         const pageSize = Math.min(options.pageSize ?? 0, Number.isFinite(left) ? left : Infinity);
-        const page = await self.readStreamPage(streamId, { fromVersion: from, maxCount: options.pageSize ? pageSize : 0, forward });
-        for (const event of page.events) {
-          if (left <= 0) return;
-          left -= 1;
-          yield event;
-        }
-        // Backward, the last page says next_from_version = 0 with end_of_stream: never pass 0 back.
-        if (page.endOfStream || page.events.length === 0 || (!forward && page.nextFromVersion === 0n)) return;
+        const page = await this.readStreamPage(streamId, { fromVersion: from, maxCount: options.pageSize ? pageSize : 0, forward });
         from = page.nextFromVersion;
-      }
+        // Backward, the last page says next_from_version = 0 with end_of_stream: never pass 0 back.
+        return { events: page.events, last: page.endOfStream || page.events.length === 0 || (!forward && page.nextFromVersion === 0n) };
+      };
     });
   }
 
@@ -363,21 +383,14 @@ export class EventStoreClient {
 
   /** Reads the global log in position order up to its current head, paging for the caller. */
   readAll(options: ReadAllOptions = {}): EventIterable {
-    const limit = options.maxCount ?? Infinity;
-    const self = this;
-    return new EventIterable(async function* () {
+    return paged(options.maxCount ?? Infinity, () => {
       let after = BigInt(options.afterPosition ?? 0);
-      let left = limit;
-      while (left > 0) {
-        const page = await self.readAllPage({ afterPosition: after, maxCount: options.pageSize ?? 0, streamPrefix: options.streamPrefix });
-        for (const event of page.events) {
-          if (left <= 0) return;
-          left -= 1;
-          yield event;
-        }
-        if (page.reachedHead || page.lastScannedPosition <= after) return;
+      return async () => {
+        const page = await this.readAllPage({ afterPosition: after, maxCount: options.pageSize ?? 0, streamPrefix: options.streamPrefix });
+        const last = page.reachedHead || page.lastScannedPosition <= after;
         after = page.lastScannedPosition;
-      }
+        return { events: page.events, last };
+      };
     });
   }
 

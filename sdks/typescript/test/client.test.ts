@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import {
   AlreadyExistsError,
   any,
@@ -16,19 +16,10 @@ import {
   WrongExpectedVersionError,
   type EventData,
 } from "@eventstore/client";
-import { TestServer, uniqueStream } from "./server";
+import { serveClient, uniqueStream } from "./server";
 
-let server: TestServer;
 let client: EventStoreClient;
-
-before(async () => {
-  server = await TestServer.start();
-  client = new EventStoreClient(server.target, { callTimeoutMs: 30_000 });
-});
-after(async () => {
-  client?.close();
-  await server?.dispose();
-});
+serveClient((c) => (client = c));
 
 const events = (n: number, type = "Counted"): EventData[] => Array.from({ length: n }, (_, i) => jsonEvent(type, { i }));
 

@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { after, before } from "node:test";
+import { EventStoreClient } from "@eventstore/client";
 
 const repo = path.resolve(__dirname, "..", "..", "..", "..");
 export const EVENTSTORED = process.env.EVENTSTORED || path.join(repo, "build", "bin", "eventstored");
@@ -92,6 +94,23 @@ export class TestServer {
   get stderr(): string {
     return this.log;
   }
+}
+
+/** A server of their own for the tests of the enclosing file or describe block: started before
+ * them, with a client of it (30 s call timeout) handed to `use`; after them the client is closed
+ * and the server stopped and removed. */
+export function serveClient(use: (client: EventStoreClient) => void): void {
+  let server: TestServer | undefined;
+  let client: EventStoreClient | undefined;
+  before(async () => {
+    server = await TestServer.start();
+    client = new EventStoreClient(server.target, { callTimeoutMs: 30_000 });
+    use(client);
+  });
+  after(async () => {
+    client?.close();
+    await server?.dispose();
+  });
 }
 
 /** A stream id no other test uses. */

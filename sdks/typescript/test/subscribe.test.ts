@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   EventStoreClient,
   jsonEvent,
@@ -9,7 +9,7 @@ import {
   type Subscription,
   type SubscriptionMessage,
 } from "@eventstore/client";
-import { TestServer, uniqueStream } from "./server";
+import { serveClient, TestServer, uniqueStream } from "./server";
 
 const events = (n: number): EventData[] => Array.from({ length: n }, (_, i) => jsonEvent("Counted", { i }));
 
@@ -50,16 +50,8 @@ const summary = (messages: SubscriptionMessage[]) =>
   messages.map((m) => (m.kind === "event" ? `event ${m.event.streamId}@${m.position}` : `${m.kind}@${m.position}`));
 
 describe("subscribe (one shared server)", () => {
-  let server: TestServer;
   let client: EventStoreClient;
-  before(async () => {
-    server = await TestServer.start();
-    client = new EventStoreClient(server.target, { callTimeoutMs: 30_000 });
-  });
-  after(async () => {
-    client?.close();
-    await server?.dispose();
-  });
+  serveClient((c) => (client = c));
 
   test("catch-up, then caught_up once, then live events, with no gap or duplicate", async () => {
     const s = uniqueStream("sub");

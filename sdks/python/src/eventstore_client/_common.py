@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
+import grpc
+
 from ._stubs import pb
+from .errors import EventStoreError, Unavailable, from_rpc_error
 from .events import CaughtUp, Checkpoint, EventData, RecordedEvent
 from .expected import ANY, ExpectedVersion
 
@@ -38,39 +41,51 @@ def append_request(stream_id: str, events, expected_version: ExpectedVersion | N
     )
 
 
-def _max_count(page_size: int, remaining: int | None) -> int:
-    if remaining is None:
-        return min(page_size, MAX_UINT32)
-    return min(remaining if page_size <= 0 else min(page_size, remaining), MAX_UINT32)
+class _Pager:
+    """What both pagers share: pages of page_size events (0: the server's default), and at most
+    `limit` events in all (None: no limit)."""
 
-
-class StreamPager:
-    """ReadStream paging. Forward: from next_from_version until end_of_stream. Backward: 0 means
-    'from the last'; stops at end_of_stream (or next_from_version 0, which must never be sent back)."""
-
-    def __init__(self, stream_id: str, from_version: int, backward: bool, page_size: int, limit: int | None):
-        self.stream_id = stream_id
-        self.from_version = from_version
-        self.forward = not backward
+    def __init__(self, page_size: int, limit: int | None):
         self.page_size = page_size
         self.remaining = limit
         self.done = limit is not None and limit <= 0
 
-    def request(self) -> pb.ReadStreamRequest:
-        return pb.ReadStreamRequest(
-            stream_id=self.stream_id,
-            from_version=self.from_version,
-            max_count=_max_count(self.page_size, self.remaining),
-            forward=self.forward,
-        )
+    def _max_count(self) -> int:
+        if self.remaining is None:
+            return min(self.page_size, MAX_UINT32)
+        return min(self.remaining if self.page_size <= 0 else min(self.page_size, self.remaining), MAX_UINT32)
 
-    def accept(self, response: pb.ReadStreamResponse) -> list[RecordedEvent]:
-        events = [RecordedEvent.from_proto(e) for e in response.events]
+    def _take(self, page: Iterable[pb.RecordedEvent]) -> list[RecordedEvent]:
+        """The page's events, cut at the limit (done when it is reached)."""
+        events = [RecordedEvent.from_proto(e) for e in page]
         if self.remaining is not None:
             events = events[: self.remaining]
             self.remaining -= len(events)
             if self.remaining <= 0:
                 self.done = True
+        return events
+
+
+class StreamPager(_Pager):
+    """ReadStream paging. Forward: from next_from_version until end_of_stream. Backward: 0 means
+    'from the last'; stops at end_of_stream (or next_from_version 0, which must never be sent back)."""
+
+    def __init__(self, stream_id: str, from_version: int, backward: bool, page_size: int, limit: int | None):
+        super().__init__(page_size, limit)
+        self.stream_id = stream_id
+        self.from_version = from_version
+        self.forward = not backward
+
+    def request(self) -> pb.ReadStreamRequest:
+        return pb.ReadStreamRequest(
+            stream_id=self.stream_id,
+            from_version=self.from_version,
+            max_count=self._max_count(),
+            forward=self.forward,
+        )
+
+    def accept(self, response: pb.ReadStreamResponse) -> list[RecordedEvent]:
+        events = self._take(response.events)
         if response.end_of_stream or not response.events:
             self.done = True
         elif not self.forward and response.next_from_version == 0:
@@ -80,38 +95,34 @@ class StreamPager:
         return events
 
 
-class AllPager:
+class AllPager(_Pager):
     """ReadAll paging: after last_scanned_position until reached_head (a filtered page may hold no
     event and still move forward)."""
 
     def __init__(self, after_position: int, stream_prefix: str, page_size: int, limit: int | None):
+        super().__init__(page_size, limit)
         self.after = after_position
         self.stream_prefix = stream_prefix
-        self.page_size = page_size
-        self.remaining = limit
-        self.done = limit is not None and limit <= 0
 
     def request(self) -> pb.ReadAllRequest:
         return pb.ReadAllRequest(
             after_global_position=self.after,
-            max_count=_max_count(self.page_size, self.remaining),
+            max_count=self._max_count(),
             stream_prefix=self.stream_prefix,
         )
 
     def accept(self, response: pb.ReadAllResponse) -> list[RecordedEvent]:
-        events = [RecordedEvent.from_proto(e) for e in response.events]
-        if self.remaining is not None:
-            events = events[: self.remaining]
-            self.remaining -= len(events)
-            if self.remaining <= 0:
-                self.done = True
+        events = self._take(response.events)
         if response.reached_head or response.last_scanned_position <= self.after:
             self.done = True
         self.after = max(self.after, response.last_scanned_position)
         return events
 
 
-def subscription_item(message: pb.SubscribeResponse) -> RecordedEvent | Checkpoint | CaughtUp | None:
+SubscriptionItem = RecordedEvent | Checkpoint | CaughtUp
+
+
+def subscription_item(message: pb.SubscribeResponse) -> SubscriptionItem | None:
     kind = message.WhichOneof("message")
     if kind == "event":
         return RecordedEvent.from_proto(message.event)
@@ -145,8 +156,48 @@ class ResumePolicy:
         self.failures = 0
 
 
-def item_position(item) -> int:
-    return item.global_position
+class SubscriptionState:
+    """What a subscription keeps and decides, sync or async: where it resumes, when it resumes
+    and its counters. Subscription and AsyncSubscription do the calls and the waits. `cancelled`
+    is their threading.Event or asyncio.Event."""
+
+    def __init__(self, stub, after_position: int, stream_prefix: str, policy: ResumePolicy, cancelled):
+        self._stub = stub
+        self.position = after_position
+        self.stream_prefix = stream_prefix
+        self._policy = policy
+        self._call = None
+        self._cancelled = cancelled
+        self.resumes = 0
+        self.last_error: EventStoreError | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def _request(self) -> pb.SubscribeRequest:
+        return pb.SubscribeRequest(after_global_position=self.position, stream_prefix=self.stream_prefix)
+
+    def _resume_delay(self, rpc_error: grpc.RpcError) -> float:
+        """The wait before subscribing again after rpc_error; raises it as an EventStoreError when
+        the subscription ends instead (not UNAVAILABLE, or the policy gives up)."""
+        error = from_rpc_error(rpc_error)
+        if not isinstance(error, Unavailable):
+            raise error from rpc_error
+        self.last_error = error
+        delay = self._policy.next_delay()
+        if delay is None:
+            raise error from rpc_error
+        return delay
+
+    def _deliver(self, message: pb.SubscribeResponse) -> SubscriptionItem | None:
+        """The message as the item to deliver (None: a kind this client skips), past which a
+        resume starts."""
+        item = subscription_item(message)
+        if item is not None:
+            self._policy.delivered()
+            self.position = max(self.position, item.global_position)
+        return item
 
 
 __all__: Iterable[str] = []

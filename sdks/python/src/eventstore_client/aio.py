@@ -9,12 +9,11 @@ import grpc
 import grpc.aio
 
 from . import _common
-from ._stubs import pb, pb_grpc
-from .errors import EventStoreError, Unavailable, from_rpc_error
-from .events import AppendResult, CaughtUp, Checkpoint, EventData, RecordedEvent
+from ._common import SubscriptionItem
+from ._stubs import pb_grpc
+from .errors import from_rpc_error
+from .events import AppendResult, EventData, RecordedEvent
 from .expected import ANY, ExpectedVersion
-
-SubscriptionItem = RecordedEvent | Checkpoint | CaughtUp
 
 
 class AsyncEventStoreClient:
@@ -125,18 +124,11 @@ class AsyncEventStoreClient:
         return AsyncSubscription(self._stub, after_position, stream_prefix, policy)
 
 
-class AsyncSubscription:
+class AsyncSubscription(_common.SubscriptionState):
     """An async iterator over a subscription; cancel() or leaving `async with` ends it."""
 
     def __init__(self, stub, after_position: int, stream_prefix: str, policy: _common.ResumePolicy):
-        self._stub = stub
-        self.position = after_position
-        self.stream_prefix = stream_prefix
-        self._policy = policy
-        self._call = None
-        self._cancelled = asyncio.Event()
-        self.resumes = 0
-        self.last_error: EventStoreError | None = None
+        super().__init__(stub, after_position, stream_prefix, policy, asyncio.Event())
 
     def __aiter__(self) -> "AsyncSubscription":
         return self
@@ -152,17 +144,12 @@ class AsyncSubscription:
         if self._call is not None:
             self._call.cancel()
 
-    @property
-    def cancelled(self) -> bool:
-        return self._cancelled.is_set()
-
     async def __anext__(self) -> SubscriptionItem:
         while True:
             if self._cancelled.is_set():
                 raise StopAsyncIteration
             if self._call is None:
-                request = pb.SubscribeRequest(after_global_position=self.position, stream_prefix=self.stream_prefix)
-                self._call = self._stub.Subscribe(request)
+                self._call = self._stub.Subscribe(self._request())
             try:
                 message = await self._call.read()
             except asyncio.CancelledError:
@@ -173,13 +160,7 @@ class AsyncSubscription:
                 self._call = None
                 if self._cancelled.is_set():
                     raise StopAsyncIteration from None
-                error = from_rpc_error(rpc_error)
-                if not isinstance(error, Unavailable):
-                    raise error from rpc_error
-                self.last_error = error
-                delay = self._policy.next_delay()
-                if delay is None:
-                    raise error from rpc_error
+                delay = self._resume_delay(rpc_error)
                 try:
                     await asyncio.wait_for(self._cancelled.wait(), delay)
                     raise StopAsyncIteration
@@ -190,12 +171,9 @@ class AsyncSubscription:
             if message is grpc.aio.EOF:
                 self._call = None
                 raise StopAsyncIteration
-            item = _common.subscription_item(message)
-            if item is None:
-                continue
-            self._policy.delivered()
-            self.position = max(self.position, item.global_position)
-            return item
+            item = self._deliver(message)
+            if item is not None:
+                return item
 
 
 __all__ = ["AsyncEventStoreClient", "AsyncSubscription", "SubscriptionItem"]

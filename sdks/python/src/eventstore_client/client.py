@@ -7,12 +7,11 @@ from typing import Iterable, Iterator, Sequence
 import grpc
 
 from . import _common
-from ._stubs import pb, pb_grpc
-from .errors import EventStoreError, Unavailable, from_rpc_error
-from .events import AppendResult, CaughtUp, Checkpoint, EventData, RecordedEvent
+from ._common import SubscriptionItem
+from ._stubs import pb_grpc
+from .errors import from_rpc_error
+from .events import AppendResult, EventData, RecordedEvent
 from .expected import ANY, ExpectedVersion
-
-SubscriptionItem = RecordedEvent | Checkpoint | CaughtUp
 
 
 class EventStoreClient:
@@ -130,21 +129,14 @@ class EventStoreClient:
         return Subscription(self._stub, after_position, stream_prefix, policy)
 
 
-class Subscription:
+class Subscription(_common.SubscriptionState):
     """An iterator over a subscription. cancel() (from any thread) ends the iteration; so does
     leaving a `with` block. `position` is the last delivered global position (where a resume
     starts), `resumes` how many times it subscribed again, `last_error` the last Unavailable."""
 
     def __init__(self, stub, after_position: int, stream_prefix: str, policy: _common.ResumePolicy):
-        self._stub = stub
-        self.position = after_position
-        self.stream_prefix = stream_prefix
-        self._policy = policy
-        self._call = None
-        self._cancelled = threading.Event()
+        super().__init__(stub, after_position, stream_prefix, policy, threading.Event())
         self._lock = threading.Lock()
-        self.resumes = 0
-        self.last_error: EventStoreError | None = None
 
     def __iter__(self) -> "Subscription":
         return self
@@ -161,16 +153,11 @@ class Subscription:
             if self._call is not None:
                 self._call.cancel()
 
-    @property
-    def cancelled(self) -> bool:
-        return self._cancelled.is_set()
-
     def _open(self):
         with self._lock:
             if self._cancelled.is_set():
                 raise StopIteration
-            request = pb.SubscribeRequest(after_global_position=self.position, stream_prefix=self.stream_prefix)
-            self._call = self._stub.Subscribe(request)
+            self._call = self._stub.Subscribe(self._request())
             return self._call
 
     def __next__(self) -> SubscriptionItem:
@@ -185,25 +172,16 @@ class Subscription:
             except grpc.RpcError as rpc_error:
                 if self._cancelled.is_set():
                     raise StopIteration from None
-                error = from_rpc_error(rpc_error)
                 with self._lock:
                     self._call = None
-                if not isinstance(error, Unavailable):
-                    raise error from rpc_error
-                self.last_error = error
-                delay = self._policy.next_delay()
-                if delay is None:
-                    raise error from rpc_error
+                delay = self._resume_delay(rpc_error)
                 if self._cancelled.wait(delay):
                     raise StopIteration from None
                 self.resumes += 1
                 continue
-            item = _common.subscription_item(message)
-            if item is None:
-                continue
-            self._policy.delivered()
-            self.position = max(self.position, item.global_position)
-            return item
+            item = self._deliver(message)
+            if item is not None:
+                return item
 
 
 __all__ = ["EventStoreClient", "Subscription", "SubscriptionItem"]

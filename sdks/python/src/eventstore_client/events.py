@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
-from typing import Any, Mapping, TypeVar
+from typing import Any, Mapping, TypedDict, TypeVar, Unpack
 
 from google.protobuf.message import Message
 
@@ -138,59 +138,32 @@ def json_bytes(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
-def _metadata(caused_by: RecordedEvent | None, correlation_id: str, causation_id: str) -> tuple[str, str]:
-    if caused_by is not None:
-        return correlation_from(caused_by)
-    return correlation_id, causation_id
+class _EventOptions(TypedDict, total=False):
+    """The keyword arguments json_event and protobuf_event pass on to bytes_event."""
+
+    tenant_id: str
+    correlation_id: str
+    causation_id: str
+    headers: Mapping[str, str] | None
+    caused_by: RecordedEvent | None
+    event_id: str | None
 
 
-def json_event(
-    type_name: str,
-    value: Any,
-    *,
-    tenant_id: str = "",
-    correlation_id: str = "",
-    causation_id: str = "",
-    headers: Mapping[str, str] | None = None,
-    caused_by: RecordedEvent | None = None,
-    event_id: str | None = None,
-) -> EventData:
-    """An event whose payload is `value` as compact JSON (content_type application/json)."""
-    correlation_id, causation_id = _metadata(caused_by, correlation_id, causation_id)
-    return EventData(
-        type_name=type_name,
-        payload=json_bytes(value),
-        content_type=JSON_CONTENT_TYPE,
-        tenant_id=tenant_id,
-        correlation_id=correlation_id,
-        causation_id=causation_id,
-        headers=dict(headers or {}),
-        event_id=event_id or new_event_id(),
-    )
+def json_event(type_name: str, value: Any, **options: Unpack[_EventOptions]) -> EventData:
+    """An event whose payload is `value` as compact JSON (content_type application/json); the
+    keyword arguments are bytes_event's, but content_type."""
+    return bytes_event(type_name, json_bytes(value), content_type=JSON_CONTENT_TYPE, **options)
 
 
-def protobuf_event(
-    message: Message,
-    *,
-    tenant_id: str = "",
-    correlation_id: str = "",
-    causation_id: str = "",
-    headers: Mapping[str, str] | None = None,
-    caused_by: RecordedEvent | None = None,
-    event_id: str | None = None,
-) -> EventData:
+def protobuf_event(message: Message, **options: Unpack[_EventOptions]) -> EventData:
     """An event whose payload is the serialised message (content_type application/x-protobuf,
-    type_name the message's full name, e.g. eventstore.v1.Checkpoint)."""
-    correlation_id, causation_id = _metadata(caused_by, correlation_id, causation_id)
-    return EventData(
-        type_name=message.DESCRIPTOR.full_name,
-        payload=message.SerializeToString(deterministic=True),
+    type_name the message's full name, e.g. eventstore.v1.Checkpoint); the keyword arguments are
+    bytes_event's, but content_type."""
+    return bytes_event(
+        message.DESCRIPTOR.full_name,
+        message.SerializeToString(deterministic=True),
         content_type=PROTOBUF_CONTENT_TYPE,
-        tenant_id=tenant_id,
-        correlation_id=correlation_id,
-        causation_id=causation_id,
-        headers=dict(headers or {}),
-        event_id=event_id or new_event_id(),
+        **options,
     )
 
 
@@ -206,8 +179,11 @@ def bytes_event(
     caused_by: RecordedEvent | None = None,
     event_id: str | None = None,
 ) -> EventData:
-    """An event with a raw payload."""
-    correlation_id, causation_id = _metadata(caused_by, correlation_id, causation_id)
+    """An event with a raw payload, the constructor json_event and protobuf_event go through.
+    caused_by (the event being handled), when given, sets correlation_id and causation_id as
+    correlation_from says; event_id defaults to a new UUID v7."""
+    if caused_by is not None:
+        correlation_id, causation_id = correlation_from(caused_by)
     return EventData(
         type_name=type_name,
         payload=bytes(payload),

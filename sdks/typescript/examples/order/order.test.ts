@@ -1,20 +1,12 @@
 // Given/When/Then tests of the Order aggregate against a real eventstored.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { decodeJsonEvent, EventStoreClient, exact, noStream, WrongExpectedVersionError } from "@eventstore/client";
-import { TestServer, uniqueStream } from "../../test/server";
+import { serveClient, uniqueStream } from "../../test/server";
 import { handle, load, OrderRejected, streamOf, toEventData, type OrderCommand, type OrderEvent } from "./order";
 
-let server: TestServer;
 let client: EventStoreClient;
-before(async () => {
-  server = await TestServer.start();
-  client = new EventStoreClient(server.target, { callTimeoutMs: 30_000 });
-});
-after(async () => {
-  client?.close();
-  await server?.dispose();
-});
+serveClient((c) => (client = c));
 
 /** Given: these events are the order's history. */
 async function given(orderId: string, events: OrderEvent[]): Promise<void> {
