@@ -40,7 +40,7 @@ run_tsan() {
   export TSAN_OPTIONS="suppressions=$suppressions/tsan.supp:ignore_noninstrumented_modules=1:halt_on_error=1:second_deadlock_stack=1"
   echo "== tsan: concurrency and subscription tests"
   "$dir/tests/server/server_tests" --gtest_brief=1 \
-    --gtest_filter='ConcurrencyTest.*:SubscribeTest.*:CheckpointTest.*'
+    --gtest_filter='ConcurrencyTest.*:SubscribeTest.*:CheckpointTest.*:HandOverTest.*:FallingBehindTest.*:BatchTest.*:ManySubscribersTest.*'
 }
 
 for kind in "${kinds[@]}"; do

@@ -116,6 +116,7 @@ void Server::shutdown() {
     serving_ = false;
     if (!store_) return;
     notifier_.close();
+    if (service_) service_->end_subscriptions();
     if (grpc_server_) {
         grpc_server_->GetHealthCheckService()->SetServingStatus(false);
         grpc_server_->Shutdown(std::chrono::system_clock::now() + config_.shutdown_grace);

@@ -4,11 +4,23 @@
 
 namespace eventstore::test {
 
-Subscriber::Subscriber(v1::EventStore::Stub& stub, uint64_t after, const std::string& prefix,
-                       const std::map<std::string, std::string>& metadata) {
+namespace {
+
+v1::SubscribeRequest subscribe_request(uint64_t after, const std::string& prefix) {
     v1::SubscribeRequest request;
     request.set_after_global_position(after);
     request.set_stream_prefix(prefix);
+    return request;
+}
+
+}  // namespace
+
+Subscriber::Subscriber(v1::EventStore::Stub& stub, uint64_t after, const std::string& prefix,
+                       const std::map<std::string, std::string>& metadata)
+    : Subscriber(stub, subscribe_request(after, prefix), metadata) {}
+
+Subscriber::Subscriber(v1::EventStore::Stub& stub, const v1::SubscribeRequest& request,
+                       const std::map<std::string, std::string>& metadata) {
     context_.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(2));
     for (const auto& [key, value] : metadata) context_.AddMetadata(key, value);
     reader_ = stub.Subscribe(&context_, request);

@@ -22,6 +22,8 @@ public:
     // `metadata` is sent with the call (e.g. an authorization header).
     Subscriber(v1::EventStore::Stub& stub, uint64_t after, const std::string& prefix = "",
                const std::map<std::string, std::string>& metadata = {});
+    Subscriber(v1::EventStore::Stub& stub, const v1::SubscribeRequest& request,
+               const std::map<std::string, std::string>& metadata = {});
     ~Subscriber();
 
     // The next message, or nothing if none came within `timeout` (or the stream ended).

@@ -66,7 +66,8 @@ Result<Config> parse_config(const std::string& yaml, const std::filesystem::path
 
         const Section subs(root.child("subscriptions"), "subscriptions",
                            {"checkpoint_interval", "checkpoint_period_ms", "batch_size",
-                            "poll_interval_ms"},
+                            "poll_interval_ms", "max_batch_events", "max_buffered_events",
+                            "max_buffered_bytes"},
                            source);
         SubscriptionConfig& s = config.subscriptions;
         s.checkpoint_interval = subs.number("checkpoint_interval", 1000, 1, 1000000000);
@@ -76,6 +77,12 @@ Result<Config> parse_config(const std::string& yaml, const std::filesystem::path
             subs.number("batch_size", std::min<uint64_t>(500, l.max_page_size), 1, l.max_page_size));
         s.poll_interval =
             std::chrono::milliseconds(subs.number("poll_interval_ms", 100, 1, 60000));
+        s.max_batch_events =
+            static_cast<uint32_t>(subs.number("max_batch_events", s.max_batch_events, 1, 100000));
+        s.max_buffered_events =
+            subs.number("max_buffered_events", s.max_buffered_events, 1, 100000000);
+        s.max_buffered_bytes =
+            subs.number("max_buffered_bytes", s.max_buffered_bytes, 1024, 1ull << 40);
 
         const Section logging(root.child("logging"), "logging", {"level", "format"}, source);
         config.logging.level =

@@ -32,6 +32,11 @@ struct SubscriptionConfig {
     std::chrono::milliseconds checkpoint_period{1000};   // or this much time of activity
     uint32_t batch_size = 500;                           // events read from the backend at once
     std::chrono::milliseconds poll_interval{100};        // for backends without notifications
+    uint32_t max_batch_events = 1000;  // the cap on a client's SubscribeRequest.max_batch_events
+    // A subscriber's buffer of events not yet written to it; past either bound it leaves the
+    // shared tail and catches up on its own.
+    uint64_t max_buffered_events = 10000;
+    uint64_t max_buffered_bytes = 16u * 1024 * 1024;
 };
 
 struct LoggingConfig {

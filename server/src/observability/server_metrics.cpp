@@ -87,9 +87,22 @@ std::string ServerMetrics::render() const {
     out.sample("eventstore_refused_subscriptions_total", "",
                static_cast<double>(refused_subscriptions.value()));
     out.family("eventstore_subscriber_lag_positions", "histogram",
-               "Global positions between the committed head and where a subscription has read, "
-               "after each batch it reads");
+               "Global positions between the committed head and what a subscriber has been "
+               "sent, after each page it is given");
     out.histogram("eventstore_subscriber_lag_positions", "", subscriber_lag);
+    out.family("eventstore_subscription_tail_reads_total", "counter",
+               "Backend read_all calls of the subscriptions' shared tail (live delivery)");
+    out.sample("eventstore_subscription_tail_reads_total", "",
+               static_cast<double>(tail_reads.value()));
+    out.family("eventstore_subscription_tail_notifications_total", "counter",
+               "Commit notifications that woke the subscriptions' shared tail");
+    out.sample("eventstore_subscription_tail_notifications_total", "",
+               static_cast<double>(tail_notifications.value()));
+    out.family("eventstore_subscription_overflows_total", "counter",
+               "Subscribers that left the shared tail because their buffer was full (they catch "
+               "up on their own)");
+    out.sample("eventstore_subscription_overflows_total", "",
+               static_cast<double>(subscriber_overflows.value()));
     out.family("eventstore_backend_errors_total", "counter",
                "Backend failures (not contract refusals) that reached a client, by status code");
     for (size_t code = 0; code < kCodeCount; ++code) {

@@ -51,6 +51,9 @@ struct ServerMetrics {
     metrics::Gauge live_subscriptions;
     metrics::Counter refused_subscriptions;  // over connections.max_subscriptions_per_connection
     metrics::Histogram<LagBuckets> subscriber_lag;
+    metrics::Counter tail_reads;          // backend read_all calls of the subscriptions' tail
+    metrics::Counter tail_notifications;  // commit notifications that woke the tail
+    metrics::Counter subscriber_overflows;  // subscribers that left the tail, their buffer full
     std::array<metrics::Counter, kCodeCount> backend_errors;  // by code
 
     // The Prometheus text of every metric above.

@@ -15,7 +15,10 @@ namespace eventstore::server {
 
 // The timeout_us to hand the backend for a call made now, or DEADLINE_EXCEEDED when the deadline
 // has already passed (the backend is then not called at all).
-Result<uint64_t> backend_timeout_us(const grpc::ServerContext& context,
+Result<uint64_t> backend_timeout_us(const grpc::ServerContextBase& context,
+                                    std::chrono::milliseconds timeout);
+// The same for a client deadline noted earlier (a subscription reads long after its call began).
+Result<uint64_t> backend_timeout_us(std::chrono::system_clock::time_point client_deadline,
                                     std::chrono::milliseconds timeout);
 
 }  // namespace eventstore::server

@@ -7,17 +7,23 @@
 #include "rpc/errors.hpp"
 #include "rpc/page_reader.hpp"
 #include "rpc/translate.hpp"
-#include "subscriptions/subscription.hpp"
+#include "rpc/parse_errors.hpp"
+#include "subscriptions/subscribe_reactor.hpp"
 
 namespace eventstore::server {
+namespace {
+
+constexpr char kSubscribeMethod[] = "/eventstore.v1.EventStore/Subscribe";
+
+}  // namespace
 
 EventStoreService::EventStoreService(loader::Store& store, CommitNotifier& notifier,
                                      const Config& config)
     : store_(store),
-      notifier_(notifier),
       config_(config),
       auth_(config.auth),
-      subscription_slots_(config.connections.max_subscriptions_per_connection) {}
+      subscription_slots_(config.connections.max_subscriptions_per_connection),
+      subscriptions_(store, notifier, config) {}
 
 grpc::Status EventStoreService::Append(grpc::ServerContext* context, const v1::AppendRequest* request,
                                        v1::AppendResponse* response) {
@@ -124,26 +130,37 @@ grpc::Status EventStoreService::ReadAll(grpc::ServerContext* context, const v1::
     return grpc::Status::OK;
 }
 
-grpc::Status EventStoreService::Subscribe(grpc::ServerContext* context,
-                                          const v1::SubscribeRequest* request,
-                                          grpc::ServerWriter<v1::SubscribeResponse>* writer) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* EventStoreService::Subscribe(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* bytes) {
+    v1::SubscribeRequest request;
+    grpc::ByteBuffer parsed(*bytes);
+    if (!grpc::SerializationTraits<v1::SubscribeRequest>::Deserialize(&parsed, &request).ok()) {
+        return SubscribeReactor::refuse(unparsable_request(kSubscribeMethod));
+    }
     Caller caller;
     std::string prefix;
-    if (grpc::Status s = auth_.admit_log_reader(*context, request->stream_prefix(), caller, prefix);
+    if (grpc::Status s = auth_.admit_log_reader(*context, request.stream_prefix(), caller, prefix);
         !s.ok()) {
-        return s;
+        return SubscribeReactor::refuse(s);
     }
-    const auto slot = subscription_slots_.acquire(context->peer());
+    auto slot = subscription_slots_.acquire(context->peer());
     if (!slot) {
         server_metrics().refused_subscriptions.add();
-        return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                            "this connection already has " + std::to_string(subscription_slots_.cap()) +
-                                " subscriptions (connections.max_subscriptions_per_connection): "
-                                "end one, or subscribe over another connection");
+        return SubscribeReactor::refuse(grpc::Status(
+            grpc::StatusCode::RESOURCE_EXHAUSTED,
+            "this connection already has " + std::to_string(subscription_slots_.cap()) +
+                " subscriptions (connections.max_subscriptions_per_connection): "
+                "end one, or subscribe over another connection"));
     }
-    Subscription subscription(store_, notifier_, config_.subscriptions, config_.backend.timeout,
-                              *context, *writer);
-    return subscription.run(request->after_global_position(), prefix, caller);
+    Feed::Request subscriber;
+    subscriber.after = request.after_global_position();
+    subscriber.prefix = std::move(prefix);
+    subscriber.caller = caller;
+    subscriber.max_batch_events =
+        std::min(request.max_batch_events(), config_.subscriptions.max_batch_events);
+    subscriber.deadline = context->deadline();
+    return new SubscribeReactor(subscriptions_, config_.subscriptions, std::move(subscriber),
+                                std::move(slot));
 }
 
 }  // namespace eventstore::server

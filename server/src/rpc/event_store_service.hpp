@@ -10,10 +10,15 @@
 #include "security/auth.hpp"
 #include "subscriptions/commit_notifier.hpp"
 #include "subscriptions/subscription_slots.hpp"
+#include "subscriptions/subscriptions.hpp"
 
 namespace eventstore::server {
 
-class EventStoreService final : public v1::EventStore::Service {
+// Append, ReadStream and ReadAll are synchronous; Subscribe is a raw callback method
+// (subscriptions/subscribe_reactor.hpp): it parses its request itself, and its responses are
+// built around events serialized once for every subscriber.
+class EventStoreService final
+    : public v1::EventStore::WithRawCallbackMethod_Subscribe<v1::EventStore::Service> {
 public:
     // `store` and `notifier` must outlive the service and every call in flight.
     EventStoreService(loader::Store& store, CommitNotifier& notifier, const Config& config);
@@ -24,15 +29,18 @@ public:
                             v1::ReadStreamResponse* response) override;
     grpc::Status ReadAll(grpc::ServerContext* context, const v1::ReadAllRequest* request,
                          v1::ReadAllResponse* response) override;
-    grpc::Status Subscribe(grpc::ServerContext* context, const v1::SubscribeRequest* request,
-                           grpc::ServerWriter<v1::SubscribeResponse>* writer) override;
+    grpc::ServerWriteReactor<grpc::ByteBuffer>* Subscribe(grpc::CallbackServerContext* context,
+                                                          const grpc::ByteBuffer* request) override;
+
+    // Ends every subscription with UNAVAILABLE (at shutdown, before gRPC's own grace period).
+    void end_subscriptions() { subscriptions_.shutdown(); }
 
 private:
     loader::Store& store_;
-    CommitNotifier& notifier_;
     const Config& config_;
     Authorizer auth_;
     SubscriptionSlots subscription_slots_;
+    Subscriptions subscriptions_;
 };
 
 }  // namespace eventstore::server

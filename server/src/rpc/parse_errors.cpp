@@ -87,6 +87,12 @@ public:
 
 }  // namespace
 
+grpc::Status unparsable_request(const std::string& method) {
+    const std::string field = std::move(refused_utf8_field);
+    refused_utf8_field.clear();
+    return unparsable(method, field);
+}
+
 void capture_protobuf_log() { google::protobuf::SetLogHandler(&on_protobuf_log); }
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> parse_error_interceptors() {

@@ -11,6 +11,7 @@
 #define EVENTSTORE_SERVER_PARSE_ERRORS_HPP
 
 #include <memory>
+#include <string>
 
 #include <grpcpp/support/server_interceptor.h>
 
@@ -19,6 +20,10 @@ namespace eventstore::server {
 // Sends protobuf's log lines to spdlog and keeps the field of a UTF-8 failure for the
 // interceptor. Process-wide; call before the server starts.
 void capture_protobuf_log();
+
+// For a method that parses its request itself (Subscribe, a raw callback method), on the thread
+// that parsed: the INVALID_ARGUMENT the interceptor would give, naming the refused field.
+grpc::Status unparsable_request(const std::string& method);
 
 // For ServerBuilder::experimental().SetInterceptorCreators.
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> parse_error_interceptors();

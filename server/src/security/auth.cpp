@@ -19,7 +19,7 @@ grpc::Status denied(const Caller& caller, const std::string& what) {
 }
 
 // The token of `authorization: Bearer <token>`, or empty.
-std::string_view bearer_token(const grpc::ServerContext& context) {
+std::string_view bearer_token(const grpc::ServerContextBase& context) {
     const auto& metadata = context.client_metadata();
     const auto found = metadata.find("authorization");
     if (found == metadata.end()) return {};
@@ -50,7 +50,7 @@ Authorizer::Authorizer(const AuthConfig& config) : config_(config) {
     for (const TokenConfig& token : config_.tokens) by_hash_.emplace(token.sha256, &token);
 }
 
-grpc::Status Authorizer::authenticate(const grpc::ServerContext& context, Access access,
+grpc::Status Authorizer::authenticate(const grpc::ServerContextBase& context, Access access,
                                       Caller& caller) const {
     if (!config_.enabled) return grpc::Status::OK;
     const std::string_view token = bearer_token(context);
@@ -90,7 +90,7 @@ grpc::Status Authorizer::check_append(const Caller& caller, const v1::AppendRequ
     return grpc::Status::OK;
 }
 
-grpc::Status Authorizer::admit_log_reader(const grpc::ServerContext& context,
+grpc::Status Authorizer::admit_log_reader(const grpc::ServerContextBase& context,
                                           const std::string& requested, Caller& caller,
                                           std::string& prefix) const {
     if (grpc::Status s = authenticate(context, Access::read, caller); !s.ok()) return s;

@@ -46,7 +46,7 @@ public:
 
     // Finds the caller's token and checks that it grants `access`. UNAUTHENTICATED when the
     // token is missing or unknown, PERMISSION_DENIED when it lacks `access`.
-    grpc::Status authenticate(const grpc::ServerContext& context, Access access, Caller& caller) const;
+    grpc::Status authenticate(const grpc::ServerContextBase& context, Access access, Caller& caller) const;
 
     // PERMISSION_DENIED naming the stream when it is outside the caller's prefixes.
     static grpc::Status check_stream(const Caller& caller, std::string_view stream_id);
@@ -56,7 +56,7 @@ public:
     // log with for a caller who asked for `requested`: the one allowed prefix inside it when that
     // is unambiguous, else `requested` (and the events are filtered with may_see).
     // PERMISSION_DENIED when no allowed stream can match `requested`.
-    grpc::Status admit_log_reader(const grpc::ServerContext& context, const std::string& requested,
+    grpc::Status admit_log_reader(const grpc::ServerContextBase& context, const std::string& requested,
                                   Caller& caller, std::string& prefix) const;
 
 private:

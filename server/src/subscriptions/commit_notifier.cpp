@@ -13,8 +13,17 @@ void CommitNotifier::committed(uint64_t position) {
 
 bool CommitNotifier::wait_beyond(uint64_t position, std::chrono::steady_clock::time_point until) {
     std::unique_lock lock(mutex_);
-    changed_.wait_until(lock, until, [&] { return closed_ || head_ > position; });
+    changed_.wait_until(lock, until, [&] { return closed_ || woken_ || head_ > position; });
+    woken_ = false;
     return head_ > position;
+}
+
+void CommitNotifier::wake() {
+    {
+        std::lock_guard lock(mutex_);
+        woken_ = true;
+    }
+    changed_.notify_all();
 }
 
 void CommitNotifier::close() {

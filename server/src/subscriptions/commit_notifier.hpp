@@ -1,6 +1,6 @@
 // commit_notifier.hpp: the head of the global log as the backend announces it ("committed up to
-// P", raised from any thread through BackendHooks); subscriptions wait on it instead of polling.
-// Closing it (at shutdown) wakes every waiter for good.
+// P", raised from any thread through BackendHooks); the subscriptions' tail (tail.hpp) waits on
+// it instead of polling. Closing it (at shutdown) wakes every waiter for good.
 #ifndef EVENTSTORE_SERVER_COMMIT_NOTIFIER_HPP
 #define EVENTSTORE_SERVER_COMMIT_NOTIFIER_HPP
 
@@ -16,9 +16,12 @@ public:
     // Positions may arrive out of order; the highest wins.
     void committed(uint64_t position);
 
-    // Waits until a position above `position` is committed, the notifier is closed, or `until`.
-    // Returns true when something above `position` is committed.
+    // Waits until a position above `position` is committed, the notifier is closed, wake() is
+    // called, or `until`. Returns true when something above `position` is committed.
     bool wait_beyond(uint64_t position, std::chrono::steady_clock::time_point until);
+
+    // Ends the current (or the next) wait_beyond early, for a waiter whose own state changed.
+    void wake();
 
     // Wakes every waiter; wait_beyond returns at once from now on.
     void close();
@@ -31,6 +34,7 @@ private:
     std::condition_variable changed_;
     uint64_t head_ = 0;
     bool closed_ = false;
+    bool woken_ = false;
 };
 
 }  // namespace eventstore::server

@@ -1,0 +1,44 @@
+// shared_event.hpp: an event of the global log as subscriptions hand it on: serialized once (a
+// RecordedEvent's protobuf bytes), shared by every subscriber that may see it, and kept alive by
+// whoever still holds it (a subscriber's buffer, a gRPC message in flight, the tail's ring).
+// Immutable once made, so any thread may read it.
+#ifndef EVENTSTORE_SERVER_SHARED_EVENT_HPP
+#define EVENTSTORE_SERVER_SHARED_EVENT_HPP
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eventstore/plugin.h"
+#include "security/auth.hpp"
+
+namespace eventstore::server {
+
+struct SharedEvent {
+    uint64_t position = 0;
+    std::string stream_id;  // for the subscribers' filters
+    std::string tenant_id;
+    std::string bytes;  // the serialized v1::RecordedEvent
+
+    // True when a subscriber with this prefix and caller receives the event.
+    bool visible_to(const std::string& prefix, const Caller& caller) const;
+};
+
+using SharedEventPtr = std::shared_ptr<const SharedEvent>;
+
+// Copies one event out of the backend's memory and serializes it.
+SharedEventPtr share(const es_recorded_event& event);
+
+// One read_all page: every position in (after, scanned_to] was looked at, and `events` are the
+// ones it returned, in order.
+struct Page {
+    uint64_t after = 0;
+    uint64_t scanned_to = 0;
+    std::vector<SharedEventPtr> events;
+    uint64_t head = 0;  // the committed head the reader knew of (0: none announced)
+};
+
+}  // namespace eventstore::server
+
+#endif

@@ -1,0 +1,153 @@
+#include "subscriptions/tail.hpp"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "eventstore/abi_struct.hpp"
+#include "eventstore/loader/plugin.hpp"
+#include "observability/server_metrics.hpp"
+#include "rpc/page_reader.hpp"
+
+namespace eventstore::server {
+Tail::Tail(loader::Store& store, CommitNotifier& notifier, const SubscriptionConfig& config,
+           std::chrono::milliseconds backend_timeout)
+    : store_(store),
+      notifier_(notifier),
+      config_(config),
+      backend_timeout_(backend_timeout),
+      pushed_((store.plugin().capabilities() & ES_CAP_COMMIT_NOTIFICATIONS) != 0),
+      thread_([this] { run(); }) {}
+
+Tail::~Tail() { close(); }
+
+bool Tail::join(const std::shared_ptr<Feed>& feed) {
+    std::lock_guard lock(mutex_);
+    if (closed_) return false;
+    const uint64_t at = feed->position();
+    if (members_.empty()) {
+        position_ = at;
+        ring_.clear();
+        ++generation_;
+    } else if (position_ > at) {
+        if (ring_.empty() || ring_.front().after > at) return false;
+        for (const Page& page : ring_) {
+            if (page.scanned_to > at && feed->offer(page, false) != Feed::Offer::taken) return false;
+        }
+    }
+    if (!feed->join_live()) return false;
+    members_.push_back(feed);
+    changed_.notify_all();
+    notifier_.wake();
+    return true;
+}
+
+void Tail::leave(const Feed* feed) {
+    std::lock_guard lock(mutex_);
+    const auto found = std::find_if(members_.begin(), members_.end(),
+                                    [&](const auto& member) { return member.get() == feed; });
+    if (found != members_.end()) members_.erase(found);
+}
+
+void Tail::close() {
+    {
+        std::lock_guard lock(mutex_);
+        closed_ = true;
+        members_.clear();
+        ring_.clear();
+    }
+    changed_.notify_all();
+    notifier_.wake();
+    if (thread_.joinable()) thread_.join();
+}
+
+bool Tail::wait_for_work(bool at_head) {
+    uint64_t from = 0;
+    {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return closed_ || !members_.empty(); });
+        if (closed_) return false;
+        from = position_;
+    }
+    if (!at_head) return true;
+    const auto until = std::chrono::steady_clock::now() +
+                       (pushed_ ? config_.checkpoint_period : config_.poll_interval);
+    const bool committed = notifier_.wait_beyond(from, until);
+    if (notifier_.closed()) return false;  // shutting down: the runtime closes the tail next
+    if (!pushed_) return true;  // the page read next is offered to every member
+    if (committed) {
+        server_metrics().tail_notifications.add();
+    } else {
+        std::lock_guard lock(mutex_);
+        for (const auto& member : members_) member->checkpoint_if_due();
+    }
+    return true;
+}
+
+void Tail::run() {
+    bool at_head = true;
+    while (wait_for_work(at_head)) {
+        uint64_t from = 0;
+        uint64_t generation = 0;
+        {
+            std::lock_guard lock(mutex_);
+            if (closed_) return;
+            from = position_;
+            generation = generation_;
+        }
+        // With notifications, a wake-up that found nothing committed beyond the tail (a join,
+        // the longest wait) reads nothing.
+        if (at_head && pushed_ && notifier_.head() <= from) continue;
+
+        es_read_all_request read = abi::make_struct<es_read_all_request>();
+        read.after_position = from;
+        read.max_count = config_.batch_size;
+        read.timeout_us = static_cast<uint64_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(backend_timeout_).count());
+        server_metrics().tail_reads.add();
+        Page page;
+        page.after = from;
+        Result<DrainedPage> drained = Status(Code::internal, "not read");
+        auto iterator = store_.read_all(read);
+        if (iterator.ok()) {
+            drained = drain(*iterator.value(), [&](const es_recorded_event& event) {
+                page.events.push_back(share(event));
+                return true;
+            });
+        } else {
+            drained = iterator.status();
+        }
+        if (!drained.ok()) {
+            // The members wait (they keep their position); the read is tried again.
+            spdlog::warn("subscriptions: the tail's read after global position {} failed: {}; "
+                         "retrying in {} ms",
+                         from, drained.status().message(), config_.poll_interval.count());
+            std::unique_lock lock(mutex_);
+            changed_.wait_for(lock, config_.poll_interval, [&] { return closed_; });
+            at_head = false;
+            continue;
+        }
+        page.scanned_to = std::max(from, drained->page.last_scanned_position);
+        page.head = notifier_.head();
+        at_head = drained->page.reached_head || page.scanned_to == from;
+        std::lock_guard lock(mutex_);
+        if (closed_) return;
+        if (generation != generation_) {
+            at_head = false;  // a join moved the tail while this page was read: read from there
+            continue;
+        }
+        fan_out_locked(std::move(page));
+    }
+}
+
+void Tail::fan_out_locked(Page page) {
+    position_ = page.scanned_to;
+    const auto kept = std::remove_if(members_.begin(), members_.end(), [&](const auto& member) {
+        return member->offer(page, true) != Feed::Offer::taken;
+    });
+    members_.erase(kept, members_.end());
+    ring_.push_back(std::move(page));
+    if (ring_.size() > kRingPages) ring_.pop_front();
+}
+
+}  // namespace eventstore::server
