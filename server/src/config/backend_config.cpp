@@ -19,10 +19,11 @@ BackendConfig parse_backend(const Section& root, const std::filesystem::path& ba
     config.plugin_dirs.emplace_back(EVENTSTORE_PLUGIN_INSTALL_DIR);
     config.timeout = std::chrono::milliseconds(
         section.number("timeout_ms", config.timeout.count(), 1, 3600000));
-    config.options = section.child("options");
-    if (config.options && !config.options.IsNull() && !config.options.IsMap()) {
-        section.fail(config.options, "backend.options must be a mapping");
+    const YAML::Node options = section.child("options");
+    if (options && !options.IsNull() && !options.IsMap()) {
+        section.fail(options, "backend.options must be a mapping");
     }
+    config.options = plugin_options_from_yaml(options);
     return config;
 }
 
