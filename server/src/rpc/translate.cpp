@@ -1,6 +1,7 @@
 #include "rpc/translate.hpp"
 
 #include "eventstore/abi_struct.hpp"
+#include "eventstore/validation.hpp"
 #include "rpc/uuid_v7.hpp"
 
 namespace eventstore::server {
@@ -55,6 +56,38 @@ AbiAppend::AbiAppend(const v1::AppendRequest& request, std::string_view tenant) 
     case v1::ExpectedVersion::kAny:
     case v1::ExpectedVersion::KIND_NOT_SET: request_.expected_kind = ES_EXPECT_ANY; break;
     }
+}
+
+Result<es_read_stream_request> read_stream_request(const v1::ReadStreamRequest& request,
+                                                   const es_limits& limits,
+                                                   const CallDeadline& deadline) {
+    es_read_stream_request read = abi::make_struct<es_read_stream_request>();
+    read.forward = request.forward();
+    read.stream_id = bytes(request.stream_id());
+    read.from_version = request.from_version();
+    read.max_count = validation::effective_page_size(request.max_count(), limits);
+    if (Status s = fill_deadline(read, deadline); !s.ok()) return s;
+    return read;
+}
+
+Result<es_read_all_request> read_all_request(uint64_t after, uint32_t max_count,
+                                             std::string_view prefix, uint64_t max_scan,
+                                             const CallDeadline& deadline) {
+    es_read_all_request read = abi::make_struct<es_read_all_request>();
+    read.after_position = after;
+    read.max_count = max_count;
+    read.stream_prefix = bytes(prefix);
+    read.max_scan = max_scan;
+    if (Status s = fill_deadline(read, deadline); !s.ok()) return s;
+    return read;
+}
+
+Result<es_read_all_request> read_all_request(const v1::ReadAllRequest& request,
+                                             std::string_view prefix, const es_limits& limits,
+                                             const CallDeadline& deadline) {
+    return read_all_request(request.after_global_position(),
+                            validation::effective_page_size(request.max_count(), limits), prefix,
+                            0, deadline);
 }
 
 Status check_expected_kind_known(const v1::ExpectedVersion& expected) {
