@@ -25,14 +25,13 @@ grpc::Status EventStoreService::Append(grpc::ServerContext* context, const v1::A
     if (Status s = check_expected_kind_known(request->expected_version()); !s.ok()) {
         return to_grpc(s);
     }
-    const AbiAppend append(*request, caller.tenant());
+    abi::AppendBuilder append = append_request(*request, caller.tenant());
     if (Status s = validation::validate_append(append.request(), config_.limits); !s.ok()) {
         return to_grpc(s);
     }
-    es_append_request sent = append.request();
-    if (Status s = fill_deadline(sent, deadline(*context)); !s.ok()) return to_grpc(s);
+    if (Status s = fill_deadline(append.request(), deadline(*context)); !s.ok()) return to_grpc(s);
     es_append_result result{};
-    const Status status = store_.append(sent, result);
+    const Status status = store_.append(append.request(), result);
     if (status.code() == Code::failed_precondition) {
         return wrong_expected_version(status, *request, result.actual_version);
     }

@@ -4,10 +4,9 @@
 #ifndef EVENTSTORE_SERVER_TRANSLATE_HPP
 #define EVENTSTORE_SERVER_TRANSLATE_HPP
 
-#include <string>
 #include <string_view>
-#include <vector>
 
+#include "eventstore/append_builder.hpp"
 #include "eventstore/plugin.h"
 #include "eventstore/status.hpp"
 #include "eventstore/v1/eventstore.pb.h"
@@ -15,24 +14,11 @@
 
 namespace eventstore::server {
 
-// An AppendRequest seen through the ABI: borrows the proto's bytes (keep the proto alive and
-// unchanged), and owns the event ids the server makes for events that came without one. A
-// non-empty `tenant` is the tenant_id of every event (the caller's token's tenant).
-class AbiAppend {
-public:
-    explicit AbiAppend(const v1::AppendRequest& request, std::string_view tenant = {});
-    AbiAppend(const AbiAppend&) = delete;
-    AbiAppend& operator=(const AbiAppend&) = delete;
-
-    const es_append_request& request() const { return request_; }
-
-private:
-    std::vector<std::string> generated_ids_;
-    std::vector<std::vector<es_key_value>> headers_;
-    std::vector<es_event_data> events_;
-    std::vector<const es_event_data*> pointers_;
-    es_append_request request_{};
-};
+// An AppendRequest as an ABI append request (without its deadline: fill_deadline). Borrows the
+// proto's bytes (keep the proto alive and unchanged); the builder owns the event ids the server
+// makes for events that came without one. A non-empty `tenant` is the tenant_id of every event
+// (the caller's token's tenant).
+abi::AppendBuilder append_request(const v1::AppendRequest& request, std::string_view tenant = {});
 
 // Sets the timeout_us of an ABI request (append, read_stream, read_all) for a backend call made
 // now; DEADLINE_EXCEEDED when the deadline has passed already (then do not call the backend).
