@@ -62,7 +62,7 @@ Status Server::start() {
     // thread and each finished one ended it: about one thread per postgres append, a third of the
     // server's CPU (docs/benchmarks.md). Idle threads above this number still end.
     builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
-                                kIdleHandlerThreads);
+                                kMaxIdleHandlerThreads);
     grpc_server_ = builder.BuildAndStart();
     if (!grpc_server_ || port_ == 0) {
         grpc_server_.reset();

@@ -36,8 +36,6 @@ public:
     Status() = default;
     Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
 
-    static Status ok_status() { return {}; }
-
     bool ok() const { return code_ == Code::ok; }
     Code code() const { return code_; }
     const std::string& message() const { return message_; }

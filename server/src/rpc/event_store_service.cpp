@@ -1,9 +1,7 @@
 #include "rpc/event_store_service.hpp"
 
-#include "eventstore/abi_struct.hpp"
 #include "eventstore/validation.hpp"
 #include "observability/server_metrics.hpp"
-#include "rpc/call_deadline.hpp"
 #include "rpc/errors.hpp"
 #include "rpc/page_reader.hpp"
 #include "rpc/translate.hpp"
@@ -27,16 +25,13 @@ grpc::Status EventStoreService::Append(grpc::ServerContext* context, const v1::A
     if (Status s = check_expected_kind_known(request->expected_version()); !s.ok()) {
         return to_grpc(s);
     }
-    const AbiAppend append(*request, caller.tenant());
+    abi::AppendBuilder append = append_request(*request, caller.tenant());
     if (Status s = validation::validate_append(append.request(), config_.limits); !s.ok()) {
         return to_grpc(s);
     }
-    es_append_request sent = append.request();
-    const auto timeout = backend_timeout_us(*context, config_.backend.timeout);
-    if (!timeout.ok()) return to_grpc(timeout.status());
-    sent.timeout_us = timeout.value();
+    if (Status s = fill_deadline(append.request(), deadline(*context)); !s.ok()) return to_grpc(s);
     es_append_result result{};
-    const Status status = store_.append(sent, result);
+    const Status status = store_.append(append.request(), result);
     if (status.code() == Code::failed_precondition) {
         return wrong_expected_version(status, *request, result.actual_version);
     }
@@ -72,22 +67,16 @@ grpc::Status EventStoreService::ReadStream(grpc::ServerContext* context,
     if (Status s = validation::validate_stream_id(request->stream_id(), config_.limits); !s.ok()) {
         return to_grpc(s);
     }
-    es_read_stream_request read = abi::make_struct<es_read_stream_request>();
-    read.forward = request->forward();
-    read.stream_id = abi::bytes(request->stream_id());
-    read.from_version = request->from_version();
-    read.max_count = validation::effective_page_size(request->max_count(), config_.limits);
-    const auto timeout = backend_timeout_us(*context, config_.backend.timeout);
-    if (!timeout.ok()) return to_grpc(timeout.status());
-    read.timeout_us = timeout.value();
-    auto iterator = store_.read_stream(read);
+    const auto read = read_stream_request(*request, config_.limits, deadline(*context));
+    if (!read.ok()) return to_grpc(read.status());
+    auto iterator = store_.read_stream(read.value());
     if (!iterator.ok()) return to_grpc(iterator.status());
     auto drained = drain(*iterator.value(), collect_into(response, caller));
     if (!drained.ok()) return to_grpc(drained.status());
     if (drained->stopped_early) {
-        response->set_next_from_version(read.forward ? drained->last_version + 1
-                                                     : drained->last_version - 1);
-        response->set_end_of_stream(!read.forward && drained->last_version == 1);
+        response->set_next_from_version(request->forward() ? drained->last_version + 1
+                                                           : drained->last_version - 1);
+        response->set_end_of_stream(!request->forward() && drained->last_version == 1);
     } else {
         response->set_next_from_version(drained->page.next_from_version);
         response->set_end_of_stream(drained->page.end_of_stream);
@@ -103,14 +92,9 @@ grpc::Status EventStoreService::ReadAll(grpc::ServerContext* context, const v1::
         !s.ok()) {
         return s;
     }
-    es_read_all_request read = abi::make_struct<es_read_all_request>();
-    read.after_position = request->after_global_position();
-    read.max_count = validation::effective_page_size(request->max_count(), config_.limits);
-    read.stream_prefix = abi::bytes(prefix);
-    const auto timeout = backend_timeout_us(*context, config_.backend.timeout);
-    if (!timeout.ok()) return to_grpc(timeout.status());
-    read.timeout_us = timeout.value();
-    auto iterator = store_.read_all(read);
+    const auto read = read_all_request(*request, prefix, config_.limits, deadline(*context));
+    if (!read.ok()) return to_grpc(read.status());
+    auto iterator = store_.read_all(read.value());
     if (!iterator.ok()) return to_grpc(iterator.status());
     auto drained = drain(*iterator.value(), collect_into(response, caller));
     if (!drained.ok()) return to_grpc(drained.status());

@@ -9,10 +9,6 @@
 namespace eventstore::server {
 namespace {
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-    return text.substr(0, prefix.size()) == prefix;
-}
-
 grpc::Status denied(const Caller& caller, const std::string& what) {
     return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
                         "token '" + caller.token()->name + "' " + what);
@@ -37,7 +33,7 @@ std::string_view bearer_token(const grpc::ServerContext& context) {
 bool Caller::may_access(std::string_view stream_id) const {
     if (!token_) return true;
     return std::any_of(token_->stream_prefixes.begin(), token_->stream_prefixes.end(),
-                       [&](const std::string& prefix) { return starts_with(stream_id, prefix); });
+                       [&](const std::string& prefix) { return stream_id.starts_with(prefix); });
 }
 
 bool Caller::may_see(const es_recorded_event& event) const {
@@ -99,7 +95,7 @@ grpc::Status Authorizer::admit_log_reader(const grpc::ServerContext& context,
     const std::string* inside = nullptr;
     size_t count = 0;
     for (const std::string& allowed : caller.token()->stream_prefixes) {
-        if (starts_with(allowed, requested)) {
+        if (allowed.starts_with(requested)) {
             inside = &allowed;
             ++count;
         }

@@ -1,9 +1,7 @@
 #include "subscriptions/subscription.hpp"
 
-#include "eventstore/abi_struct.hpp"
 #include "eventstore/loader/plugin.hpp"
 #include "observability/server_metrics.hpp"
-#include "rpc/call_deadline.hpp"
 #include "rpc/errors.hpp"
 #include "rpc/page_reader.hpp"
 #include "rpc/translate.hpp"
@@ -77,17 +75,13 @@ grpc::Status Subscription::run(uint64_t after, const std::string& prefix, const 
         if (notifier_.closed()) return shutting_down(position);
         if (context_.IsCancelled()) return gone();
 
-        es_read_all_request read = abi::make_struct<es_read_all_request>();
-        read.after_position = position;
-        read.max_count = config_.batch_size;
-        read.stream_prefix = abi::bytes(prefix);
         // Scan no further than one interval past what the client last heard of, so that a
         // checkpoint is due at the latest where this page ends.
-        read.max_scan = last_reported_ + config_.checkpoint_interval - position;
-        const auto timeout = backend_timeout_us(context_, backend_timeout_);
-        if (!timeout.ok()) return to_grpc(timeout.status());
-        read.timeout_us = timeout.value();
-        auto iterator = store_.read_all(read);
+        const auto read = read_all_request(position, config_.batch_size, prefix,
+                                           last_reported_ + config_.checkpoint_interval - position,
+                                           CallDeadline{context_, backend_timeout_});
+        if (!read.ok()) return to_grpc(read.status());
+        auto iterator = store_.read_all(read.value());
         if (!iterator.ok()) return to_grpc(iterator.status());
         auto drained = drain(*iterator.value(), deliver);
         if (!drained.ok()) return to_grpc(drained.status());
