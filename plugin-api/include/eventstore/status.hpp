@@ -30,8 +30,9 @@ enum class Code : int32_t {
     unavailable = ES_UNAVAILABLE,
 };
 
-// The outcome of an operation: ok, or a code with a message for a person.
-class Status {
+// The outcome of an operation: ok, or a code with a message for a person. [[nodiscard]]: a
+// dropped Status is a failure nobody hears of; where dropping one is right, say why.
+class [[nodiscard]] Status {
 public:
     Status() = default;
     Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
@@ -47,9 +48,9 @@ private:
     std::string message_;
 };
 
-// A value, or the Status that explains why there is none.
+// A value, or the Status that explains why there is none. [[nodiscard]] like Status.
 template <class T>
-class Result {
+class [[nodiscard]] Result {
 public:
     // Anything a T can be made from: a T, or e.g. a unique_ptr<Derived> for a unique_ptr<Base>.
     template <class U, std::enable_if_t<std::is_constructible_v<T, U&&> &&
