@@ -14,7 +14,9 @@
 
 namespace eventstore {
 
-// Numbers equal es_status and gRPC status codes.
+// Numbers equal es_status and gRPC status codes. `unauthenticated` is the host's alone: the ABI has
+// no such status (a backend never sees a token), and the loader reports a plugin that returns 16
+// as INTERNAL, like any number the ABI does not define.
 enum class Code : int32_t {
     ok = ES_OK,
     cancelled = ES_CANCELLED,
@@ -28,6 +30,7 @@ enum class Code : int32_t {
     unimplemented = ES_UNIMPLEMENTED,
     internal = ES_INTERNAL,
     unavailable = ES_UNAVAILABLE,
+    unauthenticated = 16,
 };
 
 // The outcome of an operation: ok, or a code with a message for a person. [[nodiscard]]: a
@@ -86,6 +89,7 @@ inline const char* code_name(Code code) {
     case Code::unimplemented: return "UNIMPLEMENTED";
     case Code::internal: return "INTERNAL";
     case Code::unavailable: return "UNAVAILABLE";
+    case Code::unauthenticated: return "UNAUTHENTICATED";
     }
     return "UNKNOWN";
 }
