@@ -19,9 +19,10 @@ EventStoreService::EventStoreService(loader::Store& store, CommitNotifier& notif
 
 grpc::Status EventStoreService::Append(grpc::ServerContext* context, const v1::AppendRequest* request,
                                        v1::AppendResponse* response) {
-    Caller caller;
-    if (grpc::Status s = auth_.authenticate(*context, Access::write, caller); !s.ok()) return s;
-    if (grpc::Status s = Authorizer::check_append(caller, *request); !s.ok()) return s;
+    const auto authenticated = auth_.authenticate(*context, Access::write);
+    if (!authenticated.ok()) return to_grpc(authenticated.status());
+    const Caller& caller = authenticated.value();
+    if (Status s = Authorizer::check_append(caller, *request); !s.ok()) return to_grpc(s);
     if (Status s = check_expected_kind_known(request->expected_version()); !s.ok()) {
         return to_grpc(s);
     }
@@ -61,9 +62,12 @@ std::function<bool(const es_recorded_event&)> collect_into(Response* response, c
 grpc::Status EventStoreService::ReadStream(grpc::ServerContext* context,
                                            const v1::ReadStreamRequest* request,
                                            v1::ReadStreamResponse* response) {
-    Caller caller;
-    if (grpc::Status s = auth_.authenticate(*context, Access::read, caller); !s.ok()) return s;
-    if (grpc::Status s = Authorizer::check_stream(caller, request->stream_id()); !s.ok()) return s;
+    const auto authenticated = auth_.authenticate(*context, Access::read);
+    if (!authenticated.ok()) return to_grpc(authenticated.status());
+    const Caller& caller = authenticated.value();
+    if (Status s = Authorizer::check_stream(caller, request->stream_id()); !s.ok()) {
+        return to_grpc(s);
+    }
     if (Status s = validation::validate_stream_id(request->stream_id(), config_.limits); !s.ok()) {
         return to_grpc(s);
     }
@@ -86,13 +90,11 @@ grpc::Status EventStoreService::ReadStream(grpc::ServerContext* context,
 
 grpc::Status EventStoreService::ReadAll(grpc::ServerContext* context, const v1::ReadAllRequest* request,
                                         v1::ReadAllResponse* response) {
-    Caller caller;
-    std::string prefix;
-    if (grpc::Status s = auth_.admit_log_reader(*context, request->stream_prefix(), caller, prefix);
-        !s.ok()) {
-        return s;
-    }
-    const auto read = read_all_request(*request, prefix, config_.limits, deadline(*context));
+    const auto admitted = auth_.admit_log_reader(*context, request->stream_prefix());
+    if (!admitted.ok()) return to_grpc(admitted.status());
+    const Caller& caller = admitted.value().caller;
+    const auto read = read_all_request(*request, admitted.value().prefix, config_.limits,
+                                       deadline(*context));
     if (!read.ok()) return to_grpc(read.status());
     auto iterator = store_.read_all(read.value());
     if (!iterator.ok()) return to_grpc(iterator.status());
@@ -111,12 +113,10 @@ grpc::Status EventStoreService::ReadAll(grpc::ServerContext* context, const v1::
 grpc::Status EventStoreService::Subscribe(grpc::ServerContext* context,
                                           const v1::SubscribeRequest* request,
                                           grpc::ServerWriter<v1::SubscribeResponse>* writer) {
-    Caller caller;
-    std::string prefix;
-    if (grpc::Status s = auth_.admit_log_reader(*context, request->stream_prefix(), caller, prefix);
-        !s.ok()) {
-        return s;
-    }
+    const auto admitted = auth_.admit_log_reader(*context, request->stream_prefix());
+    if (!admitted.ok()) return to_grpc(admitted.status());
+    const Caller& caller = admitted.value().caller;
+    const std::string& prefix = admitted.value().prefix;
     const auto slot = subscription_slots_.acquire(context->peer());
     if (!slot) {
         server_metrics().refused_subscriptions.add();
