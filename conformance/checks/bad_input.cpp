@@ -121,14 +121,14 @@ protected:
 
 TEST_F(AbiBadInput, UnknownExpectedKindIsInvalidArgument) {
     const std::vector<EventData> events = make_events(1);
-    AbiAppend append(stream("s"), Expected::any(), events);
+    abi::AppendBuilder append = abi_append(stream("s"), Expected::any(), events);
     append.request().expected_kind = ES_EXPECT_EXACT + 4;
     expect_invalid(append.request(), events);
 }
 
 TEST_F(AbiBadInput, LargerStructWithUnknownFieldsSetIsRefused) {
     const std::vector<EventData> events = make_events(1);
-    AbiAppend append(stream("s"), Expected::any(), events);
+    abi::AppendBuilder append = abi_append(stream("s"), Expected::any(), events);
     struct Grown {
         es_append_request known;
         uint64_t unknown;  // a field from a future minor version, set
@@ -144,7 +144,7 @@ TEST_F(AbiBadInput, SmallerOlderEventStructIsReadWithDefaults) {
     event.headers = {{"beyond", "struct_size"}};
     event.payload = "beyond struct_size: must not be read";
     const std::vector<EventData> events{event};
-    AbiAppend append(stream("s"), Expected::any(), events);
+    abi::AppendBuilder append = abi_append(stream("s"), Expected::any(), events);
     append.event(0).struct_size = offsetof(es_event_data, headers);
     es_append_result result{};
     ASSERT_TRUE(IsOk(abi().append_raw(append.request(), result)));

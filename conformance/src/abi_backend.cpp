@@ -51,34 +51,27 @@ std::optional<es_page_info> drain_into(Result<std::unique_ptr<loader::Iterator>>
 
 }  // namespace
 
-AbiAppend::AbiAppend(const std::string& stream_id, Expected expected,
-                     const std::vector<EventData>& events)
-    : request_(abi::make_struct<es_append_request>()) {
-    headers_.resize(events.size());
-    events_.reserve(events.size());  // no reallocation: pointers_ points into it
+abi::AppendBuilder abi_append(const std::string& stream_id, Expected expected,
+                              const std::vector<EventData>& events) {
+    abi::AppendBuilder append;
+    es_append_request& request = append.request();
+    request.expected_kind = expected_kind(expected.kind);
+    request.expected_version = expected.version;
+    request.stream_id = bytes(stream_id);
+    append.reserve(events.size());
     for (size_t i = 0; i < events.size(); ++i) {
         const EventData& data = events[i];
-        es_event_data event = abi::make_struct<es_event_data>();
+        es_event_data& event = append.add_event();
         event.event_id = bytes(data.event_id);
         event.type_name = bytes(data.type_name);
         event.content_type = bytes(data.content_type);
         event.tenant_id = bytes(data.tenant_id);
         event.correlation_id = bytes(data.correlation_id);
         event.causation_id = bytes(data.causation_id);
-        for (const auto& [key, value] : data.headers) {
-            headers_[i].push_back(es_key_value{bytes(key), bytes(value)});
-        }
-        event.headers = headers_[i].data();
-        event.header_count = headers_[i].size();
         event.payload = bytes(data.payload);
-        events_.push_back(event);
-        pointers_.push_back(&events_.back());
+        for (const auto& [key, value] : data.headers) append.add_header(i, key, value);
     }
-    request_.expected_kind = expected_kind(expected.kind);
-    request_.expected_version = expected.version;
-    request_.stream_id = bytes(stream_id);
-    request_.events = pointers_.data();
-    request_.event_count = pointers_.size();
+    return append;
 }
 
 void RecordingHooks::log(es_log_level level, std::string_view message) {
@@ -165,7 +158,7 @@ Status AbiBackend::append_raw(const es_append_request& request, es_append_result
 
 AppendOutcome AbiBackend::append(const std::string& stream_id, Expected expected,
                                  const std::vector<EventData>& events) {
-    AbiAppend append(stream_id, expected, events);
+    const abi::AppendBuilder append = abi_append(stream_id, expected, events);
     es_append_result result{};
     AppendOutcome outcome;
     outcome.status = append_raw(append.request(), result);

@@ -13,30 +13,18 @@
 #include <vector>
 
 #include "backend.hpp"
+#include "eventstore/append_builder.hpp"
 #include "eventstore/loader/plugin.hpp"
 #include "eventstore/loader/store.hpp"
 #include "eventstore/plugin.h"
 
 namespace eventstore::conformance {
 
-// An append as ABI structs. Borrows every byte of its arguments: keep them alive and unchanged
-// while the request is used. Not copyable (the structs point into its own vectors).
-class AbiAppend {
-public:
-    AbiAppend(const std::string& stream_id, Expected expected, const std::vector<EventData>& events);
-    AbiAppend(const AbiAppend&) = delete;
-    AbiAppend& operator=(const AbiAppend&) = delete;
-
-    // Editable, for checks that send what no client library would (an unknown expected kind).
-    es_append_request& request() { return request_; }
-    es_event_data& event(size_t index) { return events_[index]; }
-
-private:
-    std::vector<std::vector<es_key_value>> headers_;
-    std::vector<es_event_data> events_;
-    std::vector<const es_event_data*> pointers_;
-    es_append_request request_;
-};
+// An append as an ABI request. Borrows every byte of its arguments: keep them alive and unchanged
+// while the request is used. The result may be edited, for checks that send what no client
+// library would (an unknown expected kind, a smaller struct).
+abi::AppendBuilder abi_append(const std::string& stream_id, Expected expected,
+                              const std::vector<EventData>& events);
 
 // The host's side of one store: plugin log lines (warnings and errors go to stderr) and every
 // commit notification, in arrival order. Called from any thread.

@@ -5,7 +5,7 @@
 #include <boost/program_options.hpp>
 #include <yaml-cpp/yaml.h>
 
-#include "eventstore/loader/options.hpp"
+#include "config/plugin_options.hpp"
 
 namespace eventstore::conformance {
 
@@ -73,8 +73,9 @@ Result<loader::OpenOptions> read_plugin_options(const std::string& config_path) 
     if (config_path.empty()) return loader::OpenOptions{};
     try {
         const YAML::Node file = YAML::LoadFile(config_path);
-        if (file.IsMap() && file["options"]) return loader::options_from_yaml(file["options"]);
-        return loader::options_from_yaml(file);
+        const server::PluginOptions options =
+            server::plugin_options_from_yaml(file.IsMap() && file["options"] ? file["options"] : file);
+        return loader::OpenOptions{options.yaml, options.pairs, {}};
     } catch (const YAML::Exception& e) {
         return Status(Code::invalid_argument, "cannot read --config " + config_path + ": " + e.what());
     }

@@ -4,7 +4,6 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
 
-#include "eventstore/loader/options.hpp"
 #include "grpc/health/v1/health.pb.h"
 #include "observability/rpc_observer.hpp"
 #include "rpc/parse_errors.hpp"
@@ -23,8 +22,8 @@ Result<std::unique_ptr<Server>> Server::create(Config config) {
     if (!plugin.ok()) return plugin.status();
     server->plugin_ = plugin.value();
 
-    loader::OpenOptions options = loader::options_from_yaml(backend.options);
-    options.limits = server->config_.limits;
+    const loader::OpenOptions options{backend.options.yaml, backend.options.pairs,
+                                      server->config_.limits};
     auto store =
         server->plugin_->open(options, std::make_shared<BackendHooks>(server->notifier_));
     if (!store.ok()) return store.status();
@@ -63,7 +62,7 @@ Status Server::start() {
     // thread and each finished one ended it: about one thread per postgres append, a third of the
     // server's CPU (docs/benchmarks.md). Idle threads above this number still end.
     builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
-                                kIdleHandlerThreads);
+                                kMaxIdleHandlerThreads);
     grpc_server_ = builder.BuildAndStart();
     if (!grpc_server_ || port_ == 0) {
         grpc_server_.reset();

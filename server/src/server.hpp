@@ -24,8 +24,10 @@ const char* server_version();
 
 class Server {
 public:
-    // Handler threads kept waiting for calls when idle (gRPC's sync server option MAX_POLLERS).
-    static constexpr int kIdleHandlerThreads = 64;
+    // The most handler threads kept waiting for calls (gRPC's sync server option MAX_POLLERS): a
+    // thread that finishes a call while this many already wait ends. It bounds idle threads only,
+    // not the threads serving calls (gRPC starts another whenever too few wait).
+    static constexpr int kMaxIdleHandlerThreads = 64;
 
     // Loads the backend and opens its store. Nothing listens yet. Fails with a message that names
     // the plugin file and what is wrong with it.

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "eventstore/append_builder.hpp"
 #include "eventstore/loader/plugin.hpp"
 #include "eventstore/plugin.hpp"
 
@@ -136,16 +137,14 @@ TEST(MinorNegotiation, GivenAPluginOfAbi10_WhenLoaded_ThenItWorksWithDeadlinesAn
     EXPECT_TRUE(store.value()->check_health().ok());
 
     const std::string stream = "order-1";
-    es_event_data event = eventstore::abi::make_struct<es_event_data>();
-    event.event_id = eventstore::abi::bytes(std::string_view("0190c3a4-1b2c-7d3e-8f40-5a6b7c8d9e0f"));
-    event.type_name = eventstore::abi::bytes(std::string_view("Placed"));
-    const es_event_data* events[] = {&event};
-    es_append_request request = eventstore::abi::make_struct<es_append_request>();
+    eventstore::abi::AppendBuilder append;
+    es_append_request& request = append.request();
     request.stream_id = eventstore::abi::bytes(stream);
     request.expected_kind = ES_EXPECT_NO_STREAM;
-    request.events = events;
-    request.event_count = 1;
     request.timeout_us = 5'000'000;
+    es_event_data& event = append.add_event();
+    event.event_id = eventstore::abi::bytes(std::string_view("0190c3a4-1b2c-7d3e-8f40-5a6b7c8d9e0f"));
+    event.type_name = eventstore::abi::bytes(std::string_view("Placed"));
     es_append_result result{};
     const Status appended = store.value()->append(request, result);
     ASSERT_TRUE(appended.ok()) << appended.message();

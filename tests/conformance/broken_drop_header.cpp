@@ -2,6 +2,8 @@
 // in a format eliding empty values would).
 // Breaks docs/contract.md "What is preserved": the headers map, empty strings included.
 #include <algorithm>
+#include <iterator>
+#include <vector>
 
 #include "broken_store.hpp"
 
@@ -13,12 +15,13 @@ public:
     using DecoratedStore::DecoratedStore;
 
     Status append(const es_append_request& request, es_append_result& result) override {
-        EditableAppend edited(request);
+        abi::AppendBuilder edited(request);
         for (size_t i = 0; i < request.event_count; ++i) {
-            auto& headers = edited.headers(i);
-            headers.erase(std::remove_if(headers.begin(), headers.end(),
-                                         [](const es_key_value& h) { return h.value.len == 0; }),
-                          headers.end());
+            const es_event_data& event = *request.events[i];
+            std::vector<es_key_value> kept;
+            std::copy_if(event.headers, event.headers + event.header_count, std::back_inserter(kept),
+                         [](const es_key_value& h) { return h.value.len != 0; });
+            edited.set_headers(i, std::move(kept));
         }
         return inner().append(edited.request(), result);
     }

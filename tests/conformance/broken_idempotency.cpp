@@ -20,7 +20,7 @@ public:
     Status append(const es_append_request& request, es_append_result& result) override {
         Status status = inner().append(request, result);
         if (!status.ok() || first_report(result)) return status;
-        EditableAppend again(request);
+        abi::AppendBuilder again(request);
         std::vector<std::string> ids(request.event_count);
         for (size_t i = 0; i < ids.size(); ++i) {
             ids[i] = new_id(abi::view(request.events[i]->event_id));

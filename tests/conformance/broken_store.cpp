@@ -39,26 +39,6 @@ Result<std::shared_ptr<plugin::Store>> open_memory(const plugin::OpenContext& co
         std::make_shared<memory::MemoryStore>(options.value(), host));
 }
 
-EditableAppend::EditableAppend(const es_append_request& request) : request_(request) {
-    for (size_t i = 0; i < request.event_count; ++i) {
-        const es_event_data& event = *request.events[i];
-        events_.push_back(event);
-        headers_.emplace_back(event.headers, event.headers + event.header_count);
-    }
-}
-
-es_append_request& EditableAppend::request() {
-    pointers_.clear();
-    for (size_t i = 0; i < events_.size(); ++i) {
-        events_[i].headers = headers_[i].data();
-        events_[i].header_count = headers_[i].size();
-        pointers_.push_back(&events_[i]);
-    }
-    request_.events = pointers_.data();
-    request_.event_count = pointers_.size();
-    return request_;
-}
-
 Result<std::unique_ptr<plugin::Iterator>> edit_events(
     Result<std::unique_ptr<plugin::Iterator>> opened, EventEdit edit, PageEdit edit_page) {
     if (!opened.ok()) return opened.status();

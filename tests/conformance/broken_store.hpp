@@ -7,8 +7,8 @@
 
 #include <functional>
 #include <memory>
-#include <vector>
 
+#include "eventstore/append_builder.hpp"  // the fixtures edit requests with abi::AppendBuilder
 #include "eventstore/plugin.hpp"
 #include "memory_store.hpp"
 
@@ -48,26 +48,6 @@ Result<std::shared_ptr<plugin::Store>> open_decorated(const plugin::OpenContext&
     if (!memory.ok()) return memory.status();
     return std::shared_ptr<plugin::Store>(std::make_shared<Broken>(std::move(memory.value())));
 }
-
-// An append request whose event structs and header arrays are owned copies, to be edited; every
-// byte they point to stays borrowed from the original request.
-class EditableAppend {
-public:
-    explicit EditableAppend(const es_append_request& request);
-    EditableAppend(const EditableAppend&) = delete;
-    EditableAppend& operator=(const EditableAppend&) = delete;
-
-    es_event_data& event(size_t index) { return events_[index]; }
-    std::vector<es_key_value>& headers(size_t index) { return headers_[index]; }
-    // The request with every edit applied.
-    es_append_request& request();
-
-private:
-    es_append_request request_;
-    std::vector<es_event_data> events_;
-    std::vector<std::vector<es_key_value>> headers_;
-    std::vector<const es_event_data*> pointers_;
-};
 
 // Passes each event of a read through `edit`, which may change it, or drop it by returning false;
 // and its paging summary through `edit_page`, when given.

@@ -12,7 +12,7 @@ public:
     using DecoratedStore::DecoratedStore;
 
     Status append(const es_append_request& request, es_append_result& result) override {
-        EditableAppend edited(request);
+        abi::AppendBuilder edited(request);
         for (size_t i = 0; i < request.event_count; ++i) {
             es_bytes& payload = edited.event(i).payload;
             const void* zero = payload.len == 0 ? nullptr : std::memchr(payload.ptr, 0, payload.len);

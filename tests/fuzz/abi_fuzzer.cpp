@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "eventstore/abi_struct.hpp"
+#include "eventstore/append_builder.hpp"
 #include "fuzz_input.hpp"
 #include "fuzz_store.hpp"
 
@@ -25,13 +26,11 @@ bool one_of(Code code, std::initializer_list<Code> allowed) {
     return std::find(allowed.begin(), allowed.end(), code) != allowed.end();
 }
 
-// The event a body describes, owning its bytes; `data` borrows them.
+// The event a body describes, owning its bytes; the request borrows them.
 struct OwnedEvent {
     bool missing = false;  // sent as a null pointer
     std::string id, type, content_type, tenant, payload;
     std::vector<std::pair<std::string, std::string>> headers;
-    std::vector<es_key_value> header_views;
-    es_event_data data{};
 };
 
 // Ids either from a small set of canonical UUIDs (so that inputs repeat and retry them) or raw.
@@ -45,18 +44,17 @@ std::string event_id(ByteReader& in) {
     return std::string(in.string(40));
 }
 
-void fill(OwnedEvent& event) {
-    event.data = abi::make_struct<es_event_data>();
-    event.data.event_id = abi::bytes(event.id);
-    event.data.type_name = abi::bytes(event.type);
-    event.data.content_type = abi::bytes(event.content_type);
-    event.data.tenant_id = abi::bytes(event.tenant);
-    for (const auto& [key, value] : event.headers) {
-        event.header_views.push_back({abi::bytes(key), abi::bytes(value)});
-    }
-    event.data.headers = event.header_views.data();
-    event.data.header_count = event.header_views.size();
-    event.data.payload = abi::bytes(event.payload);
+// Adds `event` to `append`, borrowing its bytes.
+void add(abi::AppendBuilder& append, const OwnedEvent& event) {
+    const size_t index = append.event_count();
+    es_event_data& data = append.add_event();
+    data.event_id = abi::bytes(event.id);
+    data.type_name = abi::bytes(event.type);
+    data.content_type = abi::bytes(event.content_type);
+    data.tenant_id = abi::bytes(event.tenant);
+    data.payload = abi::bytes(event.payload);
+    for (const auto& [key, value] : event.headers) append.add_header(index, key, value);
+    if (event.missing) append.send_null(index);
 }
 
 bool same(const es_recorded_event& stored, const OwnedEvent& sent) {
@@ -90,13 +88,13 @@ public:
 
 private:
     void append(ByteReader& in) {
-        es_append_request request = abi::make_struct<es_append_request>();
+        abi::AppendBuilder append;
+        es_append_request& request = append.request();
         request.expected_kind = in.number<uint8_t>() % 6;  // 4 and 5 are kinds no one defined
         request.expected_version = in.number<uint8_t>() % 8;
         const std::string stream(in.string(40));
         request.stream_id = abi::bytes(stream);
         std::vector<OwnedEvent> events(in.number<uint8_t>() % 10);
-        std::vector<const es_event_data*> pointers;
         for (auto& event : events) {
             event.missing = in.number<uint8_t>() == 0xff;
             event.id = event_id(in);
@@ -108,11 +106,8 @@ private:
                 event.headers.emplace_back(std::move(key), in.string(4));
             }
             event.payload = in.string();
-            fill(event);
-            pointers.push_back(event.missing ? nullptr : &event.data);
+            add(append, event);
         }
-        request.events = pointers.data();
-        request.event_count = pointers.size();
 
         bool retry = false;
         for (const auto& event : events) retry = retry || stored_ids_.count(event.id) > 0;

@@ -31,7 +31,8 @@ cmake --install "$build_dir" --prefix "$prefix" --component plugin-dev >"$work/i
     { cat "$work/install.log"; fail "cmake --install --component plugin-dev failed"; }
 for file in include/eventstore/plugin.h include/eventstore/plugin.hpp \
     include/eventstore/status.hpp include/eventstore/abi_struct.hpp include/eventstore/deadline.hpp \
-    include/eventstore/validation.hpp share/eventstore/eventstore-plugin.map; do
+    include/eventstore/validation.hpp include/eventstore/append_builder.hpp \
+    share/eventstore/eventstore-plugin.map; do
     [ -f "$prefix/$file" ] || fail "the kit lacks $file"
 done
 config_dir=$(dirname "$(find "$prefix" -name EventStorePluginConfig.cmake)")

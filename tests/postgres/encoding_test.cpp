@@ -4,6 +4,7 @@
 
 #include "event_columns.hpp"
 #include "eventstore/abi_struct.hpp"
+#include "eventstore/append_builder.hpp"
 #include "header_codec.hpp"
 
 namespace eventstore::postgres {
@@ -63,14 +64,10 @@ TEST(ArrayLiteralTest, GivenQuotesBackslashesAndBraces_WhenWritten_ThenEscapedFo
 }
 
 TEST(EventColumnsTest, GivenANulInATextField_WhenChecked_ThenInvalidArgumentNamingIt) {
-    es_event_data event = abi::make_struct<es_event_data>();
     const std::string type("Ty\0pe", 5);
-    event.type_name = abi::bytes(type);
-    const es_event_data* events[] = {&event, &event};
-    es_append_request request = abi::make_struct<es_append_request>();
-    request.events = events;
-    request.event_count = 1;
-    const Status status = check_storable(request);
+    abi::AppendBuilder append;
+    append.add_event().type_name = abi::bytes(type);
+    const Status status = check_storable(append.request());
     EXPECT_EQ(status.code(), Code::invalid_argument);
     EXPECT_NE(status.message().find("events[0].metadata.type_name"), std::string::npos)
         << status.message();
@@ -78,20 +75,13 @@ TEST(EventColumnsTest, GivenANulInATextField_WhenChecked_ThenInvalidArgumentNami
 
 TEST(EventColumnsTest, GivenTwoEvents_WhenLaidOut_ThenPayloadAndHeadersAreFoundByOffset) {
     const std::string payload_a("\0\1", 2);
-    const es_key_value header{abi::bytes("k"), abi::bytes("v")};
-    es_event_data a = abi::make_struct<es_event_data>();
-    a.payload = abi::bytes(payload_a);
-    es_event_data b = abi::make_struct<es_event_data>();
-    b.headers = &header;
-    b.header_count = 1;
-    b.payload = abi::bytes("xyz");
-    const es_event_data* events[] = {&a, &b};
-    es_append_request request = abi::make_struct<es_append_request>();
-    request.stream_id = abi::bytes("S");
-    request.events = events;
-    request.event_count = 2;
+    abi::AppendBuilder append;
+    append.request().stream_id = abi::bytes("S");
+    append.add_event().payload = abi::bytes(payload_a);
+    append.add_event().payload = abi::bytes("xyz");
+    append.add_header(1, "k", "v");
     EventColumns columns;
-    columns.add(request, 4);
+    columns.add(append.request(), 4);
     EXPECT_EQ(columns.event_count(), 2u);
     EXPECT_EQ(columns.stream_versions.text(), "{4,5}");
     EXPECT_EQ(columns.payload_at.text(), "{1,3}");

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "eventstore/abi_struct.hpp"
+#include "eventstore/append_builder.hpp"
 #include "pg_test_support.hpp"
 
 namespace eventstore::test {
@@ -21,28 +22,19 @@ constexpr int kRounds = 10;
 // One append request that owns its bytes.
 class Request {
 public:
-    Request(std::string stream, std::vector<std::string> ids, std::string type = "Happened")
-        : stream_(std::move(stream)), ids_(std::move(ids)), type_(std::move(type)) {
-        for (const auto& id : ids_) {
-            es_event_data event = abi::make_struct<es_event_data>();
-            event.event_id = abi::bytes(id);
-            event.type_name = abi::bytes(type_);
-            events_.push_back(event);
+    Request(std::string stream, std::vector<std::string> ids, std::string type = "Happened") {
+        append_.request().stream_id = append_.keep(std::move(stream));
+        const es_bytes type_name = append_.keep(std::move(type));
+        for (std::string& id : ids) {
+            es_event_data& event = append_.add_event();
+            event.event_id = append_.keep(std::move(id));
+            event.type_name = type_name;
         }
-        for (const auto& event : events_) pointers_.push_back(&event);
-        request_.stream_id = abi::bytes(stream_);
-        request_.events = pointers_.data();
-        request_.event_count = pointers_.size();
     }
-    es_append_request& get() { return request_; }
+    es_append_request& get() { return append_.request(); }
 
 private:
-    std::string stream_;
-    std::vector<std::string> ids_;
-    std::string type_;
-    std::vector<es_event_data> events_;
-    std::vector<const es_event_data*> pointers_;
-    es_append_request request_ = abi::make_struct<es_append_request>();
+    abi::AppendBuilder append_;
 };
 
 std::string id(int thread, int round, int index = 0) {

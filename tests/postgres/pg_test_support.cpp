@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "eventstore/abi_struct.hpp"
+#include "eventstore/append_builder.hpp"
 
 namespace eventstore::test {
 
@@ -102,29 +103,19 @@ bool eventually_lock_waiters(int count) {
 Status append_events(loader::Store& store, const std::string& stream, int count,
                      es_append_result& result, uint64_t timeout_us) {
     static std::atomic<uint64_t> next_id{0};
-    std::vector<std::string> ids;
+    abi::AppendBuilder append;
+    append.request().stream_id = abi::bytes(stream);
+    append.request().timeout_us = timeout_us;
     for (int i = 0; i < count; ++i) {
         char id[37];
         std::snprintf(id, sizeof id, "00000000-0000-7000-8000-%012llx",
                       static_cast<unsigned long long>(++next_id));
-        ids.emplace_back(id);
-    }
-    std::vector<es_event_data> events;
-    for (const auto& id : ids) {
-        es_event_data event = abi::make_struct<es_event_data>();
-        event.event_id = abi::bytes(id);
+        es_event_data& event = append.add_event();
+        event.event_id = append.keep(id);
         event.type_name = abi::bytes("Happened");
-        events.push_back(event);
     }
-    std::vector<const es_event_data*> pointers;
-    for (const auto& event : events) pointers.push_back(&event);
-    es_append_request request = abi::make_struct<es_append_request>();
-    request.stream_id = abi::bytes(stream);
-    request.events = pointers.data();
-    request.event_count = pointers.size();
-    request.timeout_us = timeout_us;
     result = abi::make_struct<es_append_result>();
-    return store.append(request, result);
+    return store.append(append.request(), result);
 }
 
 }  // namespace eventstore::test

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "eventstore/abi_struct.hpp"
+#include "eventstore/append_builder.hpp"
 #include "pg_test_support.hpp"
 
 namespace eventstore::test {
@@ -129,16 +130,13 @@ TEST(PostgresStoreTest, GivenANulInATypeName_WhenAppending_ThenInvalidArgumentNa
     auto store = open_store({{"schema", unique_schema("nul")}});
     ASSERT_TRUE(store.ok()) << store.status().message();
     const std::string type("Ty\0pe", 5);
-    es_event_data event = abi::make_struct<es_event_data>();
+    abi::AppendBuilder append;
+    append.request().stream_id = abi::bytes("S");
+    es_event_data& event = append.add_event();
     event.event_id = abi::bytes("0190a2c4-0000-7000-8000-000000000001");
     event.type_name = abi::bytes(type);
-    const es_event_data* events[] = {&event};
-    es_append_request request = abi::make_struct<es_append_request>();
-    request.stream_id = abi::bytes("S");
-    request.events = events;
-    request.event_count = 1;
     es_append_result result = abi::make_struct<es_append_result>();
-    const Status status = store.value()->append(request, result);
+    const Status status = store.value()->append(append.request(), result);
     EXPECT_EQ(status.code(), Code::invalid_argument);
     EXPECT_NE(status.message().find("events[0].metadata.type_name contains a NUL byte"),
               std::string::npos)

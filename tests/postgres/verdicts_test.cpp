@@ -5,6 +5,7 @@
 #include "appender.hpp"
 #include "event_reader.hpp"
 #include "eventstore/abi_struct.hpp"
+#include "eventstore/append_builder.hpp"
 #include "eventstore/append_rules.hpp"
 
 namespace eventstore::postgres {
@@ -17,24 +18,14 @@ using plugin::wrong_expected_version;
 // A request to stream S with the given event ids.
 class Request {
 public:
-    explicit Request(std::vector<std::string> ids) : ids_(std::move(ids)) {
-        for (const auto& id : ids_) {
-            es_event_data event = abi::make_struct<es_event_data>();
-            event.event_id = abi::bytes(id);
-            events_.push_back(event);
-        }
-        for (const auto& event : events_) pointers_.push_back(&event);
-        request_.stream_id = abi::bytes("S");
-        request_.events = pointers_.data();
-        request_.event_count = pointers_.size();
+    explicit Request(std::vector<std::string> ids) {
+        append_.request().stream_id = abi::bytes("S");
+        for (std::string& id : ids) append_.add_event().event_id = append_.keep(std::move(id));
     }
-    const es_append_request& get() const { return request_; }
+    const es_append_request& get() const { return append_.request(); }
 
 private:
-    std::vector<std::string> ids_;
-    std::vector<es_event_data> events_;
-    std::vector<const es_event_data*> pointers_;
-    es_append_request request_ = abi::make_struct<es_append_request>();
+    abi::AppendBuilder append_;
 };
 
 TEST(JudgeRetryTest, GivenNoStoredIds_ThenNotARetry) {

@@ -77,7 +77,32 @@ TEST(ConfigTest, GivenABackendTimeout_WhenParsed_ThenTakenOrRefusedOutsideItsRan
 TEST(ConfigTest, GivenBackendOptions_WhenParsed_ThenKeptForThePlugin) {
     auto config = parse_config("backend:\n  options:\n    max_bytes: 100\n", "/base", "test.yaml");
     ASSERT_TRUE(config.ok());
-    EXPECT_EQ(config->backend.options["max_bytes"].as<std::string>(), "100");
+    const std::vector<std::pair<std::string, std::string>> expected{{"max_bytes", "100"}};
+    EXPECT_EQ(config->backend.options.pairs, expected);
+    EXPECT_EQ(config->backend.options.yaml, "max_bytes: 100");
+}
+
+TEST(ConfigTest, GivenNestedBackendOptions_WhenParsed_ThenFlattenedAsPluginAbiSaysAndKeptAsText) {
+    auto config = parse_config(
+        "backend:\n  options:\n    connection: {host: db, port: \"5432\"}\n    hosts: [a, b]\n"
+        "    empty: {}\n    none: ~\n",
+        "/base", "test.yaml");
+    ASSERT_TRUE(config.ok()) << config.status().message();
+    const std::vector<std::pair<std::string, std::string>> expected{
+        {"connection.host", "db"}, {"connection.port", "5432"}, {"hosts.0", "a"}, {"hosts.1", "b"},
+        {"none", ""}};
+    EXPECT_EQ(config->backend.options.pairs, expected);
+    EXPECT_NE(config->backend.options.yaml.find("hosts:"), std::string::npos)
+        << config->backend.options.yaml;
+}
+
+TEST(ConfigTest, GivenNoOrNullBackendOptions_WhenParsed_ThenThePluginGetsNone) {
+    for (const std::string yaml : {"{}", "backend:\n  options:\n"}) {
+        auto config = parse_config(yaml, "/base", "test.yaml");
+        ASSERT_TRUE(config.ok()) << yaml;
+        EXPECT_TRUE(config->backend.options.pairs.empty()) << yaml;
+        EXPECT_TRUE(config->backend.options.yaml.empty()) << yaml;
+    }
 }
 
 }  // namespace

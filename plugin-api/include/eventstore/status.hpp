@@ -14,7 +14,9 @@
 
 namespace eventstore {
 
-// Numbers equal es_status and gRPC status codes.
+// Numbers equal es_status and gRPC status codes. `unauthenticated` is the host's alone: the ABI has
+// no such status (a backend never sees a token), and the loader reports a plugin that returns 16
+// as INTERNAL, like any number the ABI does not define.
 enum class Code : int32_t {
     ok = ES_OK,
     cancelled = ES_CANCELLED,
@@ -28,15 +30,15 @@ enum class Code : int32_t {
     unimplemented = ES_UNIMPLEMENTED,
     internal = ES_INTERNAL,
     unavailable = ES_UNAVAILABLE,
+    unauthenticated = 16,
 };
 
-// The outcome of an operation: ok, or a code with a message for a person.
-class Status {
+// The outcome of an operation: ok, or a code with a message for a person. [[nodiscard]]: a
+// dropped Status is a failure nobody hears of; where dropping one is right, say why.
+class [[nodiscard]] Status {
 public:
     Status() = default;
     Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
-
-    static Status ok_status() { return {}; }
 
     bool ok() const { return code_ == Code::ok; }
     Code code() const { return code_; }
@@ -47,9 +49,9 @@ private:
     std::string message_;
 };
 
-// A value, or the Status that explains why there is none.
+// A value, or the Status that explains why there is none. [[nodiscard]] like Status.
 template <class T>
-class Result {
+class [[nodiscard]] Result {
 public:
     // Anything a T can be made from: a T, or e.g. a unique_ptr<Derived> for a unique_ptr<Base>.
     template <class U, std::enable_if_t<std::is_constructible_v<T, U&&> &&
@@ -85,6 +87,7 @@ inline const char* code_name(Code code) {
     case Code::unimplemented: return "UNIMPLEMENTED";
     case Code::internal: return "INTERNAL";
     case Code::unavailable: return "UNAVAILABLE";
+    case Code::unauthenticated: return "UNAUTHENTICATED";
     }
     return "UNKNOWN";
 }

@@ -25,7 +25,7 @@ ConnectionConfig parse_connections(const Section& root) {
 MetricsConfig parse_metrics(const Section& root) {
     const Section section(root.child("metrics"), "metrics", {"listen"}, root.source());
     MetricsConfig config;
-    config.listen = section.text("listen", "");
+    config.listen = section.text("listen", config.listen);
     if (!config.listen.empty() && config.listen.find(':') == std::string::npos) {
         section.fail(section.child("listen"),
                      "metrics.listen must be HOST:PORT, got '" + config.listen + "'");

@@ -61,7 +61,7 @@ TokenConfig parse_token(const YAML::Node& node, const std::string& path, const s
         token.fail(token.child("stream_prefixes"),
                    path + ".stream_prefixes must not be empty (\"\" allows every stream)");
     }
-    parsed.tenant = token.text("tenant", "");
+    parsed.tenant = token.text("tenant", parsed.tenant);
     return parsed;
 }
 
@@ -94,7 +94,7 @@ TlsConfig parse_tls(const Section& root, const std::string& listen,
     config.cert_file = tls.file("cert_file", base_dir);
     config.key_file = tls.file("key_file", base_dir);
     config.client_ca_file = tls.file("client_ca_file", base_dir);
-    config.plaintext = tls.flag("plaintext", false);
+    config.plaintext = tls.flag("plaintext", config.plaintext);
     if (config.cert_file.empty() != config.key_file.empty()) {
         tls.fail(root.child("tls"), "tls.cert_file and tls.key_file go together: set both, or neither");
     }
@@ -131,7 +131,7 @@ TlsConfig parse_tls(const Section& root, const std::string& listen,
 AuthConfig parse_auth(const Section& root, const std::filesystem::path& base_dir) {
     const Section auth(root.child("auth"), "auth", {"enabled", "tokens", "tokens_file"}, root.source());
     AuthConfig config;
-    config.enabled = auth.flag("enabled", false);
+    config.enabled = auth.flag("enabled", config.enabled);
     parse_tokens(auth, "tokens", config.tokens);
     if (const std::filesystem::path file = auth.file("tokens_file", base_dir); !file.empty()) {
         const std::string source = file.string();

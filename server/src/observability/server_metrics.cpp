@@ -26,8 +26,6 @@ Rpc rpc_of(std::string_view method) {
     return Rpc::other;
 }
 
-std::string_view rpc_name(Rpc rpc) { return kRpcNames[static_cast<size_t>(rpc)]; }
-
 std::string_view code_name(grpc::StatusCode code) {
     const auto index = static_cast<size_t>(code);
     return index < kCodeCount ? kCodeNames[index] : "UNKNOWN";

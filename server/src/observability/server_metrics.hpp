@@ -21,7 +21,6 @@ inline constexpr size_t kCodeCount = 17;  // grpc::StatusCode OK (0) .. UNAUTHEN
 
 // A gRPC method path ("/eventstore.v1.EventStore/Append") to its label.
 Rpc rpc_of(std::string_view method);
-std::string_view rpc_name(Rpc rpc);
 std::string_view code_name(grpc::StatusCode code);
 
 // 100 µs .. 10 s, in microseconds.

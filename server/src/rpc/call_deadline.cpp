@@ -4,19 +4,13 @@
 
 namespace eventstore::server {
 
-Result<uint64_t> backend_timeout_us(const grpc::ServerContextBase& context,
-                                    std::chrono::milliseconds timeout) {
-    return backend_timeout_us(context.deadline(), timeout);
-}
-
-Result<uint64_t> backend_timeout_us(std::chrono::system_clock::time_point client_deadline,
-                                    std::chrono::milliseconds timeout) {
+Result<uint64_t> CallDeadline::timeout_us() const {
     // gRPC says "no deadline" with the largest time point; anything beyond the server's own
     // limit cannot come first either.
     const auto client_left = client_deadline - std::chrono::system_clock::now();
     const Deadline deadline =
-        client_left >= timeout
-            ? Deadline::at(Deadline::Clock::now() + timeout)
+        client_left >= backend_timeout
+            ? Deadline::at(Deadline::Clock::now() + backend_timeout)
             : Deadline::at(Deadline::Clock::now() +
                            std::chrono::duration_cast<Deadline::Clock::duration>(client_left));
     if (deadline.passed()) {

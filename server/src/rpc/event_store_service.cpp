@@ -1,13 +1,11 @@
 #include "rpc/event_store_service.hpp"
 
-#include "eventstore/abi_struct.hpp"
 #include "eventstore/validation.hpp"
 #include "observability/server_metrics.hpp"
-#include "rpc/call_deadline.hpp"
 #include "rpc/errors.hpp"
 #include "rpc/page_reader.hpp"
-#include "rpc/translate.hpp"
 #include "rpc/parse_errors.hpp"
+#include "rpc/translate.hpp"
 #include "subscriptions/subscribe_reactor.hpp"
 
 namespace eventstore::server {
@@ -27,22 +25,20 @@ EventStoreService::EventStoreService(loader::Store& store, CommitNotifier& notif
 
 grpc::Status EventStoreService::Append(grpc::ServerContext* context, const v1::AppendRequest* request,
                                        v1::AppendResponse* response) {
-    Caller caller;
-    if (grpc::Status s = auth_.authenticate(*context, Access::write, caller); !s.ok()) return s;
-    if (grpc::Status s = Authorizer::check_append(caller, *request); !s.ok()) return s;
+    const auto authenticated = auth_.authenticate(*context, Access::write);
+    if (!authenticated.ok()) return to_grpc(authenticated.status());
+    const Caller& caller = authenticated.value();
+    if (Status s = Authorizer::check_append(caller, *request); !s.ok()) return to_grpc(s);
     if (Status s = check_expected_kind_known(request->expected_version()); !s.ok()) {
         return to_grpc(s);
     }
-    const AbiAppend append(*request, caller.tenant());
+    abi::AppendBuilder append = append_request(*request, caller.tenant());
     if (Status s = validation::validate_append(append.request(), config_.limits); !s.ok()) {
         return to_grpc(s);
     }
-    es_append_request sent = append.request();
-    const auto timeout = backend_timeout_us(*context, config_.backend.timeout);
-    if (!timeout.ok()) return to_grpc(timeout.status());
-    sent.timeout_us = timeout.value();
+    if (Status s = fill_deadline(append.request(), deadline(*context)); !s.ok()) return to_grpc(s);
     es_append_result result{};
-    const Status status = store_.append(sent, result);
+    const Status status = store_.append(append.request(), result);
     if (status.code() == Code::failed_precondition) {
         return wrong_expected_version(status, *request, result.actual_version);
     }
@@ -72,28 +68,25 @@ std::function<bool(const es_recorded_event&)> collect_into(Response* response, c
 grpc::Status EventStoreService::ReadStream(grpc::ServerContext* context,
                                            const v1::ReadStreamRequest* request,
                                            v1::ReadStreamResponse* response) {
-    Caller caller;
-    if (grpc::Status s = auth_.authenticate(*context, Access::read, caller); !s.ok()) return s;
-    if (grpc::Status s = Authorizer::check_stream(caller, request->stream_id()); !s.ok()) return s;
+    const auto authenticated = auth_.authenticate(*context, Access::read);
+    if (!authenticated.ok()) return to_grpc(authenticated.status());
+    const Caller& caller = authenticated.value();
+    if (Status s = Authorizer::check_stream(caller, request->stream_id()); !s.ok()) {
+        return to_grpc(s);
+    }
     if (Status s = validation::validate_stream_id(request->stream_id(), config_.limits); !s.ok()) {
         return to_grpc(s);
     }
-    es_read_stream_request read = abi::make_struct<es_read_stream_request>();
-    read.forward = request->forward();
-    read.stream_id = abi::bytes(request->stream_id());
-    read.from_version = request->from_version();
-    read.max_count = validation::effective_page_size(request->max_count(), config_.limits);
-    const auto timeout = backend_timeout_us(*context, config_.backend.timeout);
-    if (!timeout.ok()) return to_grpc(timeout.status());
-    read.timeout_us = timeout.value();
-    auto iterator = store_.read_stream(read);
+    const auto read = read_stream_request(*request, config_.limits, deadline(*context));
+    if (!read.ok()) return to_grpc(read.status());
+    auto iterator = store_.read_stream(read.value());
     if (!iterator.ok()) return to_grpc(iterator.status());
     auto drained = drain(*iterator.value(), collect_into(response, caller));
     if (!drained.ok()) return to_grpc(drained.status());
     if (drained->stopped_early) {
-        response->set_next_from_version(read.forward ? drained->last_version + 1
-                                                     : drained->last_version - 1);
-        response->set_end_of_stream(!read.forward && drained->last_version == 1);
+        response->set_next_from_version(request->forward() ? drained->last_version + 1
+                                                           : drained->last_version - 1);
+        response->set_end_of_stream(!request->forward() && drained->last_version == 1);
     } else {
         response->set_next_from_version(drained->page.next_from_version);
         response->set_end_of_stream(drained->page.end_of_stream);
@@ -103,20 +96,13 @@ grpc::Status EventStoreService::ReadStream(grpc::ServerContext* context,
 
 grpc::Status EventStoreService::ReadAll(grpc::ServerContext* context, const v1::ReadAllRequest* request,
                                         v1::ReadAllResponse* response) {
-    Caller caller;
-    std::string prefix;
-    if (grpc::Status s = auth_.admit_log_reader(*context, request->stream_prefix(), caller, prefix);
-        !s.ok()) {
-        return s;
-    }
-    es_read_all_request read = abi::make_struct<es_read_all_request>();
-    read.after_position = request->after_global_position();
-    read.max_count = validation::effective_page_size(request->max_count(), config_.limits);
-    read.stream_prefix = abi::bytes(prefix);
-    const auto timeout = backend_timeout_us(*context, config_.backend.timeout);
-    if (!timeout.ok()) return to_grpc(timeout.status());
-    read.timeout_us = timeout.value();
-    auto iterator = store_.read_all(read);
+    const auto admitted = auth_.admit_log_reader(*context, request->stream_prefix());
+    if (!admitted.ok()) return to_grpc(admitted.status());
+    const Caller& caller = admitted.value().caller;
+    const auto read = read_all_request(*request, admitted.value().prefix, config_.limits,
+                                       deadline(*context));
+    if (!read.ok()) return to_grpc(read.status());
+    auto iterator = store_.read_all(read.value());
     if (!iterator.ok()) return to_grpc(iterator.status());
     auto drained = drain(*iterator.value(), collect_into(response, caller));
     if (!drained.ok()) return to_grpc(drained.status());
@@ -137,12 +123,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventStoreService::Subscribe(
     if (!grpc::SerializationTraits<v1::SubscribeRequest>::Deserialize(&parsed, &request).ok()) {
         return SubscribeReactor::refuse(unparsable_request(kSubscribeMethod));
     }
-    Caller caller;
-    std::string prefix;
-    if (grpc::Status s = auth_.admit_log_reader(*context, request.stream_prefix(), caller, prefix);
-        !s.ok()) {
-        return SubscribeReactor::refuse(s);
-    }
+    auto admitted = auth_.admit_log_reader(*context, request.stream_prefix());
+    if (!admitted.ok()) return SubscribeReactor::refuse(to_grpc(admitted.status()));
     auto slot = subscription_slots_.acquire(context->peer());
     if (!slot) {
         server_metrics().refused_subscriptions.add();
@@ -154,8 +136,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventStoreService::Subscribe(
     }
     Feed::Request subscriber;
     subscriber.after = request.after_global_position();
-    subscriber.prefix = std::move(prefix);
-    subscriber.caller = caller;
+    subscriber.prefix = std::move(admitted.value().prefix);
+    subscriber.caller = admitted.value().caller;
     subscriber.max_batch_events =
         std::min(request.max_batch_events(), config_.subscriptions.max_batch_events);
     subscriber.deadline = context->deadline();

@@ -7,6 +7,7 @@
 #include "config/config.hpp"
 #include "eventstore/loader/store.hpp"
 #include "eventstore/v1/eventstore.grpc.pb.h"
+#include "rpc/call_deadline.hpp"
 #include "security/auth.hpp"
 #include "subscriptions/commit_notifier.hpp"
 #include "subscriptions/subscription_slots.hpp"
@@ -36,6 +37,11 @@ public:
     void end_subscriptions() { subscriptions_.shutdown(); }
 
 private:
+    // The deadline of the backend calls made for the call of `context`.
+    CallDeadline deadline(const grpc::ServerContext& context) const {
+        return {context, config_.backend.timeout};
+    }
+
     loader::Store& store_;
     const Config& config_;
     Authorizer auth_;

@@ -10,7 +10,6 @@ Result<DrainedPage> drain(loader::Iterator& iterator,
         auto has = iterator.next(event);
         if (!has.ok()) return has.status();
         if (!has.value()) break;
-        ++drained.count;
         drained.last_version = event.stream_version;
         drained.last_position = event.global_position;
         if (!take(event)) {

@@ -15,7 +15,6 @@ namespace eventstore::server {
 inline constexpr size_t kResponseByteBudget = 4u * 1024 * 1024;
 
 struct DrainedPage {
-    size_t count = 0;
     bool stopped_early = false;  // `take` returned false: `page` is not set
     uint64_t last_version = 0;   // of the last event taken
     uint64_t last_position = 0;

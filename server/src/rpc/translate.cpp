@@ -1,6 +1,7 @@
 #include "rpc/translate.hpp"
 
 #include "eventstore/abi_struct.hpp"
+#include "eventstore/validation.hpp"
 #include "rpc/uuid_v7.hpp"
 
 namespace eventstore::server {
@@ -8,53 +9,70 @@ namespace eventstore::server {
 using abi::bytes;
 using abi::view;
 
-AbiAppend::AbiAppend(const v1::AppendRequest& request, std::string_view tenant) {
+abi::AppendBuilder append_request(const v1::AppendRequest& request, std::string_view tenant) {
+    abi::AppendBuilder append;
+    es_append_request& out = append.request();
+    out.stream_id = bytes(request.stream_id());
+    const v1::ExpectedVersion& expected = request.expected_version();
+    switch (expected.kind_case()) {
+    case v1::ExpectedVersion::kNoStream: out.expected_kind = ES_EXPECT_NO_STREAM; break;
+    case v1::ExpectedVersion::kStreamExists: out.expected_kind = ES_EXPECT_STREAM_EXISTS; break;
+    case v1::ExpectedVersion::kExact:
+        out.expected_kind = ES_EXPECT_EXACT;
+        out.expected_version = expected.exact();
+        break;
+    case v1::ExpectedVersion::kAny:
+    case v1::ExpectedVersion::KIND_NOT_SET: out.expected_kind = ES_EXPECT_ANY; break;
+    }
     const int count = request.events_size();
-    generated_ids_.reserve(count);  // no reallocation: events_ borrow these strings
-    headers_.resize(count);
-    events_.reserve(count);
+    append.reserve(count);
     for (int i = 0; i < count; ++i) {
         const v1::EventData& data = request.events(i);
         const v1::EventMetadata& meta = data.metadata();
-        es_event_data event = abi::make_struct<es_event_data>();
-        if (meta.event_id().empty()) {
-            event.event_id = bytes(generated_ids_.emplace_back(new_uuid_v7()));
-        } else {
-            event.event_id = bytes(meta.event_id());
-        }
+        es_event_data& event = append.add_event();
+        event.event_id =
+            meta.event_id().empty() ? append.keep(new_uuid_v7()) : bytes(meta.event_id());
         event.type_name = bytes(meta.type_name());
         event.content_type = bytes(meta.content_type());
         event.tenant_id = tenant.empty() ? bytes(meta.tenant_id()) : bytes(tenant);
         event.correlation_id = bytes(meta.correlation_id());
         event.causation_id = bytes(meta.causation_id());
-        auto& headers = headers_[i];
-        headers.reserve(meta.headers_size());
-        for (const auto& [key, value] : meta.headers()) {
-            headers.push_back(es_key_value{bytes(key), bytes(value)});
-        }
-        event.headers = headers.data();
-        event.header_count = headers.size();
         event.payload = bytes(data.payload());
-        events_.push_back(event);
+        for (const auto& [key, value] : meta.headers()) append.add_header(i, key, value);
     }
-    pointers_.reserve(count);
-    for (const auto& event : events_) pointers_.push_back(&event);
+    return append;
+}
 
-    request_ = abi::make_struct<es_append_request>();
-    request_.stream_id = bytes(request.stream_id());
-    request_.events = pointers_.data();
-    request_.event_count = pointers_.size();
-    const v1::ExpectedVersion& expected = request.expected_version();
-    switch (expected.kind_case()) {
-    case v1::ExpectedVersion::kNoStream: request_.expected_kind = ES_EXPECT_NO_STREAM; break;
-    case v1::ExpectedVersion::kStreamExists: request_.expected_kind = ES_EXPECT_STREAM_EXISTS; break;
-    case v1::ExpectedVersion::kExact:
-        request_.expected_kind = ES_EXPECT_EXACT;
-        request_.expected_version = expected.exact();
-        break;
-    case v1::ExpectedVersion::kAny:
-    case v1::ExpectedVersion::KIND_NOT_SET: request_.expected_kind = ES_EXPECT_ANY; break;
-    }
+Result<es_read_stream_request> read_stream_request(const v1::ReadStreamRequest& request,
+                                                   const es_limits& limits,
+                                                   const CallDeadline& deadline) {
+    es_read_stream_request read = abi::make_struct<es_read_stream_request>();
+    read.forward = request.forward();
+    read.stream_id = bytes(request.stream_id());
+    read.from_version = request.from_version();
+    read.max_count = validation::effective_page_size(request.max_count(), limits);
+    if (Status s = fill_deadline(read, deadline); !s.ok()) return s;
+    return read;
+}
+
+Result<es_read_all_request> read_all_request(uint64_t after, uint32_t max_count,
+                                             std::string_view prefix, uint64_t max_scan,
+                                             const CallDeadline& deadline) {
+    es_read_all_request read = abi::make_struct<es_read_all_request>();
+    read.after_position = after;
+    read.max_count = max_count;
+    read.stream_prefix = bytes(prefix);
+    read.max_scan = max_scan;
+    if (Status s = fill_deadline(read, deadline); !s.ok()) return s;
+    return read;
+}
+
+Result<es_read_all_request> read_all_request(const v1::ReadAllRequest& request,
+                                             std::string_view prefix, const es_limits& limits,
+                                             const CallDeadline& deadline) {
+    return read_all_request(request.after_global_position(),
+                            validation::effective_page_size(request.max_count(), limits), prefix,
+                            0, deadline);
 }
 
 Status check_expected_kind_known(const v1::ExpectedVersion& expected) {

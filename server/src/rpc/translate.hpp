@@ -1,37 +1,53 @@
-// translate.hpp: proto messages to ABI structs and back, for the data that crosses in bulk (the
-// events of an append, recorded events). The ABI knows nothing of protobuf. The small read
-// requests are filled where they are made (event_store_service.cpp, subscription.cpp).
+// translate.hpp: proto messages to ABI structs and back, the one place for that translation: the
+// append and read requests (each with its call's deadline, filled by fill_deadline) and recorded
+// events. The ABI knows nothing of protobuf.
 #ifndef EVENTSTORE_SERVER_TRANSLATE_HPP
 #define EVENTSTORE_SERVER_TRANSLATE_HPP
 
-#include <string>
 #include <string_view>
-#include <vector>
 
+#include "eventstore/append_builder.hpp"
 #include "eventstore/plugin.h"
 #include "eventstore/status.hpp"
 #include "eventstore/v1/eventstore.pb.h"
+#include "rpc/call_deadline.hpp"
 
 namespace eventstore::server {
 
-// An AppendRequest seen through the ABI: borrows the proto's bytes (keep the proto alive and
-// unchanged), and owns the event ids the server makes for events that came without one. A
-// non-empty `tenant` is the tenant_id of every event (the caller's token's tenant).
-class AbiAppend {
-public:
-    explicit AbiAppend(const v1::AppendRequest& request, std::string_view tenant = {});
-    AbiAppend(const AbiAppend&) = delete;
-    AbiAppend& operator=(const AbiAppend&) = delete;
+// An AppendRequest as an ABI append request (without its deadline: fill_deadline). Borrows the
+// proto's bytes (keep the proto alive and unchanged); the builder owns the event ids the server
+// makes for events that came without one. A non-empty `tenant` is the tenant_id of every event
+// (the caller's token's tenant).
+abi::AppendBuilder append_request(const v1::AppendRequest& request, std::string_view tenant = {});
 
-    const es_append_request& request() const { return request_; }
+// Sets the timeout_us of an ABI request (append, read_stream, read_all) for a backend call made
+// now; DEADLINE_EXCEEDED when the deadline has passed already (then do not call the backend).
+template <class AbiRequest>
+Status fill_deadline(AbiRequest& request, const CallDeadline& deadline) {
+    const Result<uint64_t> timeout_us = deadline.timeout_us();
+    if (!timeout_us.ok()) return timeout_us.status();
+    request.timeout_us = timeout_us.value();
+    return {};
+}
 
-private:
-    std::vector<std::string> generated_ids_;
-    std::vector<std::vector<es_key_value>> headers_;
-    std::vector<es_event_data> events_;
-    std::vector<const es_event_data*> pointers_;
-    es_append_request request_{};
-};
+// A ReadStream call as a read_stream request: the page size clamped to `limits`, the deadline
+// filled. Borrows the proto's stream_id.
+Result<es_read_stream_request> read_stream_request(const v1::ReadStreamRequest& request,
+                                                   const es_limits& limits,
+                                                   const CallDeadline& deadline);
+
+// A page of the global log: up to `max_count` events (already clamped) after `after`, of the
+// streams starting with `prefix` (borrowed), scanning at most `max_scan` positions (0: the
+// backend's choice), the deadline filled. Subscriptions read their pages with it.
+Result<es_read_all_request> read_all_request(uint64_t after, uint32_t max_count,
+                                             std::string_view prefix, uint64_t max_scan,
+                                             const CallDeadline& deadline);
+
+// A ReadAll call as a read_all request: the page size clamped to `limits`; `prefix` is the one the
+// caller was admitted to read (borrowed), which may be narrower than the request's.
+Result<es_read_all_request> read_all_request(const v1::ReadAllRequest& request,
+                                             std::string_view prefix, const es_limits& limits,
+                                             const CallDeadline& deadline);
 
 // INVALID_ARGUMENT naming expected_version when it sets no kind this server knows but carries a
 // field it does not know: a kind added to the proto after this build. Taken as unset (`any`), it

@@ -9,13 +9,8 @@
 namespace eventstore::server {
 namespace {
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-    return text.substr(0, prefix.size()) == prefix;
-}
-
-grpc::Status denied(const Caller& caller, const std::string& what) {
-    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                        "token '" + caller.token()->name + "' " + what);
+Status denied(const Caller& caller, const std::string& what) {
+    return Status(Code::permission_denied, "token '" + caller.token()->name + "' " + what);
 }
 
 // The token of `authorization: Bearer <token>`, or empty.
@@ -37,7 +32,7 @@ std::string_view bearer_token(const grpc::ServerContextBase& context) {
 bool Caller::may_access(std::string_view stream_id) const {
     if (!token_) return true;
     return std::any_of(token_->stream_prefixes.begin(), token_->stream_prefixes.end(),
-                       [&](const std::string& prefix) { return starts_with(stream_id, prefix); });
+                       [&](const std::string& prefix) { return stream_id.starts_with(prefix); });
 }
 
 bool Caller::may_see(const es_recorded_event& event) const {
@@ -50,36 +45,33 @@ Authorizer::Authorizer(const AuthConfig& config) : config_(config) {
     for (const TokenConfig& token : config_.tokens) by_hash_.emplace(token.sha256, &token);
 }
 
-grpc::Status Authorizer::authenticate(const grpc::ServerContextBase& context, Access access,
-                                      Caller& caller) const {
-    if (!config_.enabled) return grpc::Status::OK;
+Result<Caller> Authorizer::authenticate(const grpc::ServerContextBase& context, Access access) const {
+    if (!config_.enabled) return Caller();
     const std::string_view token = bearer_token(context);
     if (token.empty()) {
-        return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                            "authentication is on: send the metadata 'authorization: Bearer <token>'");
+        return Status(Code::unauthenticated,
+                      "authentication is on: send the metadata 'authorization: Bearer <token>'");
     }
     const auto found = by_hash_.find(sha256_hex(token));
-    if (found == by_hash_.end()) {
-        return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "unknown bearer token");
-    }
-    caller = Caller(found->second);
+    if (found == by_hash_.end()) return Status(Code::unauthenticated, "unknown bearer token");
+    const Caller caller(found->second);
     const TokenConfig& granted = *found->second;
     if (access == Access::write && !granted.write) return denied(caller, "may not write");
     if (access == Access::read && !granted.read) return denied(caller, "may not read");
-    return grpc::Status::OK;
+    return caller;
 }
 
-grpc::Status Authorizer::check_stream(const Caller& caller, std::string_view stream_id) {
-    if (caller.may_access(stream_id)) return grpc::Status::OK;
+Status Authorizer::check_stream(const Caller& caller, std::string_view stream_id) {
+    if (caller.may_access(stream_id)) return {};
     return denied(caller, "may not use stream '" + std::string(stream_id) +
                               "' (outside its stream_prefixes)");
 }
 
-grpc::Status Authorizer::check_append(const Caller& caller, const v1::AppendRequest& request) {
-    if (caller.unrestricted()) return grpc::Status::OK;
-    if (grpc::Status s = check_stream(caller, request.stream_id()); !s.ok()) return s;
+Status Authorizer::check_append(const Caller& caller, const v1::AppendRequest& request) {
+    if (caller.unrestricted()) return {};
+    if (Status s = check_stream(caller, request.stream_id()); !s.ok()) return s;
     const std::string_view tenant = caller.tenant();
-    if (tenant.empty()) return grpc::Status::OK;
+    if (tenant.empty()) return {};
     for (int i = 0; i < request.events_size(); ++i) {
         const std::string& named = request.events(i).metadata().tenant_id();
         if (!named.empty() && named != tenant) {
@@ -87,19 +79,20 @@ grpc::Status Authorizer::check_append(const Caller& caller, const v1::AppendRequ
                                       std::to_string(i) + "] names tenant '" + named + "'");
         }
     }
-    return grpc::Status::OK;
+    return {};
 }
 
-grpc::Status Authorizer::admit_log_reader(const grpc::ServerContextBase& context,
-                                          const std::string& requested, Caller& caller,
-                                          std::string& prefix) const {
-    if (grpc::Status s = authenticate(context, Access::read, caller); !s.ok()) return s;
-    prefix = requested;
-    if (caller.unrestricted() || caller.may_access(requested)) return grpc::Status::OK;
+Result<Authorizer::LogReader> Authorizer::admit_log_reader(const grpc::ServerContextBase& context,
+                                                           const std::string& requested) const {
+    auto authenticated = authenticate(context, Access::read);
+    if (!authenticated.ok()) return authenticated.status();
+    LogReader reader{authenticated.value(), requested};
+    const Caller& caller = reader.caller;
+    if (caller.unrestricted() || caller.may_access(requested)) return reader;
     const std::string* inside = nullptr;
     size_t count = 0;
     for (const std::string& allowed : caller.token()->stream_prefixes) {
-        if (starts_with(allowed, requested)) {
+        if (allowed.starts_with(requested)) {
             inside = &allowed;
             ++count;
         }
@@ -108,8 +101,8 @@ grpc::Status Authorizer::admit_log_reader(const grpc::ServerContextBase& context
         return denied(caller, "may not read streams with prefix '" + requested +
                                   "' (outside its stream_prefixes)");
     }
-    if (count == 1) prefix = *inside;
-    return grpc::Status::OK;
+    if (count == 1) reader.prefix = *inside;
+    return reader;
 }
 
 }  // namespace eventstore::server

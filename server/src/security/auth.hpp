@@ -13,6 +13,7 @@
 
 #include "config/security_config.hpp"
 #include "eventstore/plugin.h"
+#include "eventstore/status.hpp"
 #include "eventstore/v1/eventstore.pb.h"
 
 namespace eventstore::server {
@@ -39,25 +40,33 @@ private:
     const TokenConfig* token_ = nullptr;
 };
 
+// Who may do what. Its answers are core Statuses, like the rest of a handler's steps; the handler
+// turns them into gRPC statuses with to_grpc (rpc/errors.hpp), which keeps code and message.
 class Authorizer {
 public:
     // `config` must outlive the authorizer.
     explicit Authorizer(const AuthConfig& config);
 
-    // Finds the caller's token and checks that it grants `access`. UNAUTHENTICATED when the
-    // token is missing or unknown, PERMISSION_DENIED when it lacks `access`.
-    grpc::Status authenticate(const grpc::ServerContextBase& context, Access access, Caller& caller) const;
+    // The caller, once its token is found and grants `access`. UNAUTHENTICATED when the token is
+    // missing or unknown, PERMISSION_DENIED when it lacks `access`.
+    Result<Caller> authenticate(const grpc::ServerContextBase& context, Access access) const;
 
     // PERMISSION_DENIED naming the stream when it is outside the caller's prefixes.
-    static grpc::Status check_stream(const Caller& caller, std::string_view stream_id);
+    static Status check_stream(const Caller& caller, std::string_view stream_id);
     // The stream check, and PERMISSION_DENIED when an event names a tenant other than the caller's.
-    static grpc::Status check_append(const Caller& caller, const v1::AppendRequest& request);
+    static Status check_append(const Caller& caller, const v1::AppendRequest& request);
+
+    // A reader of the global log (ReadAll, Subscribe) and the prefix it reads with.
+    struct LogReader {
+        Caller caller;
+        std::string prefix;
+    };
     // For ReadAll and Subscribe: authenticate() for reading, then the prefix to read the global
     // log with for a caller who asked for `requested`: the one allowed prefix inside it when that
     // is unambiguous, else `requested` (and the events are filtered with may_see).
     // PERMISSION_DENIED when no allowed stream can match `requested`.
-    grpc::Status admit_log_reader(const grpc::ServerContextBase& context, const std::string& requested,
-                                  Caller& caller, std::string& prefix) const;
+    Result<LogReader> admit_log_reader(const grpc::ServerContextBase& context,
+                                       const std::string& requested) const;
 
 private:
     const AuthConfig& config_;

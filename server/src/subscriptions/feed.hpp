@@ -36,7 +36,7 @@ public:
     class Owner {
     public:
         virtual ~Owner() = default;
-        // Queue one catch-up read of `feed` (Owner::read_page on a pool thread).
+        // Queue one catch-up read of `feed`, made on a thread of the catch-up pool.
         virtual void read_more(std::shared_ptr<Feed> feed) = 0;
     };
 

@@ -1,6 +1,9 @@
 #include "subscriptions/shared_event.hpp"
 
+#include <algorithm>
+
 #include "eventstore/abi_struct.hpp"
+#include "rpc/page_reader.hpp"
 #include "rpc/translate.hpp"
 
 namespace eventstore::server {
@@ -25,6 +28,24 @@ SharedEventPtr share(const es_recorded_event& event) {
     to_proto(event, &proto);
     proto.SerializeToString(&shared->bytes);
     return shared;
+}
+
+Result<Page> read_page(loader::Store& store, const Result<es_read_all_request>& read,
+                       const Caller& caller, uint64_t head) {
+    if (!read.ok()) return read.status();
+    auto iterator = store.read_all(read.value());
+    if (!iterator.ok()) return iterator.status();
+    Page page;
+    page.after = read.value().after_position;
+    auto drained = drain(*iterator.value(), [&](const es_recorded_event& event) {
+        if (caller.may_see(event)) page.events.push_back(share(event));
+        return true;
+    });
+    if (!drained.ok()) return drained.status();
+    page.scanned_to = std::max(page.after, drained->page.last_scanned_position);
+    page.head = head;
+    page.at_head = drained->page.reached_head || page.scanned_to == page.after;
+    return page;
 }
 
 }  // namespace eventstore::server

@@ -3,10 +3,8 @@
 #include <algorithm>
 #include <vector>
 
-#include "eventstore/abi_struct.hpp"
-#include "rpc/call_deadline.hpp"
 #include "rpc/errors.hpp"
-#include "rpc/page_reader.hpp"
+#include "rpc/translate.hpp"
 
 namespace eventstore::server {
 
@@ -15,7 +13,7 @@ Subscriptions::Subscriptions(loader::Store& store, CommitNotifier& notifier, con
       notifier_(notifier),
       config_(config),
       tail_(store, notifier, config.subscriptions, config.backend.timeout),
-      catch_up_(kCatchUpThreads) {}
+      catch_up_pool_(kCatchUpThreads) {}
 
 Subscriptions::~Subscriptions() { shutdown(); }
 
@@ -44,7 +42,7 @@ void Subscriptions::shutdown() {
         closed_ = true;
     }
     tail_.close();
-    catch_up_.close();
+    catch_up_pool_.close();
     std::vector<std::shared_ptr<Feed>> live;
     {
         std::lock_guard lock(mutex_);
@@ -56,36 +54,20 @@ void Subscriptions::shutdown() {
 }
 
 void Subscriptions::read_more(std::shared_ptr<Feed> feed) {
-    catch_up_.submit([this, feed = std::move(feed)] { read_page(feed); });
+    catch_up_pool_.submit([this, feed = std::move(feed)] { catch_up(feed); });
 }
 
-void Subscriptions::read_page(const std::shared_ptr<Feed>& feed) {
+void Subscriptions::catch_up(const std::shared_ptr<Feed>& feed) {
     const Feed::Request& request = feed->request();
     const Feed::ReadFrom from = feed->read_from();
-    es_read_all_request read = abi::make_struct<es_read_all_request>();
-    read.after_position = from.after;
-    read.max_count = config_.subscriptions.batch_size;
-    read.stream_prefix = abi::bytes(request.prefix);
-    read.max_scan = from.max_scan;
-    const auto timeout = backend_timeout_us(request.deadline, config_.backend.timeout);
-    if (!timeout.ok()) return feed->end(to_grpc(timeout.status()));
-    read.timeout_us = timeout.value();
-    auto iterator = store_.read_all(read);
-    if (!iterator.ok()) return feed->end(to_grpc(iterator.status()));
-    Page page;
-    page.after = from.after;
-    auto drained = drain(*iterator.value(), [&](const es_recorded_event& event) {
-        if (request.caller.may_see(event)) page.events.push_back(share(event));
-        return true;
-    });
-    if (!drained.ok()) return feed->end(to_grpc(drained.status()));
-    page.scanned_to = std::max(from.after, drained->page.last_scanned_position);
-    page.head = notifier_.head();
-    if (feed->offer(page, false) == Feed::Offer::ended) return;
-    // A page that moved nothing is taken as the head, so a backend that cannot say never makes
-    // a subscriber read in circles.
-    const bool at_head = drained->page.reached_head || page.scanned_to == from.after;
-    if (at_head && tail_.join(feed)) return;
+    auto page = read_page(store_,
+                          read_all_request(from.after, config_.subscriptions.batch_size,
+                                           request.prefix, from.max_scan,
+                                           CallDeadline{request.deadline, config_.backend.timeout}),
+                          request.caller, notifier_.head());
+    if (!page.ok()) return feed->end(to_grpc(page.status()));
+    if (feed->offer(page.value(), false) == Feed::Offer::ended) return;
+    if (page->at_head && tail_.join(feed)) return;
     feed->read_done();
 }
 

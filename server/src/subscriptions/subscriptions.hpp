@@ -42,13 +42,13 @@ public:
 
 private:
     // One catch-up page of `feed`; then the hand-over to the tail when it reached the head.
-    void read_page(const std::shared_ptr<Feed>& feed);
+    void catch_up(const std::shared_ptr<Feed>& feed);
 
     loader::Store& store_;
     CommitNotifier& notifier_;
     const Config& config_;
     Tail tail_;
-    WorkerPool catch_up_;
+    WorkerPool catch_up_pool_;
 
     std::mutex mutex_;
     std::unordered_map<const Feed*, std::weak_ptr<Feed>> feeds_;

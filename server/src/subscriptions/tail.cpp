@@ -4,10 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "eventstore/abi_struct.hpp"
 #include "eventstore/loader/plugin.hpp"
 #include "observability/server_metrics.hpp"
-#include "rpc/page_reader.hpp"
+#include "rpc/translate.hpp"
 
 namespace eventstore::server {
 Tail::Tail(loader::Store& store, CommitNotifier& notifier, const SubscriptionConfig& config,
@@ -99,44 +98,32 @@ void Tail::run() {
         // the longest wait) reads nothing.
         if (at_head && pushed_ && notifier_.head() <= from) continue;
 
-        es_read_all_request read = abi::make_struct<es_read_all_request>();
-        read.after_position = from;
-        read.max_count = config_.batch_size;
-        read.timeout_us = static_cast<uint64_t>(
-            std::chrono::duration_cast<std::chrono::microseconds>(backend_timeout_).count());
+        // The tail reads for no one client: only the server's backend.timeout_ms bounds it.
         server_metrics().tail_reads.add();
-        Page page;
-        page.after = from;
-        Result<DrainedPage> drained = Status(Code::internal, "not read");
-        auto iterator = store_.read_all(read);
-        if (iterator.ok()) {
-            drained = drain(*iterator.value(), [&](const es_recorded_event& event) {
-                page.events.push_back(share(event));
-                return true;
-            });
-        } else {
-            drained = iterator.status();
-        }
-        if (!drained.ok()) {
+        auto page = read_page(
+            store_,
+            read_all_request(from, config_.batch_size, {}, 0,
+                             CallDeadline{std::chrono::system_clock::time_point::max(),
+                                          backend_timeout_}),
+            Caller(), notifier_.head());
+        if (!page.ok()) {
             // The members wait (they keep their position); the read is tried again.
             spdlog::warn("subscriptions: the tail's read after global position {} failed: {}; "
                          "retrying in {} ms",
-                         from, drained.status().message(), config_.poll_interval.count());
+                         from, page.status().message(), config_.poll_interval.count());
             std::unique_lock lock(mutex_);
             changed_.wait_for(lock, config_.poll_interval, [&] { return closed_; });
             at_head = false;
             continue;
         }
-        page.scanned_to = std::max(from, drained->page.last_scanned_position);
-        page.head = notifier_.head();
-        at_head = drained->page.reached_head || page.scanned_to == from;
+        at_head = page->at_head;
         std::lock_guard lock(mutex_);
         if (closed_) return;
         if (generation != generation_) {
             at_head = false;  // a join moved the tail while this page was read: read from there
             continue;
         }
-        fan_out_locked(std::move(page));
+        fan_out_locked(std::move(page.value()));
     }
 }
 

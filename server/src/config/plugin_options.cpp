@@ -1,6 +1,8 @@
-#include "eventstore/loader/options.hpp"
+#include "config/plugin_options.hpp"
 
-namespace eventstore::loader {
+#include <yaml-cpp/yaml.h>
+
+namespace eventstore::server {
 namespace {
 
 void flatten(const YAML::Node& node, const std::string& prefix,
@@ -28,15 +30,15 @@ void flatten(const YAML::Node& node, const std::string& prefix,
 
 }  // namespace
 
-OpenOptions options_from_yaml(const YAML::Node& options) {
-    OpenOptions out;
+PluginOptions plugin_options_from_yaml(const YAML::Node& options) {
+    PluginOptions out;
     if (options && !options.IsNull()) {
         YAML::Emitter emitter;
         emitter << options;
-        out.options_yaml = emitter.c_str();
-        flatten(options, "", out.options);
+        out.yaml = emitter.c_str();
+        flatten(options, "", out.pairs);
     }
     return out;
 }
 
-}  // namespace eventstore::loader
+}  // namespace eventstore::server
