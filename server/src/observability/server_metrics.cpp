@@ -14,6 +14,13 @@ constexpr std::array<std::string_view, kCodeCount> kCodeNames{
 std::string rpc_label(size_t rpc) { return "rpc=\"" + std::string(kRpcNames[rpc]) + "\""; }
 std::string code_label(size_t code) { return "code=\"" + std::string(kCodeNames[code]) + "\""; }
 
+// A family of one sample without labels.
+void single(metrics::Exposition& out, std::string_view name, std::string_view type,
+            std::string_view help, double value) {
+    out.family(name, type, help);
+    out.sample(name, "", value);
+}
+
 }  // namespace
 
 Rpc rpc_of(std::string_view method) {
@@ -67,8 +74,8 @@ std::string ServerMetrics::render() const {
     for (size_t rpc = 0; rpc < kRpcCount; ++rpc) {
         out.histogram("eventstore_request_duration_seconds", rpc_label(rpc), latency[rpc]);
     }
-    out.family("eventstore_appended_events_total", "counter", "Events written by successful appends");
-    out.sample("eventstore_appended_events_total", "", static_cast<double>(appended_events.value()));
+    single(out, "eventstore_appended_events_total", "counter", "Events written by successful appends",
+           static_cast<double>(appended_events.value()));
     out.family("eventstore_append_events", "histogram", "Events per successful append");
     out.histogram("eventstore_append_events", "", append_batch);
     out.family("eventstore_sent_events_total", "counter",
@@ -78,29 +85,25 @@ std::string ServerMetrics::render() const {
         out.sample("eventstore_sent_events_total", rpc_label(index),
                    static_cast<double>(events_sent[index].value()));
     }
-    out.family("eventstore_live_subscriptions", "gauge", "Subscribe calls in progress");
-    out.sample("eventstore_live_subscriptions", "", static_cast<double>(live_subscriptions.value()));
-    out.family("eventstore_refused_subscriptions_total", "counter",
-               "Subscribe calls refused by connections.max_subscriptions_per_connection");
-    out.sample("eventstore_refused_subscriptions_total", "",
-               static_cast<double>(refused_subscriptions.value()));
+    single(out, "eventstore_live_subscriptions", "gauge", "Subscribe calls in progress",
+           static_cast<double>(live_subscriptions.value()));
+    single(out, "eventstore_refused_subscriptions_total", "counter",
+           "Subscribe calls refused by connections.max_subscriptions_per_connection",
+           static_cast<double>(refused_subscriptions.value()));
     out.family("eventstore_subscriber_lag_positions", "histogram",
                "Global positions between the committed head and what a subscriber has been "
                "sent, after each page it is given");
     out.histogram("eventstore_subscriber_lag_positions", "", subscriber_lag);
-    out.family("eventstore_subscription_tail_reads_total", "counter",
-               "Backend read_all calls of the subscriptions' shared tail (live delivery)");
-    out.sample("eventstore_subscription_tail_reads_total", "",
-               static_cast<double>(tail_reads.value()));
-    out.family("eventstore_subscription_tail_notifications_total", "counter",
-               "Commit notifications that woke the subscriptions' shared tail");
-    out.sample("eventstore_subscription_tail_notifications_total", "",
-               static_cast<double>(tail_notifications.value()));
-    out.family("eventstore_subscription_overflows_total", "counter",
-               "Subscribers that left the shared tail because their buffer was full (they catch "
-               "up on their own)");
-    out.sample("eventstore_subscription_overflows_total", "",
-               static_cast<double>(subscriber_overflows.value()));
+    single(out, "eventstore_subscription_tail_reads_total", "counter",
+           "Backend read_all calls of the subscriptions' shared tail (live delivery)",
+           static_cast<double>(tail_reads.value()));
+    single(out, "eventstore_subscription_tail_notifications_total", "counter",
+           "Commit notifications that woke the subscriptions' shared tail",
+           static_cast<double>(tail_notifications.value()));
+    single(out, "eventstore_subscription_overflows_total", "counter",
+           "Subscribers that left the shared tail because their buffer was full (they catch up "
+           "on their own)",
+           static_cast<double>(subscriber_overflows.value()));
     out.family("eventstore_backend_errors_total", "counter",
                "Backend failures (not contract refusals) that reached a client, by status code");
     for (size_t code = 0; code < kCodeCount; ++code) {
