@@ -2,10 +2,9 @@
 
 #include <algorithm>
 
-#include <spdlog/spdlog.h>
-
 #include "eventstore/loader/plugin.hpp"
 #include "observability/server_metrics.hpp"
+#include "rpc/errors.hpp"
 #include "rpc/translate.hpp"
 
 namespace eventstore::server {
@@ -60,32 +59,35 @@ void Tail::close() {
     if (thread_.joinable()) thread_.join();
 }
 
-bool Tail::wait_for_work(bool at_head) {
+Tail::Next Tail::wait_for_work(bool at_head) {
     uint64_t from = 0;
     {
         std::unique_lock lock(mutex_);
         changed_.wait(lock, [&] { return closed_ || !members_.empty(); });
-        if (closed_) return false;
+        if (closed_) return Next::stop;
         from = position_;
     }
-    if (!at_head) return true;
+    if (!at_head) return Next::read;
     const auto until = std::chrono::steady_clock::now() +
                        (pushed_ ? config_.checkpoint_period : config_.poll_interval);
     const bool committed = notifier_.wait_beyond(from, until);
-    if (notifier_.closed()) return false;  // shutting down: the runtime closes the tail next
-    if (!pushed_) return true;  // the page read next is offered to every member
+    if (notifier_.closed()) return Next::stop;  // shutting down: the runtime closes the tail next
+    if (!pushed_) return Next::read;  // the page read next is offered to every member
     if (committed) {
         server_metrics().tail_notifications.add();
-    } else {
-        std::lock_guard lock(mutex_);
-        for (const auto& member : members_) member->checkpoint_if_due();
+        return Next::read;
     }
-    return true;
+    if (std::chrono::steady_clock::now() < until) return Next::wait;  // a join woke it
+    // A quiet period: checkpoints due by time, and one read that finds a backend gone away.
+    std::lock_guard lock(mutex_);
+    for (const auto& member : members_) member->checkpoint_if_due();
+    return Next::read;
 }
 
 void Tail::run() {
     bool at_head = true;
-    while (wait_for_work(at_head)) {
+    for (Next next = wait_for_work(at_head); next != Next::stop; next = wait_for_work(at_head)) {
+        if (next == Next::wait) continue;
         uint64_t from = 0;
         uint64_t generation = 0;
         {
@@ -94,10 +96,6 @@ void Tail::run() {
             from = position_;
             generation = generation_;
         }
-        // With notifications, a wake-up that found nothing committed beyond the tail (a join,
-        // the longest wait) reads nothing.
-        if (at_head && pushed_ && notifier_.head() <= from) continue;
-
         // The tail reads for no one client: only the server's backend.timeout_ms bounds it.
         server_metrics().tail_reads.add();
         auto page = read_page(
@@ -106,23 +104,23 @@ void Tail::run() {
                              CallDeadline{std::chrono::system_clock::time_point::max(),
                                           backend_timeout_}),
             Caller(), notifier_.head());
-        if (!page.ok()) {
-            // The members wait (they keep their position); the read is tried again.
-            spdlog::warn("subscriptions: the tail's read after global position {} failed: {}; "
-                         "retrying in {} ms",
-                         from, page.status().message(), config_.poll_interval.count());
-            std::unique_lock lock(mutex_);
-            changed_.wait_for(lock, config_.poll_interval, [&] { return closed_; });
-            at_head = false;
-            continue;
-        }
-        at_head = page->at_head;
         std::lock_guard lock(mutex_);
         if (closed_) return;
         if (generation != generation_) {
             at_head = false;  // a join moved the tail while this page was read: read from there
             continue;
         }
+        if (!page.ok()) {
+            // As if each member had read it: the call ends with the backend's error, and the
+            // client resumes from the last position it heard of.
+            const grpc::Status status = to_grpc(page.status());
+            for (const auto& member : members_) member->end(status);
+            members_.clear();
+            ring_.clear();
+            at_head = true;
+            continue;
+        }
+        at_head = page->at_head;
         fan_out_locked(std::move(page.value()));
     }
 }

@@ -13,7 +13,8 @@
 // the joining subscriber's position. Either way nothing is skipped and nothing is delivered twice.
 //
 // A member whose buffer overflows is dropped (Feed::offer answers `overflow`) and catches up on
-// its own; one whose call ended is dropped too. Thread-safety: join, leave and close from any
+// its own; one whose call ended is dropped too. A failed read ends every member's call with the
+// backend's error, as the members' own reads would have. Thread-safety: join, leave and close from any
 // thread; the lock is never held across a backend call.
 #ifndef EVENTSTORE_SERVER_TAIL_HPP
 #define EVENTSTORE_SERVER_TAIL_HPP
@@ -54,12 +55,15 @@ public:
     void close();
 
 private:
+    enum class Next { stop, read, wait };
     void run();
     // Waits until there are members and, at the head, until something is committed beyond the
     // tail (or the poll interval passed). A wait for a notification lasts at most
     // checkpoint_period_ms; when it ends with nothing committed, the members get their
-    // checkpoints due by time. False once the tail or the notifier is closed.
-    bool wait_for_work(bool at_head);
+    // checkpoints due by time and the tail reads once anyway, so that a backend that went away
+    // ends the live subscriptions as it ends everything else. `stop` once the tail or the
+    // notifier is closed; `wait` after a join woke it with nothing to read.
+    Next wait_for_work(bool at_head);
     void fan_out_locked(Page page);
 
     loader::Store& store_;
