@@ -21,7 +21,15 @@ SubscribeReactor::SubscribeReactor(Subscriptions& subscriptions, const Subscript
     : subscriptions_(subscriptions),
       feed_(std::make_shared<Feed>(subscriptions, config, std::move(request), this)),
       slot_(std::move(slot)) {
-    subscriptions_.start(feed_);
+    StartSendInitialMetadata();
+}
+
+void SubscribeReactor::OnSendInitialMetadataDone(bool ok) {
+    if (ok) {
+        subscriptions_.start(feed_);
+    } else {
+        feed_->on_cancel();
+    }
 }
 
 void SubscribeReactor::OnDone() {
