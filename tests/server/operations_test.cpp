@@ -170,6 +170,40 @@ TEST_F(OperationsTest, GivenAFailedCall_WhenItEnds_ThenTheLogLineAndTheTrailerCa
     EXPECT_EQ(forged.GetServerTrailingMetadata().find("x-request-id")->second.size(), 36u);
 }
 
+TEST_F(OperationsTest, GivenABackendBug_WhenACallFails_ThenItsMessageTrailerAndLogLineNameOneRequestId) {
+    start("", FIXTURE_DATA_INTERNAL);
+    LogCapture log;
+    v1::AppendRequest request;
+    request.set_stream_id("S");
+    *request.add_events() = make_event();
+    v1::AppendResponse response;
+    // Ids as the server makes them (none sent; one it must replace) and as a client chose it.
+    for (const std::string sent : {"", "a b", "client-7"}) {
+        grpc::ClientContext context;
+        if (!sent.empty()) context.AddMetadata("x-request-id", sent);
+        const grpc::Status status = stub_->Append(&context, request, &response);
+        ASSERT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
+        const auto trailer = context.GetServerTrailingMetadata().find("x-request-id");
+        ASSERT_NE(trailer, context.GetServerTrailingMetadata().end());
+        const std::string id(trailer->second.data(), trailer->second.size());
+        EXPECT_EQ(id.size(), sent == "client-7" ? sent.size() : 36u) << id;
+        EXPECT_EQ(status.error_message(), "internal error " + id +
+                                              " (the server log has the details): fixture: append "
+                                              "is not implemented");
+        EXPECT_NE(log.text().find("request " + id + ": /eventstore.v1.EventStore/Append from "),
+                  std::string::npos)
+            << log.text();
+    }
+    // Subscribe makes its error in the subscription, from the same call's context.
+    Subscriber subscriber(*stub_, 0, "", {{"x-request-id", "subscriber-7"}});
+    EXPECT_EQ(subscriber.finish().error_message(),
+              "internal error subscriber-7 (the server log has the details): fixture: read_all is "
+              "not implemented");
+    EXPECT_NE(log.text().find("request subscriber-7: /eventstore.v1.EventStore/Subscribe from "),
+              std::string::npos)
+        << log.text();
+}
+
 TEST_F(OperationsTest, GivenACapOfTwoSubscriptionsPerConnection_WhenAThirdArrives_ThenResourceExhausted) {
     start("connections:\n  max_subscriptions_per_connection: 2\n");
     Subscriber first(*stub_, 0);

@@ -1,8 +1,10 @@
 // errors.hpp: turns a core Status into the gRPC status a client sees. FAILED_PRECONDITION from an
-// append carries the WrongExpectedVersion detail; INTERNAL is logged with an id the message repeats.
+// append carries the WrongExpectedVersion detail; INTERNAL names the call's request id
+// (observability/request_id.hpp), the id of the call's log line and `x-request-id` trailer.
 #ifndef EVENTSTORE_SERVER_ERRORS_HPP
 #define EVENTSTORE_SERVER_ERRORS_HPP
 
+#include <grpcpp/server_context.h>
 #include <grpcpp/support/status.h>
 
 #include "eventstore/status.hpp"
@@ -10,8 +12,10 @@
 
 namespace eventstore::server {
 
-// Any status; INTERNAL ones are logged under a fresh id, which the client's message names.
-grpc::Status to_grpc(const Status& status);
+// Any status, for the call of `context`: the same code and message, except that INTERNAL
+// becomes "internal error <request id> (the server log has the details): <message>". A code that
+// means the backend failed (is_backend_failure) is counted in server_metrics().backend_errors.
+grpc::Status to_grpc(const Status& status, const grpc::ServerContextBase& context);
 
 // FAILED_PRECONDITION with a google.rpc.Status detail holding WrongExpectedVersion.
 grpc::Status wrong_expected_version(const Status& status, const v1::AppendRequest& request,

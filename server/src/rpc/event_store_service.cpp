@@ -22,26 +22,26 @@ EventStoreService::EventStoreService(loader::Store& store, CommitNotifier& notif
 grpc::Status EventStoreService::Append(grpc::ServerContext* context, const v1::AppendRequest* request,
                                        v1::AppendResponse* response) {
     const auto authenticated = auth_.authenticate(*context, Access::write);
-    if (!authenticated.ok()) return to_grpc(authenticated.status());
+    if (!authenticated.ok()) return to_grpc(authenticated.status(), *context);
     const Caller& caller = authenticated.value();
-    if (Status s = Authorizer::check_append(caller, *request); !s.ok()) return to_grpc(s);
+    if (Status s = Authorizer::check_append(caller, *request); !s.ok()) return to_grpc(s, *context);
     if (Status s = check_expected_kind_known(request->expected_version()); !s.ok()) {
-        return to_grpc(s);
+        return to_grpc(s, *context);
     }
     const AbiAppend append(*request, caller.tenant());
     if (Status s = validation::validate_append(append.request(), config_.limits); !s.ok()) {
-        return to_grpc(s);
+        return to_grpc(s, *context);
     }
     es_append_request sent = append.request();
     const auto timeout = backend_timeout_us(*context, config_.backend.timeout);
-    if (!timeout.ok()) return to_grpc(timeout.status());
+    if (!timeout.ok()) return to_grpc(timeout.status(), *context);
     sent.timeout_us = timeout.value();
     es_append_result result{};
     const Status status = store_.append(sent, result);
     if (status.code() == Code::failed_precondition) {
         return wrong_expected_version(status, *request, result.actual_version);
     }
-    if (!status.ok()) return to_grpc(status);
+    if (!status.ok()) return to_grpc(status, *context);
     response->set_current_version(result.current_version);
     response->set_first_global_position(result.first_global_position);
     response->set_last_global_position(result.last_global_position);
@@ -68,13 +68,13 @@ grpc::Status EventStoreService::ReadStream(grpc::ServerContext* context,
                                            const v1::ReadStreamRequest* request,
                                            v1::ReadStreamResponse* response) {
     const auto authenticated = auth_.authenticate(*context, Access::read);
-    if (!authenticated.ok()) return to_grpc(authenticated.status());
+    if (!authenticated.ok()) return to_grpc(authenticated.status(), *context);
     const Caller& caller = authenticated.value();
     if (Status s = Authorizer::check_stream(caller, request->stream_id()); !s.ok()) {
-        return to_grpc(s);
+        return to_grpc(s, *context);
     }
     if (Status s = validation::validate_stream_id(request->stream_id(), config_.limits); !s.ok()) {
-        return to_grpc(s);
+        return to_grpc(s, *context);
     }
     es_read_stream_request read = abi::make_struct<es_read_stream_request>();
     read.forward = request->forward();
@@ -82,12 +82,12 @@ grpc::Status EventStoreService::ReadStream(grpc::ServerContext* context,
     read.from_version = request->from_version();
     read.max_count = validation::effective_page_size(request->max_count(), config_.limits);
     const auto timeout = backend_timeout_us(*context, config_.backend.timeout);
-    if (!timeout.ok()) return to_grpc(timeout.status());
+    if (!timeout.ok()) return to_grpc(timeout.status(), *context);
     read.timeout_us = timeout.value();
     auto iterator = store_.read_stream(read);
-    if (!iterator.ok()) return to_grpc(iterator.status());
+    if (!iterator.ok()) return to_grpc(iterator.status(), *context);
     auto drained = drain(*iterator.value(), collect_into(response, caller));
-    if (!drained.ok()) return to_grpc(drained.status());
+    if (!drained.ok()) return to_grpc(drained.status(), *context);
     if (drained->stopped_early) {
         response->set_next_from_version(read.forward ? drained->last_version + 1
                                                      : drained->last_version - 1);
@@ -102,7 +102,7 @@ grpc::Status EventStoreService::ReadStream(grpc::ServerContext* context,
 grpc::Status EventStoreService::ReadAll(grpc::ServerContext* context, const v1::ReadAllRequest* request,
                                         v1::ReadAllResponse* response) {
     const auto admitted = auth_.admit_log_reader(*context, request->stream_prefix());
-    if (!admitted.ok()) return to_grpc(admitted.status());
+    if (!admitted.ok()) return to_grpc(admitted.status(), *context);
     const Caller& caller = admitted.value().caller;
     const std::string& prefix = admitted.value().prefix;
     es_read_all_request read = abi::make_struct<es_read_all_request>();
@@ -110,12 +110,12 @@ grpc::Status EventStoreService::ReadAll(grpc::ServerContext* context, const v1::
     read.max_count = validation::effective_page_size(request->max_count(), config_.limits);
     read.stream_prefix = abi::bytes(prefix);
     const auto timeout = backend_timeout_us(*context, config_.backend.timeout);
-    if (!timeout.ok()) return to_grpc(timeout.status());
+    if (!timeout.ok()) return to_grpc(timeout.status(), *context);
     read.timeout_us = timeout.value();
     auto iterator = store_.read_all(read);
-    if (!iterator.ok()) return to_grpc(iterator.status());
+    if (!iterator.ok()) return to_grpc(iterator.status(), *context);
     auto drained = drain(*iterator.value(), collect_into(response, caller));
-    if (!drained.ok()) return to_grpc(drained.status());
+    if (!drained.ok()) return to_grpc(drained.status(), *context);
     if (drained->stopped_early) {
         response->set_last_scanned_position(drained->last_position);
         response->set_reached_head(false);
@@ -130,7 +130,7 @@ grpc::Status EventStoreService::Subscribe(grpc::ServerContext* context,
                                           const v1::SubscribeRequest* request,
                                           grpc::ServerWriter<v1::SubscribeResponse>* writer) {
     const auto admitted = auth_.admit_log_reader(*context, request->stream_prefix());
-    if (!admitted.ok()) return to_grpc(admitted.status());
+    if (!admitted.ok()) return to_grpc(admitted.status(), *context);
     const Caller& caller = admitted.value().caller;
     const std::string& prefix = admitted.value().prefix;
     const auto slot = subscription_slots_.acquire(context->peer());

@@ -85,12 +85,12 @@ grpc::Status Subscription::run(uint64_t after, const std::string& prefix, const 
         // checkpoint is due at the latest where this page ends.
         read.max_scan = last_reported_ + config_.checkpoint_interval - position;
         const auto timeout = backend_timeout_us(context_, backend_timeout_);
-        if (!timeout.ok()) return to_grpc(timeout.status());
+        if (!timeout.ok()) return to_grpc(timeout.status(), context_);
         read.timeout_us = timeout.value();
         auto iterator = store_.read_all(read);
-        if (!iterator.ok()) return to_grpc(iterator.status());
+        if (!iterator.ok()) return to_grpc(iterator.status(), context_);
         auto drained = drain(*iterator.value(), deliver);
-        if (!drained.ok()) return to_grpc(drained.status());
+        if (!drained.ok()) return to_grpc(drained.status(), context_);
         if (client_gone) return gone();
         const uint64_t scanned_from = position;
         position = std::max(position, drained->page.last_scanned_position);
