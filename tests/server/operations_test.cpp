@@ -123,6 +123,47 @@ TEST_F(OperationsTest, GivenABackendThatCannotReachItsStorage_WhenCalled_ThenABa
     EXPECT_EQ(scrape()[name] - before, 1);
 }
 
+TEST_F(OperationsTest, GivenABackendThatMissesItsDeadline_WhenCalled_ThenABackendErrorIsCounted) {
+    start("metrics:\n  listen: 127.0.0.1:0\n", FIXTURE_DATA_DEADLINE_EXCEEDED);
+    const std::string name = "eventstore_backend_errors_total{code=\"DEADLINE_EXCEEDED\"}";
+    const double before = scrape()[name];
+    const grpc::Status status = append("S", {make_event()});
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+    EXPECT_EQ(status.error_message(), "fixture: append is not implemented");
+    EXPECT_EQ(scrape()[name] - before, 1);
+}
+
+TEST_F(OperationsTest, GivenADeadlinePassedBeforeTheBackendWasAsked_WhenCalled_ThenNoBackendErrorIsCounted) {
+    // A backend.timeout_ms of 0 (a file cannot say it: the least is 1) makes every deadline pass
+    // before the server asks the backend, and this backend, if it were asked, would answer
+    // DEADLINE_EXCEEDED itself and be counted (the test above).
+    auto config = server::parse_config(
+        test_config("metrics:\n  listen: 127.0.0.1:0\n", FIXTURE_DATA_DEADLINE_EXCEEDED), ".",
+        "test config");
+    ASSERT_TRUE(config.ok()) << config.status().message();
+    config.value().backend.timeout = std::chrono::milliseconds(0);
+    start_with(config.value());
+    const auto before = scrape();
+    const std::string refused = "the call's deadline passed before the backend was asked; nothing was done";
+    const grpc::Status appended = append("S", {make_event()});
+    EXPECT_EQ(appended.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+    EXPECT_EQ(appended.error_message(), refused);
+    v1::ReadStreamResponse stream;
+    EXPECT_EQ(read_stream("S", 0, 0, true, &stream).error_message(), refused);
+    v1::ReadAllResponse all;
+    EXPECT_EQ(read_all(0, 0, "", &all).error_message(), refused);
+    Subscriber subscriber(*stub_, 0);
+    EXPECT_EQ(subscriber.finish().error_message(), refused);
+    auto after = scrape();
+    const auto delta = [&](const std::string& name) { return after[name] - before.at(name); };
+    EXPECT_EQ(delta("eventstore_backend_errors_total{code=\"DEADLINE_EXCEEDED\"}"), 0);
+    for (const char* rpc : {"Append", "ReadStream", "ReadAll", "Subscribe"}) {
+        const std::string name = std::string("eventstore_requests_total{rpc=\"") + rpc +
+                                 "\",code=\"DEADLINE_EXCEEDED\"}";
+        EXPECT_EQ(after[name] - (before.count(name) ? before.at(name) : 0), 1) << name;
+    }
+}
+
 // Captures the default logger's lines while alive.
 class LogCapture {
 public:

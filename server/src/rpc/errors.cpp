@@ -8,14 +8,18 @@ namespace eventstore::server {
 
 grpc::Status to_grpc(const Status& status, const grpc::ServerContextBase& context) {
     if (status.ok()) return grpc::Status::OK;
-    const auto code = static_cast<grpc::StatusCode>(status.code());
-    if (is_backend_failure(code)) server_metrics().backend_errors[static_cast<size_t>(code)].add();
     if (status.code() == Code::internal) {
         return grpc::Status(grpc::StatusCode::INTERNAL,
                             "internal error " + request_id(context) +
                                 " (the server log has the details): " + status.message());
     }
-    return grpc::Status(code, status.message());
+    return grpc::Status(static_cast<grpc::StatusCode>(status.code()), status.message());
+}
+
+grpc::Status backend_to_grpc(const Status& status, const grpc::ServerContextBase& context) {
+    const auto code = static_cast<grpc::StatusCode>(status.code());
+    if (is_backend_failure(code)) server_metrics().backend_errors[static_cast<size_t>(code)].add();
+    return to_grpc(status, context);
 }
 
 grpc::Status wrong_expected_version(const Status& status, const v1::AppendRequest& request,

@@ -41,7 +41,7 @@ grpc::Status EventStoreService::Append(grpc::ServerContext* context, const v1::A
     if (status.code() == Code::failed_precondition) {
         return wrong_expected_version(status, *request, result.actual_version);
     }
-    if (!status.ok()) return to_grpc(status, *context);
+    if (!status.ok()) return backend_to_grpc(status, *context);
     response->set_current_version(result.current_version);
     response->set_first_global_position(result.first_global_position);
     response->set_last_global_position(result.last_global_position);
@@ -85,9 +85,9 @@ grpc::Status EventStoreService::ReadStream(grpc::ServerContext* context,
     if (!timeout.ok()) return to_grpc(timeout.status(), *context);
     read.timeout_us = timeout.value();
     auto iterator = store_.read_stream(read);
-    if (!iterator.ok()) return to_grpc(iterator.status(), *context);
+    if (!iterator.ok()) return backend_to_grpc(iterator.status(), *context);
     auto drained = drain(*iterator.value(), collect_into(response, caller));
-    if (!drained.ok()) return to_grpc(drained.status(), *context);
+    if (!drained.ok()) return backend_to_grpc(drained.status(), *context);
     if (drained->stopped_early) {
         response->set_next_from_version(read.forward ? drained->last_version + 1
                                                      : drained->last_version - 1);
@@ -113,9 +113,9 @@ grpc::Status EventStoreService::ReadAll(grpc::ServerContext* context, const v1::
     if (!timeout.ok()) return to_grpc(timeout.status(), *context);
     read.timeout_us = timeout.value();
     auto iterator = store_.read_all(read);
-    if (!iterator.ok()) return to_grpc(iterator.status(), *context);
+    if (!iterator.ok()) return backend_to_grpc(iterator.status(), *context);
     auto drained = drain(*iterator.value(), collect_into(response, caller));
-    if (!drained.ok()) return to_grpc(drained.status(), *context);
+    if (!drained.ok()) return backend_to_grpc(drained.status(), *context);
     if (drained->stopped_early) {
         response->set_last_scanned_position(drained->last_position);
         response->set_reached_head(false);

@@ -88,9 +88,9 @@ grpc::Status Subscription::run(uint64_t after, const std::string& prefix, const 
         if (!timeout.ok()) return to_grpc(timeout.status(), context_);
         read.timeout_us = timeout.value();
         auto iterator = store_.read_all(read);
-        if (!iterator.ok()) return to_grpc(iterator.status(), context_);
+        if (!iterator.ok()) return backend_to_grpc(iterator.status(), context_);
         auto drained = drain(*iterator.value(), deliver);
-        if (!drained.ok()) return to_grpc(drained.status(), context_);
+        if (!drained.ok()) return backend_to_grpc(drained.status(), context_);
         if (client_gone) return gone();
         const uint64_t scanned_from = position;
         position = std::max(position, drained->page.last_scanned_position);
