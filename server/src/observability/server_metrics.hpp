@@ -50,7 +50,8 @@ struct ServerMetrics {
     metrics::Gauge live_subscriptions;
     metrics::Counter refused_subscriptions;  // over connections.max_subscriptions_per_connection
     metrics::Histogram<LagBuckets> subscriber_lag;
-    std::array<metrics::Counter, kCodeCount> backend_errors;  // by code
+    // By code; only what the backend returned (rpc/errors.hpp, backend_to_grpc).
+    std::array<metrics::Counter, kCodeCount> backend_errors;
 
     // The Prometheus text of every metric above.
     std::string render() const;

@@ -80,11 +80,11 @@ grpc::Status Subscription::run(uint64_t after, const std::string& prefix, const 
         const auto read = read_all_request(position, config_.batch_size, prefix,
                                            last_reported_ + config_.checkpoint_interval - position,
                                            CallDeadline{context_, backend_timeout_});
-        if (!read.ok()) return to_grpc(read.status());
+        if (!read.ok()) return to_grpc(read.status(), context_);
         auto iterator = store_.read_all(read.value());
-        if (!iterator.ok()) return to_grpc(iterator.status());
+        if (!iterator.ok()) return backend_to_grpc(iterator.status(), context_);
         auto drained = drain(*iterator.value(), deliver);
-        if (!drained.ok()) return to_grpc(drained.status());
+        if (!drained.ok()) return backend_to_grpc(drained.status(), context_);
         if (client_gone) return gone();
         const uint64_t scanned_from = position;
         position = std::max(position, drained->page.last_scanned_position);
