@@ -123,6 +123,47 @@ TEST_F(OperationsTest, GivenABackendThatCannotReachItsStorage_WhenCalled_ThenABa
     EXPECT_EQ(scrape()[name] - before, 1);
 }
 
+TEST_F(OperationsTest, GivenABackendThatMissesItsDeadline_WhenCalled_ThenABackendErrorIsCounted) {
+    start("metrics:\n  listen: 127.0.0.1:0\n", FIXTURE_DATA_DEADLINE_EXCEEDED);
+    const std::string name = "eventstore_backend_errors_total{code=\"DEADLINE_EXCEEDED\"}";
+    const double before = scrape()[name];
+    const grpc::Status status = append("S", {make_event()});
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+    EXPECT_EQ(status.error_message(), "fixture: append is not implemented");
+    EXPECT_EQ(scrape()[name] - before, 1);
+}
+
+TEST_F(OperationsTest, GivenADeadlinePassedBeforeTheBackendWasAsked_WhenCalled_ThenNoBackendErrorIsCounted) {
+    // A backend.timeout_ms of 0 (a file cannot say it: the least is 1) makes every deadline pass
+    // before the server asks the backend, and this backend, if it were asked, would answer
+    // DEADLINE_EXCEEDED itself and be counted (the test above).
+    auto config = server::parse_config(
+        test_config("metrics:\n  listen: 127.0.0.1:0\n", FIXTURE_DATA_DEADLINE_EXCEEDED), ".",
+        "test config");
+    ASSERT_TRUE(config.ok()) << config.status().message();
+    config.value().backend.timeout = std::chrono::milliseconds(0);
+    start_with(config.value());
+    const auto before = scrape();
+    const std::string refused = "the call's deadline passed before the backend was asked; nothing was done";
+    const grpc::Status appended = append("S", {make_event()});
+    EXPECT_EQ(appended.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+    EXPECT_EQ(appended.error_message(), refused);
+    v1::ReadStreamResponse stream;
+    EXPECT_EQ(read_stream("S", 0, 0, true, &stream).error_message(), refused);
+    v1::ReadAllResponse all;
+    EXPECT_EQ(read_all(0, 0, "", &all).error_message(), refused);
+    Subscriber subscriber(*stub_, 0);
+    EXPECT_EQ(subscriber.finish().error_message(), refused);
+    auto after = scrape();
+    const auto delta = [&](const std::string& name) { return after[name] - before.at(name); };
+    EXPECT_EQ(delta("eventstore_backend_errors_total{code=\"DEADLINE_EXCEEDED\"}"), 0);
+    for (const char* rpc : {"Append", "ReadStream", "ReadAll", "Subscribe"}) {
+        const std::string name = std::string("eventstore_requests_total{rpc=\"") + rpc +
+                                 "\",code=\"DEADLINE_EXCEEDED\"}";
+        EXPECT_EQ(after[name] - (before.count(name) ? before.at(name) : 0), 1) << name;
+    }
+}
+
 // Captures the default logger's lines while alive.
 class LogCapture {
 public:
@@ -168,6 +209,40 @@ TEST_F(OperationsTest, GivenAFailedCall_WhenItEnds_ThenTheLogLineAndTheTrailerCa
     forged.AddMetadata("x-request-id", "a b");
     ASSERT_FALSE(stub_->Append(&forged, request, &response).ok());
     EXPECT_EQ(forged.GetServerTrailingMetadata().find("x-request-id")->second.size(), 36u);
+}
+
+TEST_F(OperationsTest, GivenABackendBug_WhenACallFails_ThenItsMessageTrailerAndLogLineNameOneRequestId) {
+    start("", FIXTURE_DATA_INTERNAL);
+    LogCapture log;
+    v1::AppendRequest request;
+    request.set_stream_id("S");
+    *request.add_events() = make_event();
+    v1::AppendResponse response;
+    // Ids as the server makes them (none sent; one it must replace) and as a client chose it.
+    for (const std::string sent : {"", "a b", "client-7"}) {
+        grpc::ClientContext context;
+        if (!sent.empty()) context.AddMetadata("x-request-id", sent);
+        const grpc::Status status = stub_->Append(&context, request, &response);
+        ASSERT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
+        const auto trailer = context.GetServerTrailingMetadata().find("x-request-id");
+        ASSERT_NE(trailer, context.GetServerTrailingMetadata().end());
+        const std::string id(trailer->second.data(), trailer->second.size());
+        EXPECT_EQ(id.size(), sent == "client-7" ? sent.size() : 36u) << id;
+        EXPECT_EQ(status.error_message(), "internal error " + id +
+                                              " (the server log has the details): fixture: append "
+                                              "is not implemented");
+        EXPECT_NE(log.text().find("request " + id + ": /eventstore.v1.EventStore/Append from "),
+                  std::string::npos)
+            << log.text();
+    }
+    // Subscribe makes its error in the subscription, from the same call's context.
+    Subscriber subscriber(*stub_, 0, "", {{"x-request-id", "subscriber-7"}});
+    EXPECT_EQ(subscriber.finish().error_message(),
+              "internal error subscriber-7 (the server log has the details): fixture: read_all is "
+              "not implemented");
+    EXPECT_NE(log.text().find("request subscriber-7: /eventstore.v1.EventStore/Subscribe from "),
+              std::string::npos)
+        << log.text();
 }
 
 TEST_F(OperationsTest, GivenACapOfTwoSubscriptionsPerConnection_WhenAThirdArrives_ThenResourceExhausted) {

@@ -20,10 +20,14 @@ void ServerTest::start(const std::string& extra, const std::string& plugin) {
 }
 
 void ServerTest::start_with_config(const std::string& yaml) {
-    stop();
     auto config = server::parse_config(yaml, ".", "test config");
     ASSERT_TRUE(config.ok()) << config.status().message();
-    auto created = server::Server::create(config.value());
+    start_with(config.value());
+}
+
+void ServerTest::start_with(server::Config config) {
+    stop();
+    auto created = server::Server::create(std::move(config));
     ASSERT_TRUE(created.ok()) << created.status().message();
     server_ = std::move(created.value());
     const Status started = server_->start();

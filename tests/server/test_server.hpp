@@ -29,6 +29,8 @@ protected:
     void start(const std::string& extra = "", const std::string& plugin = MEMORY_PLUGIN_PATH);
     // (Re)starts the server with this whole config text.
     void start_with_config(const std::string& yaml);
+    // (Re)starts the server with this config (for a value no config text can give).
+    void start_with(server::Config config);
     void stop();
 
     grpc::Status append(const std::string& stream, const std::vector<v1::EventData>& events,

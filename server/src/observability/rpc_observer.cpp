@@ -6,8 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include "eventstore/v1/eventstore.pb.h"
+#include "observability/request_id.hpp"
 #include "observability/server_metrics.hpp"
-#include "rpc/uuid_v7.hpp"
 
 namespace eventstore::server {
 namespace {
@@ -37,6 +37,9 @@ public:
     }
 
     void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+        if (methods->QueryInterceptionHookPoint(Hook::POST_RECV_INITIAL_METADATA)) {
+            assign_request_id(*methods->GetRecvInitialMetadata(), assigned_id_);
+        }
         if (rpc_ == Rpc::append && methods->QueryInterceptionHookPoint(Hook::POST_RECV_MESSAGE)) {
             if (const auto* request = static_cast<const v1::AppendRequest*>(methods->GetRecvMessage())) {
                 append_events_ = static_cast<uint64_t>(request->events_size());
@@ -77,32 +80,20 @@ private:
             }
             return;
         }
-        const std::string id = request_id();
+        const std::string id = request_id(*info_->server_context());
         methods->GetSendTrailingMetadata()->emplace("x-request-id", id);
         spdlog::log(level_of(status.error_code()), "request {}: {} from {} failed with {}: {}", id,
                     info_->method(), info_->server_context()->peer(), code_name(status.error_code()),
                     status.error_message());
     }
 
-    // The client's x-request-id when it is 1 to 128 of [A-Za-z0-9._:-] (nothing that could
-    // forge a log line), or a new one.
-    std::string request_id() const {
-        const auto& metadata = info_->server_context()->client_metadata();
-        const auto found = metadata.find("x-request-id");
-        if (found != metadata.end()) {
-            const std::string given(found->second.data(), found->second.size());
-            const bool usable = !given.empty() && given.size() <= 128 &&
-                                given.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"
-                                                        "QRSTUVWXYZ0123456789._:-") == std::string::npos;
-            if (usable) return given;
-        }
-        return new_uuid_v7();
-    }
-
     grpc::experimental::ServerRpcInfo* info_;
     Rpc rpc_;
     std::chrono::steady_clock::time_point started_;
     uint64_t append_events_ = 0;
+    // The id assign_request_id made when the client sent none (or none usable); the call's
+    // metadata refers to it, and this observer lives as long as the call.
+    std::string assigned_id_;
 };
 
 }  // namespace

@@ -53,7 +53,8 @@ struct ServerMetrics {
     metrics::Counter tail_reads;          // backend read_all calls of the subscriptions' tail
     metrics::Counter tail_notifications;  // commit notifications that woke the tail
     metrics::Counter subscriber_overflows;  // subscribers that left the tail, their buffer full
-    std::array<metrics::Counter, kCodeCount> backend_errors;  // by code
+    // By code; only what the backend returned (rpc/errors.hpp, backend_to_grpc).
+    std::array<metrics::Counter, kCodeCount> backend_errors;
 
     // The Prometheus text of every metric above.
     std::string render() const;

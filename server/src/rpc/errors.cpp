@@ -1,25 +1,35 @@
 #include "rpc/errors.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "google/rpc/status.pb.h"
+#include "observability/request_id.hpp"
 #include "observability/server_metrics.hpp"
-#include "rpc/uuid_v7.hpp"
 
 namespace eventstore::server {
 
-grpc::Status to_grpc(const Status& status) {
+grpc::Status to_grpc(const Status& status, const grpc::ServerContextBase& context) {
     if (status.ok()) return grpc::Status::OK;
+    return to_grpc(status, request_id(context));
+}
+
+grpc::Status backend_to_grpc(const Status& status, const grpc::ServerContextBase& context) {
+    if (status.ok()) return grpc::Status::OK;
+    return backend_to_grpc(status, request_id(context));
+}
+
+grpc::Status to_grpc(const Status& status, const std::string& request_id) {
+    if (status.ok()) return grpc::Status::OK;
+    if (status.code() == Code::internal) {
+        return grpc::Status(grpc::StatusCode::INTERNAL,
+                            "internal error " + request_id +
+                                " (the server log has the details): " + status.message());
+    }
+    return grpc::Status(static_cast<grpc::StatusCode>(status.code()), status.message());
+}
+
+grpc::Status backend_to_grpc(const Status& status, const std::string& request_id) {
     const auto code = static_cast<grpc::StatusCode>(status.code());
     if (is_backend_failure(code)) server_metrics().backend_errors[static_cast<size_t>(code)].add();
-    if (status.code() == Code::internal) {
-        const std::string id = new_uuid_v7().substr(24);
-        spdlog::error("internal error {}: {}", id, status.message());
-        return grpc::Status(grpc::StatusCode::INTERNAL,
-                            "internal error " + id + " (the server log has the details): " +
-                                status.message());
-    }
-    return grpc::Status(code, status.message());
+    return to_grpc(status, request_id);
 }
 
 grpc::Status wrong_expected_version(const Status& status, const v1::AppendRequest& request,

@@ -1,6 +1,7 @@
 #include "rpc/event_store_service.hpp"
 
 #include "eventstore/validation.hpp"
+#include "observability/request_id.hpp"
 #include "observability/server_metrics.hpp"
 #include "rpc/errors.hpp"
 #include "rpc/page_reader.hpp"
@@ -26,23 +27,27 @@ EventStoreService::EventStoreService(loader::Store& store, CommitNotifier& notif
 grpc::Status EventStoreService::Append(grpc::ServerContext* context, const v1::AppendRequest* request,
                                        v1::AppendResponse* response) {
     const auto authenticated = auth_.authenticate(*context, Access::write);
-    if (!authenticated.ok()) return to_grpc(authenticated.status());
+    if (!authenticated.ok()) return to_grpc(authenticated.status(), *context);
     const Caller& caller = authenticated.value();
-    if (Status s = Authorizer::check_append(caller, *request); !s.ok()) return to_grpc(s);
+    if (Status s = Authorizer::check_append(caller, *request); !s.ok()) {
+        return to_grpc(s, *context);
+    }
     if (Status s = check_expected_kind_known(request->expected_version()); !s.ok()) {
-        return to_grpc(s);
+        return to_grpc(s, *context);
     }
     abi::AppendBuilder append = append_request(*request, caller.tenant());
     if (Status s = validation::validate_append(append.request(), config_.limits); !s.ok()) {
-        return to_grpc(s);
+        return to_grpc(s, *context);
     }
-    if (Status s = fill_deadline(append.request(), deadline(*context)); !s.ok()) return to_grpc(s);
+    if (Status s = fill_deadline(append.request(), deadline(*context)); !s.ok()) {
+        return to_grpc(s, *context);
+    }
     es_append_result result{};
     const Status status = store_.append(append.request(), result);
     if (status.code() == Code::failed_precondition) {
         return wrong_expected_version(status, *request, result.actual_version);
     }
-    if (!status.ok()) return to_grpc(status);
+    if (!status.ok()) return backend_to_grpc(status, *context);
     response->set_current_version(result.current_version);
     response->set_first_global_position(result.first_global_position);
     response->set_last_global_position(result.last_global_position);
@@ -69,20 +74,20 @@ grpc::Status EventStoreService::ReadStream(grpc::ServerContext* context,
                                            const v1::ReadStreamRequest* request,
                                            v1::ReadStreamResponse* response) {
     const auto authenticated = auth_.authenticate(*context, Access::read);
-    if (!authenticated.ok()) return to_grpc(authenticated.status());
+    if (!authenticated.ok()) return to_grpc(authenticated.status(), *context);
     const Caller& caller = authenticated.value();
     if (Status s = Authorizer::check_stream(caller, request->stream_id()); !s.ok()) {
-        return to_grpc(s);
+        return to_grpc(s, *context);
     }
     if (Status s = validation::validate_stream_id(request->stream_id(), config_.limits); !s.ok()) {
-        return to_grpc(s);
+        return to_grpc(s, *context);
     }
     const auto read = read_stream_request(*request, config_.limits, deadline(*context));
-    if (!read.ok()) return to_grpc(read.status());
+    if (!read.ok()) return to_grpc(read.status(), *context);
     auto iterator = store_.read_stream(read.value());
-    if (!iterator.ok()) return to_grpc(iterator.status());
+    if (!iterator.ok()) return backend_to_grpc(iterator.status(), *context);
     auto drained = drain(*iterator.value(), collect_into(response, caller));
-    if (!drained.ok()) return to_grpc(drained.status());
+    if (!drained.ok()) return backend_to_grpc(drained.status(), *context);
     if (drained->stopped_early) {
         response->set_next_from_version(request->forward() ? drained->last_version + 1
                                                            : drained->last_version - 1);
@@ -97,15 +102,15 @@ grpc::Status EventStoreService::ReadStream(grpc::ServerContext* context,
 grpc::Status EventStoreService::ReadAll(grpc::ServerContext* context, const v1::ReadAllRequest* request,
                                         v1::ReadAllResponse* response) {
     const auto admitted = auth_.admit_log_reader(*context, request->stream_prefix());
-    if (!admitted.ok()) return to_grpc(admitted.status());
+    if (!admitted.ok()) return to_grpc(admitted.status(), *context);
     const Caller& caller = admitted.value().caller;
     const auto read = read_all_request(*request, admitted.value().prefix, config_.limits,
                                        deadline(*context));
-    if (!read.ok()) return to_grpc(read.status());
+    if (!read.ok()) return to_grpc(read.status(), *context);
     auto iterator = store_.read_all(read.value());
-    if (!iterator.ok()) return to_grpc(iterator.status());
+    if (!iterator.ok()) return backend_to_grpc(iterator.status(), *context);
     auto drained = drain(*iterator.value(), collect_into(response, caller));
-    if (!drained.ok()) return to_grpc(drained.status());
+    if (!drained.ok()) return backend_to_grpc(drained.status(), *context);
     if (drained->stopped_early) {
         response->set_last_scanned_position(drained->last_position);
         response->set_reached_head(false);
@@ -124,7 +129,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventStoreService::Subscribe(
         return SubscribeReactor::refuse(unparsable_request(kSubscribeMethod));
     }
     auto admitted = auth_.admit_log_reader(*context, request.stream_prefix());
-    if (!admitted.ok()) return SubscribeReactor::refuse(to_grpc(admitted.status()));
+    if (!admitted.ok()) return SubscribeReactor::refuse(to_grpc(admitted.status(), *context));
     auto slot = subscription_slots_.acquire(context->peer());
     if (!slot) {
         server_metrics().refused_subscriptions.add();
@@ -141,6 +146,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventStoreService::Subscribe(
     subscriber.max_batch_events =
         std::min(request.max_batch_events(), config_.subscriptions.max_batch_events);
     subscriber.deadline = context->deadline();
+    subscriber.request_id = request_id(*context);
     return new SubscribeReactor(subscriptions_, config_.subscriptions, std::move(subscriber),
                                 std::move(slot));
 }

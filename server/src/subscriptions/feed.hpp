@@ -47,6 +47,7 @@ public:
         Caller caller;
         uint32_t max_batch_events = 0;  // 0: one event per message; else already capped
         std::chrono::system_clock::time_point deadline;  // the client's
+        std::string request_id;  // the call's (observability/request_id.hpp), for its errors
     };
 
     // `reactor` receives StartWrite and Finish until detach().

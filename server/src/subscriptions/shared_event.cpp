@@ -30,13 +30,12 @@ SharedEventPtr share(const es_recorded_event& event) {
     return shared;
 }
 
-Result<Page> read_page(loader::Store& store, const Result<es_read_all_request>& read,
-                       const Caller& caller, uint64_t head) {
-    if (!read.ok()) return read.status();
-    auto iterator = store.read_all(read.value());
+Result<Page> read_page(loader::Store& store, const es_read_all_request& read, const Caller& caller,
+                       uint64_t head) {
+    auto iterator = store.read_all(read);
     if (!iterator.ok()) return iterator.status();
     Page page;
-    page.after = read.value().after_position;
+    page.after = read.after_position;
     auto drained = drain(*iterator.value(), [&](const es_recorded_event& event) {
         if (caller.may_see(event)) page.events.push_back(share(event));
         return true;

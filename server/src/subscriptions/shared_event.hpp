@@ -46,9 +46,9 @@ struct Page {
 };
 
 // Reads one page with `read` (built by rpc/translate.hpp's read_all_request), sharing each event
-// that `caller` may see; `head` is the notifier's.
-Result<Page> read_page(loader::Store& store, const Result<es_read_all_request>& read,
-                       const Caller& caller, uint64_t head);
+// that `caller` may see; `head` is the notifier's. A failure is the backend's.
+Result<Page> read_page(loader::Store& store, const es_read_all_request& read, const Caller& caller,
+                       uint64_t head);
 
 }  // namespace eventstore::server
 

@@ -60,12 +60,12 @@ void Subscriptions::read_more(std::shared_ptr<Feed> feed) {
 void Subscriptions::catch_up(const std::shared_ptr<Feed>& feed) {
     const Feed::Request& request = feed->request();
     const Feed::ReadFrom from = feed->read_from();
-    auto page = read_page(store_,
-                          read_all_request(from.after, config_.subscriptions.batch_size,
-                                           request.prefix, from.max_scan,
-                                           CallDeadline{request.deadline, config_.backend.timeout}),
-                          request.caller, notifier_.head());
-    if (!page.ok()) return feed->end(to_grpc(page.status()));
+    const auto read =
+        read_all_request(from.after, config_.subscriptions.batch_size, request.prefix,
+                         from.max_scan, CallDeadline{request.deadline, config_.backend.timeout});
+    if (!read.ok()) return feed->end(to_grpc(read.status(), request.request_id));
+    auto page = read_page(store_, read.value(), request.caller, notifier_.head());
+    if (!page.ok()) return feed->end(backend_to_grpc(page.status(), request.request_id));
     if (feed->offer(page.value(), false) == Feed::Offer::ended) return;
     if (page->at_head && tail_.join(feed)) return;
     feed->read_done();

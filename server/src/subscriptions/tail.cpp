@@ -98,12 +98,11 @@ void Tail::run() {
         }
         // The tail reads for no one client: only the server's backend.timeout_ms bounds it.
         server_metrics().tail_reads.add();
-        auto page = read_page(
-            store_,
-            read_all_request(from, config_.batch_size, {}, 0,
-                             CallDeadline{std::chrono::system_clock::time_point::max(),
-                                          backend_timeout_}),
-            Caller(), notifier_.head());
+        const auto read = read_all_request(
+            from, config_.batch_size, {}, 0,
+            CallDeadline{std::chrono::system_clock::time_point::max(), backend_timeout_});
+        auto page = read.ok() ? read_page(store_, read.value(), Caller(), notifier_.head())
+                              : Result<Page>(read.status());
         std::lock_guard lock(mutex_);
         if (closed_) return;
         if (generation != generation_) {
@@ -113,8 +112,9 @@ void Tail::run() {
         if (!page.ok()) {
             // As if each member had read it: the call ends with the backend's error, and the
             // client resumes from the last position it heard of.
-            const grpc::Status status = to_grpc(page.status());
-            for (const auto& member : members_) member->end(status);
+            for (const auto& member : members_) {
+                member->end(backend_to_grpc(page.status(), member->request().request_id));
+            }
             members_.clear();
             ring_.clear();
             at_head = true;
