@@ -171,3 +171,25 @@ def test_cancel_from_another_thread_ends_the_iteration(client):
     threading.Timer(0.2, subscription.cancel).start()
     assert all(isinstance(item, Checkpoint) for item in subscription)
     assert subscription.cancelled
+
+
+def test_a_batched_and_a_one_event_per_message_subscription_see_the_same_items(client):
+    """The SDK asks for batches by default; whether the server sends them or not, the user gets the
+    same items in the same order as with max_batch_events=0."""
+    prefix = f"batch-{uuid.uuid4().hex[:8]}-"
+    client.append(prefix + "a", evs(7), NO_STREAM)
+    client.append(prefix + "b", evs(5), NO_STREAM)
+
+    def until_caught_up(max_batch_events):
+        items = []
+        with client.subscribe(0, prefix, max_batch_events=max_batch_events) as subscription:
+            for item in subscription:
+                if isinstance(item, Checkpoint):
+                    continue
+                items.append((type(item).__name__, item.global_position))
+                if isinstance(item, CaughtUp):
+                    return items, subscription.position
+
+    batched, single = until_caught_up(3), until_caught_up(0)
+    assert batched == single
+    assert [kind for kind, _ in batched[0]] == ["RecordedEvent"] * 12 + ["CaughtUp"]

@@ -1,14 +1,12 @@
 //! A blocking facade over the async [`crate::Client`] (cargo feature `blocking`), for programs
 //! without an async runtime. It owns a single-threaded tokio runtime and drives every call on
 //! it; reads and subscriptions are plain `Iterator`s. Do not use it from inside an async runtime.
-use crate::client::{
-    AppendResult, ClientOptions, EventStream, ReadAllOptions, ReadStreamOptions, SubscribeOptions,
-    SubscriptionMessage, SubscriptionStream,
-};
+use crate::client::{AppendResult, ClientOptions, EventStream, ReadAllOptions, ReadStreamOptions};
 use crate::error::{Error, Result};
 use crate::event::NewEvent;
 use crate::expected::ExpectedVersion;
 use crate::proto::eventstore::v1::RecordedEvent;
+use crate::subscription::{SubscribeOptions, SubscriptionMessage, SubscriptionStream};
 use futures_util::StreamExt;
 use std::sync::Arc;
 use std::time::Duration;

@@ -2,6 +2,7 @@ use crate::error::{Error, Result};
 use crate::event::NewEvent;
 use crate::expected::ExpectedVersion;
 use crate::proto::eventstore::v1 as pb;
+use crate::subscription::{self, Responses, SubscribeOptions, Subscriber, SubscriptionStream};
 use futures_util::stream::{self, BoxStream, StreamExt};
 use pb::event_store_client::EventStoreClient;
 use std::collections::VecDeque;
@@ -11,8 +12,6 @@ use tonic::transport::{Channel, Endpoint};
 
 /// A stream of read events; the client fetches the next page when the current one is used up.
 pub type EventStream = BoxStream<'static, Result<pb::RecordedEvent>>;
-/// A subscription; see [`SubscriptionMessage`].
-pub type SubscriptionStream = BoxStream<'static, Result<SubscriptionMessage>>;
 
 /// Channel settings.
 #[derive(Clone, Debug)]
@@ -123,84 +122,6 @@ impl ReadAllOptions {
     }
 }
 
-/// How a subscription resumes after `UNAVAILABLE` (server shutting down, connection lost).
-#[derive(Clone, Debug)]
-pub struct Resume {
-    /// Consecutive failed attempts before the error is given to the caller (0: never give up).
-    pub max_attempts: u32,
-    /// Wait before the first attempt; doubled after each failure, up to `max_delay`.
-    pub initial_delay: Duration,
-    pub max_delay: Duration,
-}
-
-impl Default for Resume {
-    fn default() -> Self {
-        Resume {
-            max_attempts: 10,
-            initial_delay: Duration::from_millis(100),
-            max_delay: Duration::from_secs(2),
-        }
-    }
-}
-
-/// Options of [`Client::subscribe`].
-#[derive(Clone, Debug, Default)]
-pub struct SubscribeOptions {
-    /// Deliver events after this global position (0: from the start).
-    pub after_position: u64,
-    /// Only streams whose id starts with this (empty: every stream).
-    pub stream_prefix: String,
-    /// Resume by itself after UNAVAILABLE from the last delivered position (None: the error
-    /// ends the stream).
-    pub resume: Option<Resume>,
-}
-
-impl SubscribeOptions {
-    pub fn new() -> Self {
-        Self::default()
-    }
-    pub fn after(mut self, position: u64) -> Self {
-        self.after_position = position;
-        self
-    }
-    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.stream_prefix = prefix.into();
-        self
-    }
-    pub fn resume(mut self, resume: Resume) -> Self {
-        self.resume = Some(resume);
-        self
-    }
-}
-
-/// One message of a subscription.
-#[allow(clippy::large_enum_variant)] // Event is the common case: no Box.
-#[derive(Clone, Debug, PartialEq)]
-pub enum SubscriptionMessage {
-    /// A matching event.
-    Event(pb::RecordedEvent),
-    /// No matching event up to this position (sent while the filter skips events): a safe
-    /// position to store and resume after.
-    Checkpoint(u64),
-    /// The catch-up reached the head at this position; live events follow. Sent once per
-    /// server call: a resumed subscription gets a new one.
-    CaughtUp(u64),
-    /// The subscription was resumed after `UNAVAILABLE` (only with [`SubscribeOptions::resume`]):
-    /// it continues after `after_position`, the last delivered position. `reason` is the error.
-    Resumed { after_position: u64, reason: String },
-}
-
-impl SubscriptionMessage {
-    /// The position a consumer may store to resume after this message (None for `Resumed`).
-    pub fn position(&self) -> Option<u64> {
-        match self {
-            SubscriptionMessage::Event(e) => Some(e.global_position),
-            SubscriptionMessage::Checkpoint(p) | SubscriptionMessage::CaughtUp(p) => Some(*p),
-            SubscriptionMessage::Resumed { .. } => None,
-        }
-    }
-}
-
 /// The client. Cheap to clone (it shares one HTTP/2 channel); every method takes `&self`.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -299,117 +220,21 @@ impl Client {
     }
 
     /// Catch-up then live delivery of every matching event after `options.after_position`:
-    /// events, checkpoints, one `CaughtUp`. With `options.resume`, an `UNAVAILABLE` (server
-    /// shutting down or unreachable) makes it re-subscribe after the last delivered position,
-    /// yielding `Resumed`; after `max_attempts` failed attempts in a row the error is yielded
-    /// and the stream ends. Any other error is yielded and ends the stream.
+    /// events, checkpoints, one `CaughtUp`, one message per event whether the server sends them
+    /// one by one or in batches (see [`SubscribeOptions::max_batch_events`]). With
+    /// `options.resume`, an `UNAVAILABLE` (server shutting down or unreachable) makes it
+    /// re-subscribe after the last delivered position, yielding `Resumed`; after `max_attempts`
+    /// failed attempts in a row the error is yielded and the stream ends. Any other error is
+    /// yielded and ends the stream.
     pub fn subscribe(&self, options: SubscribeOptions) -> SubscriptionStream {
-        struct State {
-            client: Client,
-            prefix: String,
-            position: u64,
-            resume: Option<Resume>,
-            stream: Option<tonic::Streaming<pb::SubscribeResponse>>,
-            failures: u32,
-            reason: Option<String>,
-            finished: bool,
-        }
-        let state = State {
-            client: self.clone(),
-            prefix: options.stream_prefix,
-            position: options.after_position,
-            resume: options.resume,
-            stream: None,
-            failures: 0,
-            reason: None,
-            finished: false,
-        };
+        subscription::subscribe(self.clone(), options)
+    }
+}
 
-        // On an error: Some(error) to yield it and stop, None to retry after a pause.
-        async fn failed(s: &mut State, error: Error) -> Option<Error> {
-            s.stream = None;
-            let Some(resume) = s.resume.clone() else {
-                return Some(error);
-            };
-            if !error.is_unavailable()
-                || (resume.max_attempts != 0 && s.failures >= resume.max_attempts)
-            {
-                return Some(error);
-            }
-            let shift = s.failures.min(16);
-            let delay = resume
-                .initial_delay
-                .saturating_mul(1 << shift)
-                .min(resume.max_delay);
-            s.failures += 1;
-            s.reason = Some(error.to_string());
-            tokio::time::sleep(delay).await;
-            None
-        }
-
-        stream::unfold(state, |mut s| async move {
-            loop {
-                if s.finished {
-                    return None;
-                }
-                let Some(stream) = s.stream.as_mut() else {
-                    let request = pb::SubscribeRequest {
-                        after_global_position: s.position,
-                        stream_prefix: s.prefix.clone(),
-                    };
-                    match s.client.inner.clone().subscribe(request).await {
-                        Ok(response) => {
-                            s.stream = Some(response.into_inner());
-                            if let Some(reason) = s.reason.take() {
-                                let message = SubscriptionMessage::Resumed {
-                                    after_position: s.position,
-                                    reason,
-                                };
-                                return Some((Ok(message), s));
-                            }
-                        }
-                        Err(status) => {
-                            if let Some(error) = failed(&mut s, Error::from(status)).await {
-                                s.finished = true;
-                                return Some((Err(error), s));
-                            }
-                        }
-                    }
-                    continue;
-                };
-                match stream.message().await {
-                    Ok(Some(response)) => {
-                        use pb::subscribe_response::Message;
-                        let message = match response.message {
-                            Some(Message::Event(event)) => SubscriptionMessage::Event(event),
-                            Some(Message::Checkpoint(c)) => {
-                                SubscriptionMessage::Checkpoint(c.global_position)
-                            }
-                            Some(Message::CaughtUp(c)) => {
-                                SubscriptionMessage::CaughtUp(c.global_position)
-                            }
-                            None => continue,
-                        };
-                        if let Some(position) = message.position() {
-                            s.position = s.position.max(position);
-                        }
-                        s.failures = 0;
-                        return Some((Ok(message), s));
-                    }
-                    Ok(None) => {
-                        // The server ended the call without an error: nothing more will come.
-                        return None;
-                    }
-                    Err(status) => {
-                        if let Some(error) = failed(&mut s, Error::from(status)).await {
-                            s.finished = true;
-                            return Some((Err(error), s));
-                        }
-                    }
-                }
-            }
-        })
-        .boxed()
+impl Subscriber for Client {
+    async fn open(&self, request: pb::SubscribeRequest) -> Result<Responses> {
+        let responses = self.inner.clone().subscribe(request).await?.into_inner();
+        Ok(responses.boxed())
     }
 }
 

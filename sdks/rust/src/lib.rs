@@ -32,10 +32,10 @@ mod error;
 mod event;
 mod expected;
 pub mod json;
+mod subscription;
 
 pub use client::{
     AppendResult, Client, ClientOptions, Direction, EventStream, ReadAllOptions, ReadStreamOptions,
-    Resume, SubscribeOptions, SubscriptionMessage, SubscriptionStream,
 };
 pub use error::{Error, Result};
 pub use event::{
@@ -43,3 +43,6 @@ pub use event::{
 };
 pub use expected::ExpectedVersion;
 pub use proto::eventstore::v1::{EventMetadata, RecordedEvent};
+pub use subscription::{
+    Resume, SubscribeOptions, SubscriptionMessage, SubscriptionStream, DEFAULT_MAX_BATCH_EVENTS,
+};

@@ -324,6 +324,50 @@ async fn subscribe_after_a_position() {
     assert_eq!(next(&mut sub).await, SubscriptionMessage::CaughtUp(3));
 }
 
+/// The subscription asks for batches by default; whether the server sends them or not, the
+/// caller gets the same messages as with one event per message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscribe_batched_or_one_event_per_message_yields_the_same_messages() {
+    let server = Server::start();
+    let client = connect(&server).await;
+    let s = unique("batch");
+    for (suffix, count) in [("a", 7), ("b", 5)] {
+        let events: Vec<_> = (0..count).map(|_| ev("E")).collect();
+        client
+            .append(
+                format!("{s}-{suffix}"),
+                events,
+                ExpectedVersion::no_stream(),
+            )
+            .await
+            .unwrap();
+    }
+    let mut seen = Vec::new();
+    for options in [
+        SubscribeOptions::new().max_batch_events(3),
+        SubscribeOptions::new().max_batch_events(0),
+        SubscribeOptions::new(),
+    ] {
+        let mut sub = client.subscribe(options.prefix(&s));
+        let mut got = Vec::new();
+        loop {
+            match next(&mut sub).await {
+                SubscriptionMessage::Event(e) => got.push(format!("event@{}", e.global_position)),
+                SubscriptionMessage::CaughtUp(p) => {
+                    got.push(format!("caught_up@{p}"));
+                    break;
+                }
+                SubscriptionMessage::Checkpoint(_) => {}
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        seen.push(got);
+    }
+    assert_eq!(seen[0].len(), 13);
+    assert_eq!(seen[0], seen[1]);
+    assert_eq!(seen[0], seen[2]);
+}
+
 /// Without resume, a server shutdown ends the subscription with a typed Unavailable.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn subscribe_without_resume_surfaces_unavailable_on_shutdown() {

@@ -91,7 +91,17 @@ export interface SubscribeOptions {
   resume?: boolean | ResumeOptions;
   /** Ends the subscription when aborted (iteration then simply stops). */
   signal?: AbortSignal;
+  /**
+   * Up to this many events in one message from the server (default 500; 0: one event per
+   * message). The iteration still yields one message per event, and `lastPosition` is that of the
+   * last one yielded, never the end of a batch not yet yielded.
+   */
+  maxBatchEvents?: number;
 }
+
+/** The events per message a subscription asks for when SubscribeOptions.maxBatchEvents is unset. */
+export const DEFAULT_MAX_BATCH_EVENTS = 500;
+const MAX_UINT32 = 2 ** 32 - 1;
 
 /** One message of a subscription. `position` is the global position it stands for. */
 export type SubscriptionMessage =
@@ -176,17 +186,24 @@ export function fromProtoRecordedEvent(event: ProtoRecordedEvent): RecordedEvent
   };
 }
 
-function toMessage(response: SubscribeResponse): SubscriptionMessage | undefined {
+function eventMessage(event: ProtoRecordedEvent): SubscriptionMessage {
+  return { kind: "event", position: event.globalPosition, event: fromProtoRecordedEvent(event) };
+}
+
+/** What one server message carries, in order: one event, a batch's events, a checkpoint or a caught-up. */
+function toMessages(response: SubscribeResponse): SubscriptionMessage[] {
   const m = response.message;
   switch (m?.$case) {
     case "event":
-      return { kind: "event", position: m.event.globalPosition, event: fromProtoRecordedEvent(m.event) };
+      return [eventMessage(m.event)];
+    case "batch":
+      return m.batch.events.map(eventMessage);
     case "checkpoint":
-      return { kind: "checkpoint", position: m.checkpoint.globalPosition };
+      return [{ kind: "checkpoint", position: m.checkpoint.globalPosition }];
     case "caughtUp":
-      return { kind: "caughtUp", position: m.caughtUp.globalPosition };
+      return [{ kind: "caughtUp", position: m.caughtUp.globalPosition }];
     default:
-      return undefined; // a message kind this client does not know: skip it
+      return []; // a message kind this client does not know: skip it
   }
 }
 
@@ -203,7 +220,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 /**
  * A live subscription: iterate it with `for await`. Breaking out of the loop, `close()` or the
- * abort signal end it. Iterate it once.
+ * abort signal end it (the rest of a batch is then dropped). Iterate it once.
  */
 export class Subscription implements AsyncIterable<SubscriptionMessage> {
   /** The global position of the last message delivered (where a resume starts after). */
@@ -218,10 +235,14 @@ export class Subscription implements AsyncIterable<SubscriptionMessage> {
     private readonly grpc: GrpcEventStoreClient,
     afterPosition: bigint,
     private readonly streamPrefix: string,
+    private readonly maxBatchEvents: number,
     private readonly resume: ResumeOptions | undefined,
     signal: AbortSignal | undefined,
     private readonly onEnd?: (subscription: Subscription) => void,
   ) {
+    if (!Number.isInteger(maxBatchEvents) || maxBatchEvents < 0 || maxBatchEvents > MAX_UINT32) {
+      throw new RangeError(`maxBatchEvents must be an integer from 0 (one event per message) to ${MAX_UINT32}, not ${maxBatchEvents}`);
+    }
     this.lastPosition = afterPosition;
     if (signal) {
       if (signal.aborted) this.close();
@@ -248,15 +269,19 @@ export class Subscription implements AsyncIterable<SubscriptionMessage> {
       while (!this.closed) {
         let call: ClientReadableStream<SubscribeResponse> | undefined;
         try {
-          call = this.grpc.subscribe({ afterGlobalPosition: this.lastPosition, streamPrefix: this.streamPrefix });
+          call = this.grpc.subscribe({
+            afterGlobalPosition: this.lastPosition,
+            streamPrefix: this.streamPrefix,
+            maxBatchEvents: this.maxBatchEvents,
+          });
           this.call = call;
           for await (const response of call as AsyncIterable<SubscribeResponse>) {
-            if (this.closed) return;
             attempt = 0;
-            const message = toMessage(response);
-            if (!message) continue;
-            this.lastPosition = message.position;
-            yield message;
+            for (const message of toMessages(response)) {
+              if (this.closed) return;
+              this.lastPosition = message.position;
+              yield message;
+            }
             if (this.closed) return;
           }
           return; // the server ended the stream without an error
@@ -403,8 +428,14 @@ export class EventStoreClient {
    */
   subscribe(options: SubscribeOptions = {}): Subscription {
     const resume = options.resume === true ? {} : options.resume || undefined;
-    const subscription = new Subscription(this.grpc, BigInt(options.afterPosition ?? 0), options.streamPrefix ?? "", resume, options.signal, (s) =>
-      this.subscriptions.delete(s),
+    const subscription = new Subscription(
+      this.grpc,
+      BigInt(options.afterPosition ?? 0),
+      options.streamPrefix ?? "",
+      options.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS,
+      resume,
+      options.signal,
+      (s) => this.subscriptions.delete(s),
     );
     if (!subscription.isClosed) this.subscriptions.add(subscription);
     return subscription;

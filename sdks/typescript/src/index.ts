@@ -2,6 +2,7 @@ export {
   EventStoreClient,
   EventIterable,
   Subscription,
+  DEFAULT_MAX_BATCH_EVENTS,
   fromProtoRecordedEvent,
   type AppendResult,
   type ClientOptions,

@@ -103,6 +103,26 @@ describe("subscribe (one shared server)", () => {
     }
   });
 
+  test("batched (the default) and one event per message: the same messages, whether the server batches or not", async () => {
+    const s = uniqueStream("batch");
+    await client.append(`${s}-a`, events(7), noStream);
+    await client.append(`${s}-b`, events(5), noStream);
+    const untilCaughtUp = async (maxBatchEvents?: number) => {
+      const subscription = client.subscribe({ streamPrefix: s, maxBatchEvents });
+      const got: string[] = [];
+      for await (const m of subscription) {
+        if (m.kind === "checkpoint") continue;
+        got.push(`${m.kind}@${m.position}`);
+        if (m.kind === "caughtUp") break;
+      }
+      return { got, lastPosition: subscription.lastPosition };
+    };
+    const batched = await untilCaughtUp(3);
+    assert.deepEqual(await untilCaughtUp(0), batched);
+    assert.deepEqual(await untilCaughtUp(), batched);
+    assert.deepEqual(batched.got.map((m) => m.split("@")[0]), [...Array(12).fill("event"), "caughtUp"]);
+  });
+
   test("close() and an abort signal end the iteration without an error", async () => {
     const s = uniqueStream("close");
     await client.append(s, events(1), noStream);

@@ -1,6 +1,7 @@
 """What the sync and the async client share: channel options, paging and subscription state."""
 from __future__ import annotations
 
+from collections import deque
 from typing import Iterable, Sequence
 
 import grpc
@@ -11,6 +12,7 @@ from .events import CaughtUp, Checkpoint, EventData, RecordedEvent
 from .expected import ANY, ExpectedVersion
 
 MAX_UINT32 = 2**32 - 1
+DEFAULT_MAX_BATCH_EVENTS = 500
 
 
 def channel_options(max_receive_message_length: int, extra: Sequence[tuple[str, object]] | None):
@@ -122,15 +124,19 @@ class AllPager(_Pager):
 SubscriptionItem = RecordedEvent | Checkpoint | CaughtUp
 
 
-def subscription_item(message: pb.SubscribeResponse) -> SubscriptionItem | None:
+def subscription_items(message: pb.SubscribeResponse) -> list[SubscriptionItem]:
+    """What one message carries, in order: one event, a batch's events, a checkpoint or caught-up
+    (nothing for a kind this client does not know)."""
     kind = message.WhichOneof("message")
     if kind == "event":
-        return RecordedEvent.from_proto(message.event)
+        return [RecordedEvent.from_proto(message.event)]
+    if kind == "batch":
+        return [RecordedEvent.from_proto(event) for event in message.batch.events]
     if kind == "checkpoint":
-        return Checkpoint(message.checkpoint.global_position)
+        return [Checkpoint(message.checkpoint.global_position)]
     if kind == "caught_up":
-        return CaughtUp(message.caught_up.global_position)
-    return None  # a kind this client does not know: skipped
+        return [CaughtUp(message.caught_up.global_position)]
+    return []
 
 
 class ResumePolicy:
@@ -159,12 +165,18 @@ class ResumePolicy:
 class SubscriptionState:
     """What a subscription keeps and decides, sync or async: where it resumes, when it resumes
     and its counters. Subscription and AsyncSubscription do the calls and the waits. `cancelled`
-    is their threading.Event or asyncio.Event."""
+    is their threading.Event or asyncio.Event. A message's items wait in `_pending` and are handed
+    over one at a time: `position` moves only when the user gets an item, so a resume starts after
+    the last item handed over, and a cancel drops what is left of a batch."""
 
-    def __init__(self, stub, after_position: int, stream_prefix: str, policy: ResumePolicy, cancelled):
+    def __init__(self, stub, after_position: int, stream_prefix: str, max_batch_events: int, policy: ResumePolicy, cancelled):
+        if not 0 <= max_batch_events <= MAX_UINT32:
+            raise ValueError(f"max_batch_events must be 0 (one event per message) to {MAX_UINT32}, not {max_batch_events}")
         self._stub = stub
         self.position = after_position
         self.stream_prefix = stream_prefix
+        self.max_batch_events = max_batch_events
+        self._pending: deque[SubscriptionItem] = deque()
         self._policy = policy
         self._call = None
         self._cancelled = cancelled
@@ -176,7 +188,11 @@ class SubscriptionState:
         return self._cancelled.is_set()
 
     def _request(self) -> pb.SubscribeRequest:
-        return pb.SubscribeRequest(after_global_position=self.position, stream_prefix=self.stream_prefix)
+        return pb.SubscribeRequest(
+            after_global_position=self.position,
+            stream_prefix=self.stream_prefix,
+            max_batch_events=self.max_batch_events,
+        )
 
     def _resume_delay(self, rpc_error: grpc.RpcError) -> float:
         """The wait before subscribing again after rpc_error; raises it as an EventStoreError when
@@ -190,13 +206,20 @@ class SubscriptionState:
             raise error from rpc_error
         return delay
 
-    def _deliver(self, message: pb.SubscribeResponse) -> SubscriptionItem | None:
-        """The message as the item to deliver (None: a kind this client skips), past which a
-        resume starts."""
-        item = subscription_item(message)
-        if item is not None:
-            self._policy.delivered()
-            self.position = max(self.position, item.global_position)
+    def _receive(self, message: pb.SubscribeResponse) -> None:
+        """Queues what the message carries, to be handed over by _hand_over."""
+        self._pending.extend(subscription_items(message))
+
+    def _hand_over(self) -> SubscriptionItem | None:
+        """The next received item for the user (None: nothing is waiting, or cancelled: what is
+        left is dropped), past which a resume starts."""
+        if self._cancelled.is_set():
+            self._pending.clear()
+        if not self._pending:
+            return None
+        item = self._pending.popleft()
+        self._policy.delivered()
+        self.position = max(self.position, item.global_position)
         return item
 
 

@@ -113,22 +113,25 @@ class AsyncEventStoreClient:
         after_position: int = 0,
         stream_prefix: str = "",
         *,
+        max_batch_events: int = _common.DEFAULT_MAX_BATCH_EVENTS,
         resume: bool = False,
         max_resume_attempts: int | None = None,
         resume_backoff: float = 0.1,
         max_resume_backoff: float = 5.0,
     ) -> "AsyncSubscription":
-        """An async iterator of RecordedEvent, Checkpoint and CaughtUp; resume as in
-        EventStoreClient.subscribe."""
+        """An async iterator of RecordedEvent, Checkpoint and CaughtUp; resume and max_batch_events
+        as in EventStoreClient.subscribe."""
         policy = _common.ResumePolicy(resume, max_resume_attempts, resume_backoff, max_resume_backoff)
-        return AsyncSubscription(self._stub, after_position, stream_prefix, policy)
+        return AsyncSubscription(self._stub, after_position, stream_prefix, max_batch_events, policy)
 
 
 class AsyncSubscription(_common.SubscriptionState):
     """An async iterator over a subscription; cancel() or leaving `async with` ends it."""
 
-    def __init__(self, stub, after_position: int, stream_prefix: str, policy: _common.ResumePolicy):
-        super().__init__(stub, after_position, stream_prefix, policy, asyncio.Event())
+    def __init__(
+        self, stub, after_position: int, stream_prefix: str, max_batch_events: int, policy: _common.ResumePolicy
+    ):
+        super().__init__(stub, after_position, stream_prefix, max_batch_events, policy, asyncio.Event())
 
     def __aiter__(self) -> "AsyncSubscription":
         return self
@@ -146,6 +149,9 @@ class AsyncSubscription(_common.SubscriptionState):
 
     async def __anext__(self) -> SubscriptionItem:
         while True:
+            item = self._hand_over()
+            if item is not None:
+                return item
             if self._cancelled.is_set():
                 raise StopAsyncIteration
             if self._call is None:
@@ -171,9 +177,7 @@ class AsyncSubscription(_common.SubscriptionState):
             if message is grpc.aio.EOF:
                 self._call = None
                 raise StopAsyncIteration
-            item = self._deliver(message)
-            if item is not None:
-                return item
+            self._receive(message)
 
 
 __all__ = ["AsyncEventStoreClient", "AsyncSubscription", "SubscriptionItem"]

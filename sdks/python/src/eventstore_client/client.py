@@ -115,6 +115,7 @@ class EventStoreClient:
         after_position: int = 0,
         stream_prefix: str = "",
         *,
+        max_batch_events: int = _common.DEFAULT_MAX_BATCH_EVENTS,
         resume: bool = False,
         max_resume_attempts: int | None = None,
         resume_backoff: float = 0.1,
@@ -124,9 +125,10 @@ class EventStoreClient:
         server) in global-position order. With resume=True, after UNAVAILABLE it subscribes again
         by itself after the last position it delivered (event, checkpoint or caught-up), up to
         max_resume_attempts consecutive failed tries (None: forever), waiting resume_backoff
-        seconds, doubled each try, at most max_resume_backoff."""
+        seconds, doubled each try, at most max_resume_backoff. max_batch_events: how many events
+        the server may put in one message (0: one per message); they are still yielded one by one."""
         policy = _common.ResumePolicy(resume, max_resume_attempts, resume_backoff, max_resume_backoff)
-        return Subscription(self._stub, after_position, stream_prefix, policy)
+        return Subscription(self._stub, after_position, stream_prefix, max_batch_events, policy)
 
 
 class Subscription(_common.SubscriptionState):
@@ -134,8 +136,10 @@ class Subscription(_common.SubscriptionState):
     leaving a `with` block. `position` is the last delivered global position (where a resume
     starts), `resumes` how many times it subscribed again, `last_error` the last Unavailable."""
 
-    def __init__(self, stub, after_position: int, stream_prefix: str, policy: _common.ResumePolicy):
-        super().__init__(stub, after_position, stream_prefix, policy, threading.Event())
+    def __init__(
+        self, stub, after_position: int, stream_prefix: str, max_batch_events: int, policy: _common.ResumePolicy
+    ):
+        super().__init__(stub, after_position, stream_prefix, max_batch_events, policy, threading.Event())
         self._lock = threading.Lock()
 
     def __iter__(self) -> "Subscription":
@@ -162,6 +166,9 @@ class Subscription(_common.SubscriptionState):
 
     def __next__(self) -> SubscriptionItem:
         while True:
+            item = self._hand_over()
+            if item is not None:
+                return item
             if self._cancelled.is_set():
                 raise StopIteration
             call = self._call or self._open()
@@ -179,9 +186,7 @@ class Subscription(_common.SubscriptionState):
                     raise StopIteration from None
                 self.resumes += 1
                 continue
-            item = self._deliver(message)
-            if item is not None:
-                return item
+            self._receive(message)
 
 
 __all__ = ["EventStoreClient", "Subscription", "SubscriptionItem"]
