@@ -34,8 +34,9 @@ struct Options {
     double zipf_exponent = 0.99;
     uint64_t seed_events = 100000;   // read-stream, read-all, catch-up: events written first
     uint32_t page_size = 100;        // read-stream, read-all: max_count
-    std::vector<uint32_t> subscribers{10};  // live
-    double rate = 1000;                     // live: appends per second
+    std::vector<uint32_t> subscribers{10};  // live, fan-out
+    double rate = 1000;                     // live, fan-out: appends per second
+    std::vector<uint32_t> stalled{0};       // fan-out: subscribers among them that stop reading
     uint64_t rss_events = 1000000;          // rss: events appended before RSS is read
 
     std::string json_path;  // also write the results as JSON here

@@ -8,6 +8,8 @@
 //   catch-up         subscribers from before --seed-events events until caught_up
 //   live             --subscribers subscribers, appends at --rate per second: append-to-delivery
 //                    latency, and whether every subscriber received every event
+//   fan-out          live with --stalled subscribers that stop reading and resume after the
+//                    appends: the healthy ones' latency, every event to each, the server's RSS
 //   rss              the started server's VmRSS after --rss-events appended events
 #ifndef EVENTSTORE_BENCH_SCENARIOS_HPP
 #define EVENTSTORE_BENCH_SCENARIOS_HPP
@@ -44,8 +46,9 @@ std::vector<Point> run_scenario(const std::string& name, Bench& bench);
 std::vector<Point> run_append(const std::string& name, Bench& bench);
 std::vector<Point> run_read(const std::string& name, Bench& bench);
 std::vector<Point> run_catch_up(Bench& bench);
-std::vector<Point> run_live(Bench& bench);
+std::vector<Point> run_live(const std::string& name, Bench& bench);
 std::vector<Point> run_rss(Bench& bench);
+
 
 // The slots of one closed-loop run against `target`.
 using SlotFactory = std::function<std::vector<std::unique_ptr<CallSlot>>(Target& target)>;
