@@ -57,7 +57,8 @@ Baseline parse_baseline(const std::string& text) {
     if (text == "none") return Baseline::none;
     if (text == "noop") return Baseline::noop;
     if (text == "pgbench") return Baseline::pgbench;
-    throw po::error("--baseline is none, noop or pgbench, got '" + text + "'");
+    if (text == "read-all") return Baseline::read_all;
+    throw po::error("--baseline is none, noop, pgbench or read-all, got '" + text + "'");
 }
 
 std::string joined_command_line(int argc, char** argv) {
@@ -72,7 +73,7 @@ std::string joined_command_line(int argc, char** argv) {
 std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     Options o;
     std::string scenarios = "append-distinct", baseline = "none", concurrency = "16",
-                events_per_append = "1", subscribers = "10", stalled = "0";
+                events_per_append = "1", subscribers = "10", stalled = "0", max_batch_events = "0";
     std::vector<std::string> backend_options;
     po::options_description flags("eventstore-bench options");
     flags.add_options()
@@ -88,7 +89,8 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
         ("dsn", po::value(&o.dsn), "postgres: libpq DSN (default: $EVENTSTORE_PG_DSN)")
         ("baseline", po::value(&baseline)->default_value(baseline),
          "none; noop (a no-op server of the same gRPC service, same load); pgbench (the same "
-         "INSERTs through pgbench, append scenarios on postgres)")
+         "INSERTs through pgbench, append scenarios on postgres); read-all (ReadAll pages of "
+         "1,000 over the same events on the same server, catch-up)")
         ("concurrency,c", po::value(&concurrency)->default_value(concurrency),
          "calls in flight (or catch-up subscribers), comma-separated for several points")
         ("events-per-append,e", po::value(&events_per_append)->default_value(events_per_append),
@@ -116,7 +118,9 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
         ("stalled", po::value(&stalled)->default_value(stalled),
          "fan-out: subscribers (among --subscribers) that stop reading once caught up and read "
          "again after the appends, comma-separated for several points (0,1: with and without)")
-
+        ("max-batch-events", po::value(&max_batch_events)->default_value(max_batch_events),
+         "catch-up, live, fan-out: SubscribeRequest.max_batch_events (0: one event per "
+         "message), comma-separated for several points")
         ("rss-events", po::value(&o.rss_events)->default_value(o.rss_events),
          "rss: events appended before the server's RSS is read")
         ("json", po::value(&o.json_path), "also write the results to this JSON file")
@@ -146,6 +150,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
         o.events_per_append = parse_list("events-per-append", events_per_append);
         o.subscribers = parse_list("subscribers", subscribers);
         o.stalled = parse_list("stalled", stalled, true);
+        o.max_batch_events = parse_list("max-batch-events", max_batch_events, true);
         const bool fan_out =
             std::find(o.scenarios.begin(), o.scenarios.end(), "fan-out") != o.scenarios.end();
         for (uint32_t s : o.stalled) {

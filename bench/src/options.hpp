@@ -11,8 +11,9 @@
 
 namespace eventstore::bench {
 
-// What the load runs against besides the project's server, in the same run.
-enum class Baseline { none, noop, pgbench };
+// What the load runs against besides the project's server, in the same run. read-all: ReadAll
+// pages of 1,000 over the same events on the same server (catch-up).
+enum class Baseline { none, noop, pgbench, read_all };
 
 struct Options {
     std::vector<std::string> scenarios;        // see scenarios.hpp for the names
@@ -37,6 +38,7 @@ struct Options {
     std::vector<uint32_t> subscribers{10};  // live, fan-out
     double rate = 1000;                     // live, fan-out: appends per second
     std::vector<uint32_t> stalled{0};       // fan-out: subscribers among them that stop reading
+    std::vector<uint32_t> max_batch_events{0};  // catch-up, live, fan-out: 0 = one event a message
     uint64_t rss_events = 1000000;          // rss: events appended before RSS is read
 
     std::string json_path;  // also write the results as JSON here

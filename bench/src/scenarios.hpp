@@ -5,7 +5,8 @@
 //   append-zipf      streams drawn from a Zipf distribution (--zipf-streams, --zipf-exponent)
 //   read-stream      pages of --page-size through one stream of --seed-events events
 //   read-all         pages of --page-size through the global log, over --seed-events events
-//   catch-up         subscribers from before --seed-events events until caught_up
+//   catch-up         subscribers from before --seed-events events until caught_up (optionally
+//                    batched: --max-batch-events; --baseline read-all: ReadAll pages of 1,000)
 //   live             --subscribers subscribers, appends at --rate per second: append-to-delivery
 //                    latency, and whether every subscriber received every event
 //   fan-out          live with --stalled subscribers that stop reading and resume after the
@@ -49,6 +50,10 @@ std::vector<Point> run_catch_up(Bench& bench);
 std::vector<Point> run_live(const std::string& name, Bench& bench);
 std::vector<Point> run_rss(Bench& bench);
 
+// A slot paging forward with ReadAll through (range.first_position - 1, range.last_position],
+// `page_size` events a page, from `after`, starting over at the end (read_scenarios.cpp).
+std::unique_ptr<CallSlot> read_all_slot(v1::EventStore::Stub& stub, Seeded range,
+                                        uint32_t page_size, uint64_t after);
 
 // The slots of one closed-loop run against `target`.
 using SlotFactory = std::function<std::vector<std::unique_ptr<CallSlot>>(Target& target)>;

@@ -1,5 +1,6 @@
-// The subscription scenarios: catch-up throughput, and live append-to-delivery latency (live;
-// fan-out, with stalled subscribers and the server's memory).
+// The subscription scenarios: catch-up throughput (against ReadAll pages of 1,000 with
+// --baseline read-all), and live append-to-delivery latency (live; fan-out, with stalled
+// subscribers and the server's memory).
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -21,13 +22,16 @@ constexpr double kSubscriptionDeadline = 3600;
 // How long subscribers may take, after the last append, to receive everything.
 constexpr std::chrono::seconds kDrainTimeout{15};
 constexpr std::chrono::seconds kSubscribeTimeout{30};
+// Events a page of the read-all baseline of catch-up (the server's largest page by default).
+constexpr uint32_t kReadAllBaselinePage = 1000;
 
 double seconds_between(Clock::time_point a, Clock::time_point b) {
     return std::chrono::duration<double>(b - a).count();
 }
 
 // `subscribers` subscriptions from `after`, each read until caught_up.
-RunFigures catch_up_run(Target& target, uint64_t after, uint32_t subscribers, uint64_t expected) {
+RunFigures catch_up_run(Target& target, uint64_t after, uint32_t subscribers, uint64_t expected,
+                        uint32_t max_batch) {
     std::vector<uint64_t> counts(subscribers);
     std::vector<Clock::time_point> ends(subscribers);
     std::vector<std::string> failures(subscribers);
@@ -39,10 +43,11 @@ RunFigures catch_up_run(Target& target, uint64_t after, uint32_t subscribers, ui
             auto context = context_with_deadline(kSubscriptionDeadline);
             v1::SubscribeRequest request;
             request.set_after_global_position(after);
+            request.set_max_batch_events(max_batch);
             auto reader = target.stub(i).Subscribe(context.get(), request);
             v1::SubscribeResponse message;
             while (reader->Read(&message) && !message.has_caught_up()) {
-                counts[i] += message.has_event();
+                counts[i] += for_each_event(message, [](const v1::RecordedEvent&) {});
             }
             ends[i] = Clock::now();
             context->TryCancel();
@@ -115,9 +120,9 @@ private:
 class LiveRun {
 public:
     LiveRun(Target& target, const Options& o, uint32_t subscribers, uint32_t stalled,
-            uint32_t events)
+            uint32_t events, uint32_t max_batch)
         : target_(target), o_(o), healthy_(subscribers - stalled), stalled_(stalled),
-          events_(events) {
+          events_(events), max_batch_(max_batch) {
         static std::atomic<int> runs{0};
         stream_ = run_prefix() + "-live-" + std::to_string(++runs);
     }
@@ -128,6 +133,7 @@ public:
         v1::SubscribeRequest request;
         request.set_after_global_position(append_marker(target_, stream_ + "-marker", o_.payload_bytes));
         request.set_stream_prefix(stream_);
+        request.set_max_batch_events(max_batch_);
         std::vector<Latencies> latencies(healthy_);
         Target healthy_target(target_.server(), subscription_channels(healthy_, o_.channels));
         Subscriptions healthy(healthy_target, request, healthy_,
@@ -254,6 +260,7 @@ private:
     const uint32_t healthy_;
     const uint32_t stalled_;
     const uint32_t events_;
+    const uint32_t max_batch_;
     std::string stream_;
     std::atomic<uint64_t> acked_{0};
 };
@@ -266,23 +273,40 @@ std::vector<Point> run_catch_up(Bench& bench) {
     const Seeded project_range = seed(bench.project, streams, o.seed_events, o.payload_bytes);
     Seeded noop_range;
     if (bench.noop) noop_range = seed(*bench.noop, streams, o.seed_events, o.payload_bytes);
+    const bool read_all = o.baseline == Baseline::read_all;
     std::vector<Point> points;
     for (uint32_t subscribers : o.concurrency) {
-        Point point{"catch-up", bench.project.server().label(),
-                    {{"subscribers", subscribers},
-                     {"payload", o.payload_bytes},
-                     {"seed_events", static_cast<double>(o.seed_events)}}};
-        if (bench.noop) point.baseline = "noop";
-        for (uint32_t r = 0; r < o.repeats; ++r) {
-            point.runs.push_back(catch_up_run(bench.project, project_range.first_position - 1,
-                                              subscribers, o.seed_events));
-            if (bench.noop) {
-                point.baseline_runs.push_back(catch_up_run(
-                    *bench.noop, noop_range.first_position - 1, subscribers, o.seed_events));
+        for (uint32_t max_batch : o.max_batch_events) {
+            Point point{"catch-up", bench.project.server().label(),
+                        {{"subscribers", subscribers},
+                         {"payload", o.payload_bytes},
+                         {"max_batch_events", max_batch},
+                         {"seed_events", static_cast<double>(o.seed_events)}}};
+            if (bench.noop) point.baseline = "noop";
+            if (read_all) point.baseline = "read-all";
+            for (uint32_t r = 0; r < o.repeats; ++r) {
+                point.runs.push_back(catch_up_run(bench.project, project_range.first_position - 1,
+                                                  subscribers, o.seed_events, max_batch));
+                if (bench.noop) {
+                    point.baseline_runs.push_back(catch_up_run(*bench.noop,
+                                                               noop_range.first_position - 1,
+                                                               subscribers, o.seed_events, max_batch));
+                }
+                if (read_all) {
+                    // As many readers as subscribers, each paging through the same events.
+                    std::vector<std::unique_ptr<CallSlot>> slots;
+                    for (uint32_t i = 0; i < subscribers; ++i) {
+                        slots.push_back(read_all_slot(bench.project.stub(i), project_range,
+                                                      kReadAllBaselinePage,
+                                                      project_range.first_position - 1));
+                    }
+                    point.baseline_runs.push_back(run_closed_loop(
+                        slots, o.warmup_s, o.duration_s, bench.project.server()));
+                }
             }
+            announce(point);
+            points.push_back(std::move(point));
         }
-        announce(point);
-        points.push_back(std::move(point));
     }
     return points;
 }
@@ -294,19 +318,22 @@ std::vector<Point> run_live(const std::string& name, Bench& bench) {
     std::vector<Point> points;
     for (uint32_t subscribers : o.subscribers) {
         for (uint32_t events : o.events_per_append) {
-            for (uint32_t stall : stalled) {
-                std::map<std::string, double> parameters{{"subscribers", subscribers},
-                                                         {"rate", o.rate},
-                                                         {"events_per_append", events},
-                                                         {"payload", o.payload_bytes}};
-                if (fan_out) parameters["stalled"] = stall;
-                Point point{name, bench.project.server().label(), std::move(parameters)};
-                for (uint32_t r = 0; r < o.repeats; ++r) {
-                    point.runs.push_back(
-                        LiveRun(bench.project, o, subscribers, stall, events).run());
+            for (uint32_t max_batch : o.max_batch_events) {
+                for (uint32_t stall : stalled) {
+                    std::map<std::string, double> parameters{{"subscribers", subscribers},
+                                                             {"rate", o.rate},
+                                                             {"events_per_append", events},
+                                                             {"max_batch_events", max_batch},
+                                                             {"payload", o.payload_bytes}};
+                    if (fan_out) parameters["stalled"] = stall;
+                    Point point{name, bench.project.server().label(), std::move(parameters)};
+                    for (uint32_t r = 0; r < o.repeats; ++r) {
+                        point.runs.push_back(
+                            LiveRun(bench.project, o, subscribers, stall, events, max_batch).run());
+                    }
+                    announce(point);
+                    points.push_back(std::move(point));
                 }
-                announce(point);
-                points.push_back(std::move(point));
             }
         }
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # smoke_test.sh EVENTSTORE_BENCH PLOT_PY: every scenario of eventstore-bench for half a second,
-# against the memory backend with the noop baseline (fan-out with a stalled subscriber), so the
-# tool cannot rot. Fails when the tool
+# against the memory backend with the noop baseline (fan-out with a stalled subscriber, catch-up
+# and live with and without batches), so the tool cannot rot. Fails when the tool
 # fails, when a scenario is missing from its JSON, moved no events, or lacks its baseline ratio,
 # or when the plot command makes no chart.
 set -euo pipefail
@@ -11,7 +11,7 @@ trap 'rm -rf "$out"' EXIT
 
 "$bench" --scenario all --baseline noop --concurrency 1,4 --events-per-append 10 \
   --duration 0.5 --warmup 0.1 --repeats 1 --seed-events 3000 --subscribers 3 --rate 200 \
-  --stalled 1 --rss-events 5000 \
+  --stalled 1 --max-batch-events 0,50 --rss-events 5000 \
   --json "$out/results.json"
 
 /usr/bin/python3 - "$out/results.json" <<'PY'
