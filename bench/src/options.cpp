@@ -79,7 +79,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     flags.add_options()
         ("scenario,s", po::value(&scenarios)->default_value(scenarios),
          "comma-separated: append-distinct, append-hot, append-zipf, read-stream, read-all, "
-         "catch-up, live, fan-out, rss, or all")
+         "catch-up, live, fan-out, idle-subscribers, rss, or all")
         ("target", po::value(&o.target), "HOST:PORT of a running server (default: start "
          "eventstored from the build tree)")
         ("backend", po::value(&o.backend)->default_value(o.backend),
@@ -113,7 +113,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
         ("page-size", po::value(&o.page_size)->default_value(o.page_size),
          "read-stream, read-all: max_count of each read")
         ("subscribers", po::value(&subscribers)->default_value(subscribers),
-         "live, fan-out: subscribers, comma-separated for several points")
+         "live, fan-out, idle-subscribers: subscribers, comma-separated for several points")
         ("rate", po::value(&o.rate)->default_value(o.rate), "live, fan-out: appends per second")
         ("stalled", po::value(&stalled)->default_value(stalled),
          "fan-out: subscribers (among --subscribers) that stop reading once caught up and read "
@@ -121,6 +121,8 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
         ("max-batch-events", po::value(&max_batch_events)->default_value(max_batch_events),
          "catch-up, live, fan-out: SubscribeRequest.max_batch_events (0: one event per "
          "message), comma-separated for several points")
+        ("idle-window", po::value(&o.idle_window_s)->default_value(o.idle_window_s),
+         "idle-subscribers: seconds over which the server's CPU is read")
         ("rss-events", po::value(&o.rss_events)->default_value(o.rss_events),
          "rss: events appended before the server's RSS is read")
         ("json", po::value(&o.json_path), "also write the results to this JSON file")
@@ -181,9 +183,9 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
             throw po::error("--baseline pgbench needs --dsn or $EVENTSTORE_PG_DSN");
         }
         if (o.repeats == 0 || o.duration_s <= 0 || o.channels == 0 || o.page_size == 0 ||
-            o.rate <= 0 || o.zipf_streams == 0) {
-            throw po::error("--repeats, --duration, --channels, --page-size, --rate and "
-                            "--zipf-streams must be positive");
+            o.rate <= 0 || o.zipf_streams == 0 || o.idle_window_s <= 0) {
+            throw po::error("--repeats, --duration, --channels, --page-size, --rate, "
+                            "--zipf-streams and --idle-window must be positive");
         }
     } catch (const po::error& e) {
         std::cerr << "eventstore-bench: " << e.what() << "\n(eventstore-bench --help lists the "

@@ -11,6 +11,8 @@
 //                    latency, and whether every subscriber received every event
 //   fan-out          live with --stalled subscribers that stop reading and resume after the
 //                    appends: the healthy ones' latency, every event to each, the server's RSS
+//   idle-subscribers --subscribers caught-up subscriptions from this one process: the server's
+//                    threads, its RSS growth, and its CPU over --idle-window seconds
 //   rss              the started server's VmRSS after --rss-events appended events
 #ifndef EVENTSTORE_BENCH_SCENARIOS_HPP
 #define EVENTSTORE_BENCH_SCENARIOS_HPP
@@ -48,6 +50,7 @@ std::vector<Point> run_append(const std::string& name, Bench& bench);
 std::vector<Point> run_read(const std::string& name, Bench& bench);
 std::vector<Point> run_catch_up(Bench& bench);
 std::vector<Point> run_live(const std::string& name, Bench& bench);
+std::vector<Point> run_idle_subscribers(Bench& bench);
 std::vector<Point> run_rss(Bench& bench);
 
 // A slot paging forward with ReadAll through (range.first_position - 1, range.last_position],

@@ -11,7 +11,7 @@ trap 'rm -rf "$out"' EXIT
 
 "$bench" --scenario all --baseline noop --concurrency 1,4 --events-per-append 10 \
   --duration 0.5 --warmup 0.1 --repeats 1 --seed-events 3000 --subscribers 3 --rate 200 \
-  --stalled 1 --max-batch-events 0,50 --rss-events 5000 \
+  --stalled 1 --max-batch-events 0,50 --idle-window 0.5 --rss-events 5000 \
   --json "$out/results.json"
 
 /usr/bin/python3 - "$out/results.json" <<'PY'
@@ -20,10 +20,13 @@ results = json.load(open(sys.argv[1]))
 points = results["points"]
 scenarios = {p["scenario"] for p in points}
 expected = {"append-distinct", "append-hot", "append-zipf", "read-stream", "read-all",
-            "catch-up", "live", "fan-out", "rss"}
+            "catch-up", "live", "fan-out", "idle-subscribers", "rss"}
 assert scenarios == expected, f"scenarios in the JSON: {sorted(scenarios)}"
 for p in points:
     median = p["median"]
+    if p["scenario"] == "idle-subscribers":
+        assert median["threads"] > 0 and "server_cores" in median, f"idle figures: {median}"
+        continue
     assert median["events_per_s"] > 0, f"{p['scenario']} moved no events: {median}"
     if p["scenario"] not in ("live", "fan-out", "rss"):
         assert p["ratio"] > 0, f"{p['scenario']} has no ratio to the noop baseline"
