@@ -198,6 +198,8 @@ public:
         if (rss_before > 0) {
             figures.extra["rss_before_mib"] = static_cast<double>(rss_before) / kMiB;
             figures.extra["rss_peak_mib"] = static_cast<double>(peak) / kMiB;
+            figures.extra["rss_growth_mib"] =
+                (static_cast<double>(peak) - static_cast<double>(rss_before)) / kMiB;
         }
         return figures;
     }
