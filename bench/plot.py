@@ -22,7 +22,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
 SHORT = {"concurrency": "c", "events_per_append": "e", "payload": "p", "page_size": "page",
-         "seed_events": "n", "subscribers": "subs", "rate": "rate", "events": "n"}
+         "seed_events": "n", "subscribers": "subs", "rate": "rate", "events": "n",
+         "max_batch_events": "batch", "idle_window_s": "idle_s"}
 
 
 def label(point):

@@ -12,6 +12,8 @@
 
 namespace eventstore::bench {
 
+inline constexpr double kMiB = 1024.0 * 1024.0;
+
 // Latencies in microseconds; summarised into percentiles.
 using Latencies = std::vector<uint32_t>;
 

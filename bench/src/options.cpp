@@ -1,5 +1,6 @@
 #include "options.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
@@ -16,7 +17,9 @@ namespace {
 
 constexpr int kExitUsage = 2;
 
-std::vector<uint32_t> parse_list(const std::string& flag, const std::string& text) {
+// Positive integers separated by commas (`zero`: 0 allowed too).
+std::vector<uint32_t> parse_list(const std::string& flag, const std::string& text,
+                                 bool zero = false) {
     std::vector<std::string> parts;
     boost::split(parts, text, boost::is_any_of(","));
     std::vector<uint32_t> values;
@@ -28,9 +31,9 @@ std::vector<uint32_t> parse_list(const std::string& flag, const std::string& tex
         } catch (const std::exception&) {
             used = 0;
         }
-        if (used != part.size() || part.empty() || value == 0 || value > UINT32_MAX) {
-            throw po::error("--" + flag + " takes positive integers separated by commas, got '" +
-                            text + "'");
+        if (used != part.size() || part.empty() || (value == 0 && !zero) || value > UINT32_MAX) {
+            throw po::error("--" + flag + " takes " + (zero ? "whole numbers" : "positive integers") +
+                            " separated by commas, got '" + text + "'");
         }
         values.push_back(static_cast<uint32_t>(value));
     }
@@ -54,7 +57,8 @@ Baseline parse_baseline(const std::string& text) {
     if (text == "none") return Baseline::none;
     if (text == "noop") return Baseline::noop;
     if (text == "pgbench") return Baseline::pgbench;
-    throw po::error("--baseline is none, noop or pgbench, got '" + text + "'");
+    if (text == "read-all") return Baseline::read_all;
+    throw po::error("--baseline is none, noop, pgbench or read-all, got '" + text + "'");
 }
 
 std::string joined_command_line(int argc, char** argv) {
@@ -69,13 +73,13 @@ std::string joined_command_line(int argc, char** argv) {
 std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     Options o;
     std::string scenarios = "append-distinct", baseline = "none", concurrency = "16",
-                events_per_append = "1", subscribers = "10";
+                events_per_append = "1", subscribers = "10", stalled = "0", max_batch_events = "0";
     std::vector<std::string> backend_options;
     po::options_description flags("eventstore-bench options");
     flags.add_options()
         ("scenario,s", po::value(&scenarios)->default_value(scenarios),
          "comma-separated: append-distinct, append-hot, append-zipf, read-stream, read-all, "
-         "catch-up, live, rss, or all")
+         "catch-up, live, fan-out, idle-subscribers, rss, or all")
         ("target", po::value(&o.target), "HOST:PORT of a running server (default: start "
          "eventstored from the build tree)")
         ("backend", po::value(&o.backend)->default_value(o.backend),
@@ -85,7 +89,8 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
         ("dsn", po::value(&o.dsn), "postgres: libpq DSN (default: $EVENTSTORE_PG_DSN)")
         ("baseline", po::value(&baseline)->default_value(baseline),
          "none; noop (a no-op server of the same gRPC service, same load); pgbench (the same "
-         "INSERTs through pgbench, append scenarios on postgres)")
+         "INSERTs through pgbench, append scenarios on postgres); read-all (ReadAll pages of "
+         "1,000 over the same events on the same server, catch-up)")
         ("concurrency,c", po::value(&concurrency)->default_value(concurrency),
          "calls in flight (or catch-up subscribers), comma-separated for several points")
         ("events-per-append,e", po::value(&events_per_append)->default_value(events_per_append),
@@ -108,8 +113,16 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
         ("page-size", po::value(&o.page_size)->default_value(o.page_size),
          "read-stream, read-all: max_count of each read")
         ("subscribers", po::value(&subscribers)->default_value(subscribers),
-         "live: subscribers, comma-separated for several points")
-        ("rate", po::value(&o.rate)->default_value(o.rate), "live: appends per second")
+         "live, fan-out, idle-subscribers: subscribers, comma-separated for several points")
+        ("rate", po::value(&o.rate)->default_value(o.rate), "live, fan-out: appends per second")
+        ("stalled", po::value(&stalled)->default_value(stalled),
+         "fan-out: subscribers (among --subscribers) that stop reading once caught up and read "
+         "again after the appends, comma-separated for several points (0,1: with and without)")
+        ("max-batch-events", po::value(&max_batch_events)->default_value(max_batch_events),
+         "catch-up, live, fan-out: SubscribeRequest.max_batch_events (0: one event per "
+         "message), comma-separated for several points")
+        ("idle-window", po::value(&o.idle_window_s)->default_value(o.idle_window_s),
+         "idle-subscribers: seconds over which the server's CPU is read")
         ("rss-events", po::value(&o.rss_events)->default_value(o.rss_events),
          "rss: events appended before the server's RSS is read")
         ("json", po::value(&o.json_path), "also write the results to this JSON file")
@@ -138,6 +151,17 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
         o.concurrency = parse_list("concurrency", concurrency);
         o.events_per_append = parse_list("events-per-append", events_per_append);
         o.subscribers = parse_list("subscribers", subscribers);
+        o.stalled = parse_list("stalled", stalled, true);
+        o.max_batch_events = parse_list("max-batch-events", max_batch_events, true);
+        const bool fan_out =
+            std::find(o.scenarios.begin(), o.scenarios.end(), "fan-out") != o.scenarios.end();
+        for (uint32_t s : o.stalled) {
+            for (uint32_t n : o.subscribers) {
+                if (fan_out && s >= n) {
+                    throw po::error("fan-out: --stalled must stay below --subscribers");
+                }
+            }
+        }
         for (const std::string& option : backend_options) {
             const auto equals = option.find('=');
             if (equals == std::string::npos || equals == 0) {
@@ -159,9 +183,9 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
             throw po::error("--baseline pgbench needs --dsn or $EVENTSTORE_PG_DSN");
         }
         if (o.repeats == 0 || o.duration_s <= 0 || o.channels == 0 || o.page_size == 0 ||
-            o.rate <= 0 || o.zipf_streams == 0) {
-            throw po::error("--repeats, --duration, --channels, --page-size, --rate and "
-                            "--zipf-streams must be positive");
+            o.rate <= 0 || o.zipf_streams == 0 || o.idle_window_s <= 0) {
+            throw po::error("--repeats, --duration, --channels, --page-size, --rate, "
+                            "--zipf-streams and --idle-window must be positive");
         }
     } catch (const po::error& e) {
         std::cerr << "eventstore-bench: " << e.what() << "\n(eventstore-bench --help lists the "

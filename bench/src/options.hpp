@@ -11,8 +11,9 @@
 
 namespace eventstore::bench {
 
-// What the load runs against besides the project's server, in the same run.
-enum class Baseline { none, noop, pgbench };
+// What the load runs against besides the project's server, in the same run. read-all: ReadAll
+// pages of 1,000 over the same events on the same server (catch-up).
+enum class Baseline { none, noop, pgbench, read_all };
 
 struct Options {
     std::vector<std::string> scenarios;        // see scenarios.hpp for the names
@@ -34,8 +35,11 @@ struct Options {
     double zipf_exponent = 0.99;
     uint64_t seed_events = 100000;   // read-stream, read-all, catch-up: events written first
     uint32_t page_size = 100;        // read-stream, read-all: max_count
-    std::vector<uint32_t> subscribers{10};  // live
-    double rate = 1000;                     // live: appends per second
+    std::vector<uint32_t> subscribers{10};  // live, fan-out, idle-subscribers
+    double rate = 1000;                     // live, fan-out: appends per second
+    std::vector<uint32_t> stalled{0};       // fan-out: subscribers among them that stop reading
+    std::vector<uint32_t> max_batch_events{0};  // catch-up, live, fan-out: 0 = one event a message
+    double idle_window_s = 30;              // idle-subscribers: seconds the server's CPU is read
     uint64_t rss_events = 1000000;          // rss: events appended before RSS is read
 
     std::string json_path;  // also write the results as JSON here

@@ -67,6 +67,11 @@ uint64_t stagger(uint32_t i, uint32_t n, uint64_t length, uint32_t page_size) {
 
 }  // namespace
 
+std::unique_ptr<CallSlot> read_all_slot(v1::EventStore::Stub& stub, Seeded range,
+                                        uint32_t page_size, uint64_t after) {
+    return std::make_unique<ReadAllSlot>(stub, range, page_size, after);
+}
+
 std::vector<Point> run_read(const std::string& name, Bench& bench) {
     const Options& o = bench.options;
     const bool whole_log = name == "read-all";
@@ -88,7 +93,7 @@ std::vector<Point> run_read(const std::string& name, Bench& bench) {
             for (uint32_t i = 0; i < concurrency; ++i) {
                 if (whole_log) {
                     const uint64_t length = range.last_position - range.first_position + 1;
-                    made.push_back(std::make_unique<ReadAllSlot>(
+                    made.push_back(read_all_slot(
                         target.stub(i), range, o.page_size,
                         range.first_position - 1 + stagger(i, concurrency, length, o.page_size)));
                 } else {

@@ -34,7 +34,8 @@ std::string parameters_text(const std::map<std::string, double>& parameters) {
     static const std::map<std::string, std::string> kShort{
         {"concurrency", "c"},  {"events_per_append", "e"}, {"payload", "p"},
         {"page_size", "page"}, {"seed_events", "n"},       {"subscribers", "subs"},
-        {"rate", "rate"},      {"events", "n"}};
+        {"rate", "rate"},      {"events", "n"},            {"max_batch_events", "batch"},
+        {"idle_window_s", "idle_s"}};
     std::ostringstream out;
     for (const auto& [key, value] : parameters) {
         const auto name = kShort.find(key);

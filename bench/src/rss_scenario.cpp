@@ -9,7 +9,6 @@
 namespace eventstore::bench {
 namespace {
 
-constexpr double kMiB = 1024.0 * 1024.0;
 constexpr uint32_t kRssStreams = 1000;
 constexpr uint32_t kRssBatch = 100;
 

@@ -8,8 +8,8 @@
 namespace eventstore::bench {
 
 std::vector<std::string> scenario_names() {
-    return {"append-distinct", "append-hot", "append-zipf", "read-stream",
-            "read-all",        "catch-up",   "live",        "rss"};
+    return {"append-distinct", "append-hot", "append-zipf", "read-stream",     "read-all",
+            "catch-up",        "live",       "fan-out",     "idle-subscribers", "rss"};
 }
 
 bool is_scenario(const std::string& name) {
@@ -21,7 +21,8 @@ std::vector<Point> run_scenario(const std::string& name, Bench& bench) {
     if (name.rfind("append-", 0) == 0) return run_append(name, bench);
     if (name.rfind("read-", 0) == 0) return run_read(name, bench);
     if (name == "catch-up") return run_catch_up(bench);
-    if (name == "live") return run_live(bench);
+    if (name == "live" || name == "fan-out") return run_live(name, bench);
+    if (name == "idle-subscribers") return run_idle_subscribers(bench);
     return run_rss(bench);
 }
 

@@ -5,9 +5,14 @@
 //   append-zipf      streams drawn from a Zipf distribution (--zipf-streams, --zipf-exponent)
 //   read-stream      pages of --page-size through one stream of --seed-events events
 //   read-all         pages of --page-size through the global log, over --seed-events events
-//   catch-up         subscribers from before --seed-events events until caught_up
+//   catch-up         subscribers from before --seed-events events until caught_up (optionally
+//                    batched: --max-batch-events; --baseline read-all: ReadAll pages of 1,000)
 //   live             --subscribers subscribers, appends at --rate per second: append-to-delivery
 //                    latency, and whether every subscriber received every event
+//   fan-out          live with --stalled subscribers that stop reading and resume after the
+//                    appends: the healthy ones' latency, every event to each, the server's RSS
+//   idle-subscribers --subscribers caught-up subscriptions from this one process: the server's
+//                    threads, its RSS growth, and its CPU over --idle-window seconds
 //   rss              the started server's VmRSS after --rss-events appended events
 #ifndef EVENTSTORE_BENCH_SCENARIOS_HPP
 #define EVENTSTORE_BENCH_SCENARIOS_HPP
@@ -44,8 +49,14 @@ std::vector<Point> run_scenario(const std::string& name, Bench& bench);
 std::vector<Point> run_append(const std::string& name, Bench& bench);
 std::vector<Point> run_read(const std::string& name, Bench& bench);
 std::vector<Point> run_catch_up(Bench& bench);
-std::vector<Point> run_live(Bench& bench);
+std::vector<Point> run_live(const std::string& name, Bench& bench);
+std::vector<Point> run_idle_subscribers(Bench& bench);
 std::vector<Point> run_rss(Bench& bench);
+
+// A slot paging forward with ReadAll through (range.first_position - 1, range.last_position],
+// `page_size` events a page, from `after`, starting over at the end (read_scenarios.cpp).
+std::unique_ptr<CallSlot> read_all_slot(v1::EventStore::Stub& stub, Seeded range,
+                                        uint32_t page_size, uint64_t after);
 
 // The slots of one closed-loop run against `target`.
 using SlotFactory = std::function<std::vector<std::unique_ptr<CallSlot>>(Target& target)>;

@@ -13,6 +13,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "http_get.hpp"
+#include "subscriptions.hpp"
+
 namespace eventstore::bench {
 namespace {
 
@@ -30,7 +33,14 @@ std::string eventstored_config(const Options& options) {
     for (const auto& [key, value] : options.backend_options) {
         yaml << YAML::Key << key << YAML::Value << value;
     }
-    yaml << YAML::EndMap << YAML::EndMap << YAML::EndMap;
+    yaml << YAML::EndMap << YAML::EndMap;
+    // The subscription scenarios open enough connections for this limit (subscriptions.hpp).
+    yaml << YAML::Key << "connections" << YAML::Value << YAML::BeginMap
+         << YAML::Key << "max_subscriptions_per_connection" << YAML::Value
+         << kSubscriptionsPerConnection << YAML::EndMap;
+    yaml << YAML::Key << "metrics" << YAML::Value << YAML::BeginMap << YAML::Key << "listen"
+         << YAML::Value << "127.0.0.1:0" << YAML::EndMap;
+    yaml << YAML::EndMap;
     return yaml.c_str();
 }
 
@@ -47,6 +57,17 @@ std::string listening_address(test::EventstoredProcess& process, const std::stri
     return match[1];
 }
 
+// The port of "metrics and probes on http://127.0.0.1:PORT/metrics" (logged before "listening
+// on"); 0 when the server logged none.
+int metrics_port(const test::EventstoredProcess& process) {
+    std::smatch match;
+    const std::string log = process.log();
+    if (!std::regex_search(log, match, std::regex("metrics and probes on http://[^ ]+:([0-9]+)/"))) {
+        return 0;
+    }
+    return std::stoi(match[1]);
+}
+
 }  // namespace
 
 BenchServer::BenchServer(std::string label, std::string address)
@@ -56,6 +77,7 @@ BenchServer::BenchServer(std::string label, std::unique_ptr<test::TempDir> dir,
                          std::unique_ptr<test::EventstoredProcess> process)
     : label_(std::move(label)), dir_(std::move(dir)), process_(std::move(process)) {
     address_ = listening_address(*process_, label_ + " server");
+    metrics_port_ = metrics_port(*process_);
 }
 
 BenchServer::~BenchServer() {
@@ -63,16 +85,31 @@ BenchServer::~BenchServer() {
     if (process_ && !process_->wait_for_exit(std::chrono::seconds(10))) process_.reset();
 }
 
-std::optional<uint64_t> BenchServer::rss_bytes() const {
+std::optional<uint64_t> BenchServer::status_field(const std::string& name) const {
     if (!process_) return std::nullopt;
     std::ifstream status("/proc/" + std::to_string(process_->pid()) + "/status");
     std::string key;
-    uint64_t kib = 0;
+    uint64_t value = 0;
     while (status >> key) {
-        if (key == "VmRSS:" && status >> kib) return kib * 1024;
+        if (key == name && status >> value) return value;
         status.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
     }
     return std::nullopt;
+}
+
+std::optional<uint64_t> BenchServer::rss_bytes() const {
+    const auto kib = status_field("VmRSS:");
+    if (!kib) return std::nullopt;
+    return *kib * 1024;
+}
+
+std::optional<uint64_t> BenchServer::threads() const { return status_field("Threads:"); }
+
+std::optional<std::map<std::string, double>> BenchServer::metrics() const {
+    if (metrics_port_ == 0) return std::nullopt;
+    const test::HttpResponse response = test::http_get(metrics_port_, "/metrics");
+    if (response.status != 200) return std::nullopt;
+    return test::parse_metrics(response.body);
 }
 
 std::optional<double> BenchServer::cpu_seconds() const {
@@ -121,6 +158,31 @@ void CpuMeter::report(RunFigures& figures) const {
     const double used = *server_end_ - *server_start_;
     figures.extra["server_cores"] = used / wall;
     if (figures.events > 0) figures.extra["server_cpu_us_per_event"] = used * 1e6 / figures.events;
+}
+
+MetricsWindow::MetricsWindow(const BenchServer& server)
+    : server_(server), start_(server.metrics()) {}
+
+void MetricsWindow::stop() { end_ = server_.metrics(); }
+
+void MetricsWindow::report(RunFigures& figures) const {
+    if (!start_ || !end_) return;
+    // The growth of `name` over the window; nothing when either scrape lacks it.
+    const auto delta = [&](const char* name) -> std::optional<double> {
+        const auto a = start_->find(name), b = end_->find(name);
+        if (a == start_->end() || b == end_->end()) return std::nullopt;
+        return b->second - a->second;
+    };
+    const auto appends = delta(metric::kAppends);
+    const auto reads = delta(metric::kSubscriptionReads);
+    if (appends) figures.extra["appends"] = *appends;
+    if (reads) figures.extra["subscription_reads"] = *reads;
+    if (appends && reads && *appends > 0) figures.extra["subscription_reads_per_append"] = *reads / *appends;
+    const auto tail_reads = delta(metric::kTailReads);
+    const auto commits = delta(metric::kCommitNotifications);
+    if (tail_reads) figures.extra["tail_reads"] = *tail_reads;
+    if (commits) figures.extra["commit_notifications"] = *commits;
+    if (tail_reads && commits && *commits > 0) figures.extra["tail_reads_per_commit"] = *tail_reads / *commits;
 }
 
 std::unique_ptr<BenchServer> project_server(const Options& options) {

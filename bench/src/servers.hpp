@@ -5,6 +5,7 @@
 #define EVENTSTORE_BENCH_SERVERS_HPP
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,12 +31,20 @@ public:
     std::optional<uint64_t> rss_bytes() const;
     // CPU time (user + system) the server has used so far, in seconds; nothing as rss_bytes.
     std::optional<double> cpu_seconds() const;
+    // The server's threads (Threads of /proc/<pid>/status); nothing as rss_bytes.
+    std::optional<uint64_t> threads() const;
+    // The samples of its /metrics page ("name{labels}" -> value); nothing for a server without
+    // one (a started eventstored serves it on a free port: metrics.listen).
+    std::optional<std::map<std::string, double>> metrics() const;
 
 private:
+    std::optional<uint64_t> status_field(const std::string& key) const;
+
     std::string label_;
     std::unique_ptr<test::TempDir> dir_;
     std::unique_ptr<test::EventstoredProcess> process_;
     std::string address_;
+    int metrics_port_ = 0;  // 0: none
 };
 
 // Measures the CPU the server and this client use over a measured window, the figures that stay
@@ -56,6 +65,34 @@ private:
     std::optional<double> server_start_, server_end_;
     double client_start_, client_end_ = 0;
     std::chrono::steady_clock::time_point wall_start_, wall_end_;
+};
+
+// The names of the server's metrics this tool reads (docs/operations.md), in one place.
+namespace metric {
+// Successful appends (each one commit on the memory backend).
+inline constexpr const char* kAppends = "eventstore_append_events_count";
+// One sample per backend read_all a subscription makes (the subscriber lag histogram): today's
+// backend reads for subscriptions.
+inline constexpr const char* kSubscriptionReads = "eventstore_subscriber_lag_positions_count";
+// Issue 14's shared tail: its backend read_all calls, and the commit notifications it follows.
+// Until a server has them, the figures made from them are left out.
+inline constexpr const char* kTailReads = "eventstore_subscription_tail_reads_total";
+inline constexpr const char* kCommitNotifications = "eventstore_commit_notifications_total";
+}  // namespace metric
+
+// The server's backend reads for subscriptions over a window, from its /metrics at construction
+// and at stop(): appends, subscription_reads and subscription_reads_per_append (today's
+// metrics), and when the server has them tail_reads, commit_notifications and
+// tail_reads_per_commit. Adds nothing for a server without /metrics.
+class MetricsWindow {
+public:
+    explicit MetricsWindow(const BenchServer& server);
+    void stop();
+    void report(RunFigures& figures) const;
+
+private:
+    const BenchServer& server_;
+    std::optional<std::map<std::string, double>> start_, end_;
 };
 
 // The project's server as the options say: --target, else eventstored started with --backend.

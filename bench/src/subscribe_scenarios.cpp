@@ -1,13 +1,17 @@
-// The subscription scenarios: catch-up throughput, and live append-to-delivery latency.
+// The subscription scenarios: catch-up throughput (against ReadAll pages of 1,000 with
+// --baseline read-all), and live append-to-delivery latency (live; fan-out, with stalled
+// subscribers and the server's memory).
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <numeric>
 #include <stdexcept>
 #include <thread>
 
 #include "events.hpp"
 #include "scenarios.hpp"
+#include "subscriptions.hpp"
 
 namespace eventstore::bench {
 namespace {
@@ -18,13 +22,16 @@ constexpr double kSubscriptionDeadline = 3600;
 // How long subscribers may take, after the last append, to receive everything.
 constexpr std::chrono::seconds kDrainTimeout{15};
 constexpr std::chrono::seconds kSubscribeTimeout{30};
+// Events a page of the read-all baseline of catch-up (the server's largest page by default).
+constexpr uint32_t kReadAllBaselinePage = 1000;
 
 double seconds_between(Clock::time_point a, Clock::time_point b) {
     return std::chrono::duration<double>(b - a).count();
 }
 
 // `subscribers` subscriptions from `after`, each read until caught_up.
-RunFigures catch_up_run(Target& target, uint64_t after, uint32_t subscribers, uint64_t expected) {
+RunFigures catch_up_run(Target& target, uint64_t after, uint32_t subscribers, uint64_t expected,
+                        uint32_t max_batch) {
     std::vector<uint64_t> counts(subscribers);
     std::vector<Clock::time_point> ends(subscribers);
     std::vector<std::string> failures(subscribers);
@@ -36,10 +43,11 @@ RunFigures catch_up_run(Target& target, uint64_t after, uint32_t subscribers, ui
             auto context = context_with_deadline(kSubscriptionDeadline);
             v1::SubscribeRequest request;
             request.set_after_global_position(after);
+            request.set_max_batch_events(max_batch);
             auto reader = target.stub(i).Subscribe(context.get(), request);
             v1::SubscribeResponse message;
             while (reader->Read(&message) && !message.has_caught_up()) {
-                counts[i] += message.has_event();
+                counts[i] += for_each_event(message, [](const v1::RecordedEvent&) {});
             }
             ends[i] = Clock::now();
             context->TryCancel();
@@ -64,14 +72,6 @@ RunFigures catch_up_run(Target& target, uint64_t after, uint32_t subscribers, ui
     return figures;
 }
 
-// One live subscriber: waits for caught_up, then times every event it receives.
-struct LiveSubscriber {
-    std::unique_ptr<grpc::ClientContext> context = context_with_deadline(kSubscriptionDeadline);
-    std::atomic<uint64_t> received{0};
-    Latencies latencies;
-    std::string failure;
-};
-
 // An append in flight from the pacer.
 struct PendingAppend {
     Clock::time_point sent;
@@ -82,82 +82,129 @@ struct PendingAppend {
     std::unique_ptr<grpc::ClientAsyncResponseReader<v1::AppendResponse>> reader;
 };
 
+// The server's largest RSS over a run, sampled every 100 ms on a thread of its own.
+class RssPeak {
+public:
+    explicit RssPeak(const BenchServer& server) : server_(server) {
+        thread_ = std::thread([this] {
+            std::unique_lock lock(mutex_);
+            do {
+                peak_ = std::max(peak_, server_.rss_bytes().value_or(0));
+            } while (!stop_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopped_; }));
+        });
+    }
+    ~RssPeak() { stop(); }
+    uint64_t stop() {
+        {
+            std::lock_guard lock(mutex_);
+            stopped_ = true;
+        }
+        stop_.notify_all();
+        if (thread_.joinable()) thread_.join();
+        return peak_;
+    }
+
+private:
+    const BenchServer& server_;
+    std::mutex mutex_;
+    std::condition_variable stop_;
+    bool stopped_ = false;
+    uint64_t peak_ = 0;
+    std::thread thread_;
+};
+
+// One run of live or fan-out: subscribers on the callback API (subscriptions.hpp) at the head of
+// a stream prefix of their own, appends paced at --rate. `stalled` of them, on a connection of
+// their own, stop reading once caught up and read again after the appends; the figures (latency,
+// every event delivered) are the others', with the stalled ones' apart.
 class LiveRun {
 public:
-    LiveRun(Target& target, const Options& o, uint32_t subscribers, uint32_t events)
-        : target_(target), o_(o), subscribers_(subscribers), events_(events) {
+    LiveRun(Target& target, const Options& o, uint32_t subscribers, uint32_t stalled,
+            uint32_t events, uint32_t max_batch)
+        : target_(target), o_(o), healthy_(subscribers - stalled), stalled_(stalled),
+          events_(events), max_batch_(max_batch) {
         static std::atomic<int> runs{0};
         stream_ = run_prefix() + "-live-" + std::to_string(++runs);
     }
 
     RunFigures run() {
-        v1::AppendRequest marker;
-        v1::AppendResponse marked;
-        fill_append(marker, stream_ + "-marker", 1, o_.payload_bytes);
-        const grpc::Status status =
-            target_.stub(0).Append(context_with_deadline(60).get(), marker, &marked);
-        if (!status.ok()) throw std::runtime_error("live: marker append failed: " + status.error_message());
-
-        std::vector<std::unique_ptr<LiveSubscriber>> subs;
-        std::vector<std::thread> threads;
-        for (uint32_t i = 0; i < subscribers_; ++i) {
-            subs.push_back(std::make_unique<LiveSubscriber>());
-            threads.emplace_back([this, i, &subs, after = marked.last_global_position()] {
-                subscribe(*subs[i], i, after);
-            });
+        const BenchServer& server = target_.server();
+        const uint64_t rss_before = server.rss_bytes().value_or(0);
+        v1::SubscribeRequest request;
+        request.set_after_global_position(append_marker(target_, stream_ + "-marker", o_.payload_bytes));
+        request.set_stream_prefix(stream_);
+        request.set_max_batch_events(max_batch_);
+        std::vector<Latencies> latencies(healthy_);
+        Target healthy_target(target_.server(), subscription_channels(healthy_, o_.channels));
+        Subscriptions healthy(healthy_target, request, healthy_,
+                              [&](uint32_t i, const v1::RecordedEvent& event) {
+                                  const int64_t sent = send_time_of(event.payload());
+                                  latencies[i].push_back(
+                                      static_cast<uint32_t>((monotonic_ns() - sent) / 1000));
+                              });
+        Target stalled_target(target_.server(), subscription_channels(stalled_, 1));
+        std::vector<uint32_t> all_stalled(stalled_);
+        std::iota(all_stalled.begin(), all_stalled.end(), 0);
+        Subscriptions stalled(stalled_target, request, stalled_, {}, all_stalled);
+        const auto subscribe_deadline = Clock::now() + kSubscribeTimeout;
+        if (!healthy.wait_caught_up(subscribe_deadline) || !stalled.wait_caught_up(subscribe_deadline)) {
+            throw std::runtime_error("live: subscribers not caught up within 30 s " +
+                                     healthy.failure() + stalled.failure());
         }
-        const bool ready = wait_until(Clock::now() + kSubscribeTimeout,
-                                      [&] { return ready_ == subscribers_; });
-        RunFigures figures;
-        CpuMeter cpu(target_.server());
-        if (ready) figures = pace();
+
+        RssPeak rss_peak(server);
+        CpuMeter cpu(server);
+        MetricsWindow metrics(server);
+        RunFigures figures = pace();
         const uint64_t expected = acked_ * events_;
-        wait_until(Clock::now() + kDrainTimeout, [&] {
-            return std::all_of(subs.begin(), subs.end(),
-                               [&](const auto& s) { return s->received >= expected; });
-        });
+        healthy.wait_received(expected, Clock::now() + kDrainTimeout);
         cpu.stop();
-        for (auto& sub : subs) sub->context->TryCancel();
-        for (std::thread& thread : threads) thread.join();
-        if (!ready) throw std::runtime_error("live: subscribers not caught up within 30 s");
+        metrics.stop();
+        const uint64_t peak = rss_peak.stop();
+        for (uint32_t i = 0; i < stalled_; ++i) stalled.resume(i);
+        const bool stalled_done = stalled.wait_received(expected, Clock::now() + kDrainTimeout);
+        healthy.cancel();
+        stalled.cancel();
 
-        Latencies latencies;
+        Latencies all;
         uint64_t least = UINT64_MAX;
-        for (auto& sub : subs) {
-            latencies.insert(latencies.end(), sub->latencies.begin(), sub->latencies.end());
-            least = std::min<uint64_t>(least, sub->received);
-            figures.events += sub->received;
+        uint32_t out_of_order = 0;
+        for (uint32_t i = 0; i < healthy_; ++i) {
+            all.insert(all.end(), latencies[i].begin(), latencies[i].end());
+            least = std::min(least, healthy.received(i));
+            figures.events += healthy.received(i);
+            out_of_order += !healthy.in_order(i);
         }
-        figures.summarise(latencies);
+        figures.summarise(all);
         cpu.report(figures);
+        metrics.report(figures);
+        const auto fraction = [&](uint64_t received) {
+            return expected == 0 ? 0 : static_cast<double>(received) / static_cast<double>(expected);
+        };
         figures.extra["events_sent"] = static_cast<double>(expected);
-        figures.extra["delivered_fraction_min"] =
-            expected == 0 ? 0 : static_cast<double>(least) / static_cast<double>(expected);
+        figures.extra["delivered_fraction_min"] = fraction(least);
+        figures.extra["out_of_order"] = out_of_order;
+        if (stalled_ > 0) {
+            uint64_t stalled_least = UINT64_MAX;
+            bool in_order = true;
+            for (uint32_t i = 0; i < stalled_; ++i) {
+                stalled_least = std::min(stalled_least, stalled.received(i));
+                in_order = in_order && stalled.in_order(i);
+            }
+            figures.extra["stalled_delivered_fraction"] = fraction(stalled_least);
+            figures.extra["stalled_in_order"] = in_order;
+            figures.extra["stalled_drained"] = stalled_done;
+        }
+        if (rss_before > 0) {
+            figures.extra["rss_before_mib"] = static_cast<double>(rss_before) / kMiB;
+            figures.extra["rss_peak_mib"] = static_cast<double>(peak) / kMiB;
+            figures.extra["rss_growth_mib"] =
+                (static_cast<double>(peak) - static_cast<double>(rss_before)) / kMiB;
+        }
         return figures;
     }
 
 private:
-    void subscribe(LiveSubscriber& sub, uint32_t i, uint64_t after) {
-        v1::SubscribeRequest request;
-        request.set_after_global_position(after);
-        request.set_stream_prefix(stream_);
-        auto reader = target_.stub(i).Subscribe(sub.context.get(), request);
-        v1::SubscribeResponse message;
-        while (reader->Read(&message)) {
-            if (message.has_caught_up()) {
-                std::lock_guard lock(mutex_);
-                ++ready_;
-                changed_.notify_all();
-            } else if (message.has_event()) {
-                const int64_t sent = send_time_of(message.event().payload());
-                sub.latencies.push_back(static_cast<uint32_t>((monotonic_ns() - sent) / 1000));
-                if (++sub.received % 64 == 0) changed_.notify_all();
-            }
-        }
-        reader->Finish();
-        changed_.notify_all();
-    }
-
     // Appends at --rate per second for --duration, open loop (a late reply delays nothing).
     RunFigures pace() {
         grpc::CompletionQueue cq;
@@ -173,9 +220,7 @@ private:
                 append_latencies.push_back(static_cast<uint32_t>(
                     std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - done->sent)
                         .count()));
-                std::lock_guard lock(mutex_);
                 ++acked_;
-                changed_.notify_all();
             }
         });
         const auto begin = Clock::now();
@@ -196,7 +241,9 @@ private:
             ++sent;
         }
         const auto stopped = Clock::now();
-        wait_until(stopped + kDrainTimeout, [&] { return acked_ == sent; });
+        while (acked_ < sent && Clock::now() < stopped + kDrainTimeout) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
         cq.Shutdown();
         completions.join();
         if (!failure.empty()) throw std::runtime_error("live: an append failed: " + failure);
@@ -210,28 +257,14 @@ private:
         return figures;
     }
 
-    template <class Predicate>
-    bool wait_until(Clock::time_point deadline, Predicate done) {
-        std::unique_lock lock(mutex_);
-        while (!done()) {
-            if (changed_.wait_until(lock, std::min(deadline, Clock::now() + std::chrono::milliseconds(50))) ==
-                    std::cv_status::timeout &&
-                Clock::now() >= deadline) {
-                return done();
-            }
-        }
-        return true;
-    }
-
     Target& target_;
     const Options& o_;
-    const uint32_t subscribers_;
+    const uint32_t healthy_;
+    const uint32_t stalled_;
     const uint32_t events_;
+    const uint32_t max_batch_;
     std::string stream_;
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    uint32_t ready_ = 0;
-    uint64_t acked_ = 0;
+    std::atomic<uint64_t> acked_{0};
 };
 
 }  // namespace
@@ -242,42 +275,68 @@ std::vector<Point> run_catch_up(Bench& bench) {
     const Seeded project_range = seed(bench.project, streams, o.seed_events, o.payload_bytes);
     Seeded noop_range;
     if (bench.noop) noop_range = seed(*bench.noop, streams, o.seed_events, o.payload_bytes);
+    const bool read_all = o.baseline == Baseline::read_all;
     std::vector<Point> points;
     for (uint32_t subscribers : o.concurrency) {
-        Point point{"catch-up", bench.project.server().label(),
-                    {{"subscribers", subscribers},
-                     {"payload", o.payload_bytes},
-                     {"seed_events", static_cast<double>(o.seed_events)}}};
-        if (bench.noop) point.baseline = "noop";
-        for (uint32_t r = 0; r < o.repeats; ++r) {
-            point.runs.push_back(catch_up_run(bench.project, project_range.first_position - 1,
-                                              subscribers, o.seed_events));
-            if (bench.noop) {
-                point.baseline_runs.push_back(catch_up_run(
-                    *bench.noop, noop_range.first_position - 1, subscribers, o.seed_events));
+        for (uint32_t max_batch : o.max_batch_events) {
+            Point point{"catch-up", bench.project.server().label(),
+                        {{"subscribers", subscribers},
+                         {"payload", o.payload_bytes},
+                         {"max_batch_events", max_batch},
+                         {"seed_events", static_cast<double>(o.seed_events)}}};
+            if (bench.noop) point.baseline = "noop";
+            if (read_all) point.baseline = "read-all";
+            for (uint32_t r = 0; r < o.repeats; ++r) {
+                point.runs.push_back(catch_up_run(bench.project, project_range.first_position - 1,
+                                                  subscribers, o.seed_events, max_batch));
+                if (bench.noop) {
+                    point.baseline_runs.push_back(catch_up_run(*bench.noop,
+                                                               noop_range.first_position - 1,
+                                                               subscribers, o.seed_events, max_batch));
+                }
+                if (read_all) {
+                    // As many readers as subscribers, each paging through the same events.
+                    std::vector<std::unique_ptr<CallSlot>> slots;
+                    for (uint32_t i = 0; i < subscribers; ++i) {
+                        slots.push_back(read_all_slot(bench.project.stub(i), project_range,
+                                                      kReadAllBaselinePage,
+                                                      project_range.first_position - 1));
+                    }
+                    point.baseline_runs.push_back(run_closed_loop(
+                        slots, o.warmup_s, o.duration_s, bench.project.server()));
+                }
             }
+            announce(point);
+            points.push_back(std::move(point));
         }
-        announce(point);
-        points.push_back(std::move(point));
     }
     return points;
 }
 
-std::vector<Point> run_live(Bench& bench) {
+std::vector<Point> run_live(const std::string& name, Bench& bench) {
     const Options& o = bench.options;
+    const bool fan_out = name == "fan-out";
+    const std::vector<uint32_t> stalled = fan_out ? o.stalled : std::vector<uint32_t>{0};
     std::vector<Point> points;
     for (uint32_t subscribers : o.subscribers) {
         for (uint32_t events : o.events_per_append) {
-            Point point{"live", bench.project.server().label(),
-                        {{"subscribers", subscribers},
-                         {"rate", o.rate},
-                         {"events_per_append", events},
-                         {"payload", o.payload_bytes}}};
-            for (uint32_t r = 0; r < o.repeats; ++r) {
-                point.runs.push_back(LiveRun(bench.project, o, subscribers, events).run());
+            for (uint32_t max_batch : o.max_batch_events) {
+                for (uint32_t stall : stalled) {
+                    std::map<std::string, double> parameters{{"subscribers", subscribers},
+                                                             {"rate", o.rate},
+                                                             {"events_per_append", events},
+                                                             {"max_batch_events", max_batch},
+                                                             {"payload", o.payload_bytes}};
+                    if (fan_out) parameters["stalled"] = stall;
+                    Point point{name, bench.project.server().label(), std::move(parameters)};
+                    for (uint32_t r = 0; r < o.repeats; ++r) {
+                        point.runs.push_back(
+                            LiveRun(bench.project, o, subscribers, stall, events, max_batch).run());
+                    }
+                    announce(point);
+                    points.push_back(std::move(point));
+                }
             }
-            announce(point);
-            points.push_back(std::move(point));
         }
     }
     return points;

@@ -38,6 +38,16 @@ std::unique_ptr<grpc::ClientContext> context_with_deadline(double seconds) {
     return context;
 }
 
+uint64_t append_marker(const Target& target, const std::string& stream, uint32_t payload_bytes) {
+    v1::AppendRequest request;
+    v1::AppendResponse response;
+    fill_append(request, stream, 1, payload_bytes);
+    const grpc::Status status =
+        target.stub(0).Append(context_with_deadline(kSeedCallDeadline).get(), request, &response);
+    if (!status.ok()) throw std::runtime_error("marker append failed: " + status.error_message());
+    return response.last_global_position();
+}
+
 Seeded seed(const Target& target, const std::vector<std::string>& streams, uint64_t events,
             uint32_t payload_bytes, uint32_t batch) {
     std::atomic<uint64_t> next_batch{0};

@@ -36,6 +36,10 @@ struct Seeded {
 Seeded seed(const Target& target, const std::vector<std::string>& streams, uint64_t events,
             uint32_t payload_bytes, uint32_t batch = 1000);
 
+// Appends one event to `stream` and returns its global position: the head of the log for
+// subscriptions that should start there. Throws std::runtime_error when the append fails.
+uint64_t append_marker(const Target& target, const std::string& stream, uint32_t payload_bytes);
+
 // A context that gives up after `seconds`, so a stuck server fails the benchmark, not hangs it.
 std::unique_ptr<grpc::ClientContext> context_with_deadline(double seconds);
 
