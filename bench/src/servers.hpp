@@ -77,7 +77,7 @@ inline constexpr const char* kSubscriptionReads = "eventstore_subscriber_lag_pos
 // Issue 14's shared tail: its backend read_all calls, and the commit notifications it follows.
 // Until a server has them, the figures made from them are left out.
 inline constexpr const char* kTailReads = "eventstore_subscription_tail_reads_total";
-inline constexpr const char* kCommitNotifications = "eventstore_commit_notifications_total";
+inline constexpr const char* kCommitNotifications = "eventstore_subscription_tail_notifications_total";
 }  // namespace metric
 
 // The server's backend reads for subscriptions over a window, from its /metrics at construction
