@@ -1,5 +1,6 @@
 #include "rpc/parse_errors.hpp"
 
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -53,10 +54,19 @@ grpc::Status unparsable(const std::string& method, const std::string& utf8_field
 // server-streaming), where a missing message can only mean one that failed to parse.
 class ParseErrorInterceptor : public grpc::experimental::Interceptor {
 public:
-    explicit ParseErrorInterceptor(grpc::experimental::ServerRpcInfo* info) : info_(info) {}
+    explicit ParseErrorInterceptor(grpc::experimental::ServerRpcInfo* info) : info_(info) {
+        std::lock_guard lock(mutex_);  // publishes info_ to the hooks (see mutex_)
+    }
 
     void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+        inspect(methods);
+        methods->Proceed();
+    }
+
+private:
+    void inspect(grpc::experimental::InterceptorBatchMethods* methods) {
         using Hook = grpc::experimental::InterceptionHookPoints;
+        std::lock_guard lock(mutex_);
         if (methods->QueryInterceptionHookPoint(Hook::POST_RECV_MESSAGE)) {
             failed_ = methods->GetRecvMessage() == nullptr;
             if (failed_) field_ = std::move(refused_utf8_field);
@@ -66,10 +76,12 @@ public:
             methods->GetSendStatus().error_code() == grpc::StatusCode::INTERNAL) {
             methods->ModifySendStatus(unparsable(info_->method(), field_));
         }
-        methods->Proceed();
     }
 
-private:
+    // The receive hook and the send-status hook may run on different gRPC threads (the callback
+    // API), ordered by gRPC core, which ThreadSanitizer cannot see: the fields are also guarded
+    // by this lock (one uncontended lock per hook), so that order is visible to it.
+    std::mutex mutex_;
     grpc::experimental::ServerRpcInfo* info_;
     bool failed_ = false;
     std::string field_;

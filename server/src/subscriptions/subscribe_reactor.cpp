@@ -18,23 +18,36 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* SubscribeReactor::refuse(grpc::Statu
 SubscribeReactor::SubscribeReactor(Subscriptions& subscriptions, const SubscriptionConfig& config,
                                    Feed::Request request,
                                    std::unique_ptr<SubscriptionSlots::Slot> slot)
-    : subscriptions_(subscriptions),
-      feed_(std::make_shared<Feed>(subscriptions, config, std::move(request), this)),
-      slot_(std::move(slot)) {
+    : subscriptions_(subscriptions), slot_(std::move(slot)) {
+    {
+        std::lock_guard lock(mutex_);
+        feed_ = std::make_shared<Feed>(subscriptions, config, std::move(request), this);
+    }
     StartSendInitialMetadata();
 }
 
+std::shared_ptr<Feed> SubscribeReactor::feed() const {
+    std::lock_guard lock(mutex_);
+    return feed_;
+}
+
 void SubscribeReactor::OnSendInitialMetadataDone(bool ok) {
+    std::shared_ptr<Feed> feed = this->feed();
     if (ok) {
-        subscriptions_.start(feed_);
+        subscriptions_.start(std::move(feed));
     } else {
-        feed_->on_cancel();
+        feed->on_cancel();
     }
 }
 
 void SubscribeReactor::OnDone() {
-    feed_->detach();
-    subscriptions_.forget(feed_.get());
+    std::shared_ptr<Feed> feed;
+    {
+        std::lock_guard lock(mutex_);
+        feed = std::move(feed_);
+    }
+    feed->detach();
+    subscriptions_.forget(feed.get());
     delete this;
 }
 

@@ -10,6 +10,11 @@ std::unique_ptr<SubscriptionSlots::Slot> SubscriptionSlots::acquire(const std::s
     return std::make_unique<Slot>(*this, peer);
 }
 
+SubscriptionSlots::~SubscriptionSlots() {
+    std::lock_guard lock(mutex_);
+    held_.clear();
+}
+
 SubscriptionSlots::Slot::~Slot() {
     std::lock_guard lock(owner_.mutex_);
     const auto found = owner_.held_.find(peer_);
