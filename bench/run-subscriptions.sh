@@ -18,11 +18,12 @@ common=(--repeats "${REPEATS:-3}" --duration "${DURATION:-5}")
 # Target 1: caught-up subscribers held by this one process; the server's threads, RSS and CPU.
 "$bench" --scenario idle-subscribers --subscribers "${IDLE_SUBSCRIBERS:-10000}" \
   --idle-window "${IDLE_WINDOW:-30}" "${common[@]}" --json "$out/idle.json"
-# Targets 2 and 5: 100 subscribers at 5,000 events/s, without and with one stalled subscriber.
-"$bench" --scenario fan-out --subscribers 100 --rate 5000 --stalled 0,1 "${common[@]}" \
-  --json "$out/fan-out-100.json"
+# Targets 2 and 5: 100 subscribers at 5,000 events/s, without and with one stalled subscriber,
+# one event a message and batches of up to 500 (what the SDKs ask for).
+"$bench" --scenario fan-out --subscribers 100 --rate 5000 --stalled 0,1 --max-batch-events 0,500 \
+  "${common[@]}" --json "$out/fan-out-100.json"
 # Target 2: 1,000 subscribers at 500 events/s.
-"$bench" --scenario fan-out --subscribers 1000 --rate 500 "${common[@]}" \
+"$bench" --scenario fan-out --subscribers 1000 --rate 500 --max-batch-events 0,500 "${common[@]}" \
   --json "$out/fan-out-1000.json"
 # Target 4's figure on this backend: backend reads per commit at 1, 10 and 100 subscribers.
 "$bench" --scenario live --subscribers 1,10,100 --rate 1000 "${common[@]}" \

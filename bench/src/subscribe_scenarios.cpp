@@ -139,6 +139,7 @@ public:
         Subscriptions healthy(healthy_target, request, healthy_,
                               [&](uint32_t i, const v1::RecordedEvent& event) {
                                   const int64_t sent = send_time_of(event.payload());
+                                  if (sent < measured_from_ns_.load(std::memory_order_relaxed)) return;
                                   latencies[i].push_back(
                                       static_cast<uint32_t>((monotonic_ns() - sent) / 1000));
                               });
@@ -205,32 +206,45 @@ public:
     }
 
 private:
-    // Appends at --rate per second for --duration, open loop (a late reply delays nothing).
+    // Appends at --rate per second for --warmup and then --duration, open loop (a late reply
+    // delays nothing). Only the events sent after the warm-up count for latency: the first
+    // fraction of a second (connections' flow-control windows and the allocators growing) is not
+    // the steady state the figures describe.
     RunFigures pace() {
         grpc::CompletionQueue cq;
         std::atomic<uint64_t> sent{0};
         std::string failure;
         Latencies append_latencies;
+        const auto begin = Clock::now();
+        const auto measured_from = begin + std::chrono::duration_cast<Clock::duration>(
+                                               std::chrono::duration<double>(o_.warmup_s));
+        const auto end = measured_from + std::chrono::duration_cast<Clock::duration>(
+                                             std::chrono::duration<double>(o_.duration_s));
         std::thread completions([&] {
             void* tag = nullptr;
             bool ok = false;
             while (cq.Next(&tag, &ok)) {
                 std::unique_ptr<PendingAppend> done(static_cast<PendingAppend*>(tag));
                 if (!done->status.ok() && failure.empty()) failure = done->status.error_message();
-                append_latencies.push_back(static_cast<uint32_t>(
-                    std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - done->sent)
-                        .count()));
+                if (done->sent >= measured_from) {
+                    append_latencies.push_back(static_cast<uint32_t>(
+                        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() -
+                                                                              done->sent)
+                            .count()));
+                }
                 ++acked_;
             }
         });
-        const auto begin = Clock::now();
-        const auto end = begin + std::chrono::duration_cast<Clock::duration>(
-                                     std::chrono::duration<double>(o_.duration_s));
+        bool measuring = false;
         const auto interval = std::chrono::duration<double>(1 / o_.rate);
         for (uint64_t k = 0;; ++k) {
             const auto due = begin + std::chrono::duration_cast<Clock::duration>(interval * k);
             if (due >= end) break;
             std::this_thread::sleep_until(due);
+            if (!measuring && due >= measured_from) {
+                measuring = true;
+                measured_from_ns_.store(monotonic_ns(), std::memory_order_relaxed);
+            }
             auto append = std::make_unique<PendingAppend>();
             fill_append(append->request, stream_, events_, o_.payload_bytes);
             stamp_send_time(append->request);
@@ -265,6 +279,8 @@ private:
     const uint32_t max_batch_;
     std::string stream_;
     std::atomic<uint64_t> acked_{0};
+    // Events sent before this (monotonic_ns) are the warm-up's: no latency is taken of them.
+    std::atomic<int64_t> measured_from_ns_{INT64_MAX};
 };
 
 }  // namespace

@@ -13,6 +13,11 @@ using Clock = std::chrono::steady_clock;
 constexpr std::chrono::hours kSubscriptionDeadline{1};
 // How often wait_received looks at the counters (no notification per event).
 constexpr std::chrono::milliseconds kReceivedPoll{20};
+// A subscription parses every message into an arena rather than the heap (a malloc and a free per
+// event and field were most of this client's CPU at 100 subscribers x 5,000 events/s), and starts
+// a fresh arena past this size. Small: a reset runs the deferred string destructors at once, and a
+// 4 MiB arena made a 5-7 ms pause per subscriber, every subscriber at about the same event.
+constexpr uint64_t kArenaBytes = 256 << 10;
 
 }  // namespace
 
@@ -37,20 +42,22 @@ uint64_t for_each_event(const v1::SubscribeResponse& message,
 class Subscription final : public grpc::ClientReadReactor<v1::SubscribeResponse> {
 public:
     Subscription(Subscriptions& set, uint32_t index, bool stalled, const Subscriptions::OnEvent& on_event)
-        : set_(set), index_(index), on_event_(on_event), held_(stalled) {
+        : set_(set), index_(index), on_event_(on_event),
+          message_(google::protobuf::Arena::CreateMessage<v1::SubscribeResponse>(&arena_)),
+          held_(stalled) {
         context_.set_deadline(std::chrono::system_clock::now() + kSubscriptionDeadline);
     }
 
     void start(v1::EventStore::Stub& stub, const v1::SubscribeRequest& request) {
         stub.async()->Subscribe(&context_, &request, this);
         if (held_) AddHold();
-        StartRead(&message_);
+        StartRead(message_);
         StartCall();
     }
 
     void OnReadDone(bool ok) override {
         if (!ok) return;  // the call ends: OnDone follows
-        if (message_.has_caught_up()) {
+        if (message_->has_caught_up()) {
             if (!caught_up_) {
                 caught_up_ = true;
                 std::lock_guard lock(set_.mutex_);
@@ -63,14 +70,18 @@ public:
                 return;
             }
         } else {
-            const uint64_t events = for_each_event(message_, [&](const v1::RecordedEvent& event) {
+            const uint64_t events = for_each_event(*message_, [&](const v1::RecordedEvent& event) {
                 if (event.global_position() <= last_position_) in_order_ = false;
                 last_position_ = event.global_position();
                 if (on_event_) on_event_(index_, event);
             });
             received_.fetch_add(events, std::memory_order_relaxed);
         }
-        StartRead(&message_);
+        if (arena_.SpaceUsed() > kArenaBytes) {
+            arena_.Reset();
+            message_ = google::protobuf::Arena::CreateMessage<v1::SubscribeResponse>(&arena_);
+        }
+        StartRead(message_);
     }
 
     void OnDone(const grpc::Status& status) override {
@@ -90,7 +101,7 @@ public:
         held_ = false;
         const bool paused = std::exchange(paused_, false);
         lock.unlock();
-        if (paused && read) StartRead(&message_);
+        if (paused && read) StartRead(message_);
         RemoveHold();
     }
 
@@ -103,7 +114,9 @@ private:
     const uint32_t index_;
     const Subscriptions::OnEvent& on_event_;
     grpc::ClientContext context_;
-    v1::SubscribeResponse message_;
+    google::protobuf::Arena arena_;
+    // On arena_; replaced (between reads, in a reaction) when the arena is reset.
+    v1::SubscribeResponse* message_;
     std::atomic<uint64_t> received_{0};
     // Touched by this call's reactions only (which never overlap), read after it ended.
     bool caught_up_ = false;

@@ -17,7 +17,8 @@
 #
 # As root (CI), PostgreSQL runs as the `postgres` user (initdb refuses root). Server binaries:
 # $PG_BIN, else the newest /usr/lib/postgresql/*/bin, else PATH. fsync is off unless
-# EVENTSTORE_PG_FSYNC=on: the tests kill servers, not machines.
+# EVENTSTORE_PG_FSYNC=on: the tests kill servers, not machines. EVENTSTORE_PG_OPTIONS adds server
+# options (e.g. "-c shared_preload_libraries=pg_stat_statements" for a measurement).
 set -euo pipefail
 
 die() { echo "pg_harness: $*" >&2; exit 1; }
@@ -42,7 +43,7 @@ free_port() {
 start_server() {
     as_owner "$PG_BIN/pg_ctl" -D "$EVENTSTORE_PG_DIR/data" -l "$EVENTSTORE_PG_DIR/server.log" \
         -w -t 60 -o "-p $PGPORT -k $EVENTSTORE_PG_DIR -c listen_addresses=127.0.0.1 \
-        -c fsync=${EVENTSTORE_PG_FSYNC:-off} -c max_connections=300 -c shared_buffers=64MB" \
+        -c fsync=${EVENTSTORE_PG_FSYNC:-off} -c max_connections=300 -c shared_buffers=64MB ${EVENTSTORE_PG_OPTIONS:-}" \
         start >/dev/null || { cat "$EVENTSTORE_PG_DIR/server.log" >&2; die "the server did not start"; }
 }
 
