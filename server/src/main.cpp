@@ -2,6 +2,7 @@
 #include <csignal>
 #include <iostream>
 
+#include <absl/synchronization/mutex.h>
 #include <boost/program_options.hpp>
 #include <spdlog/spdlog.h>
 
@@ -71,6 +72,10 @@ int new_token() {
 int main(int argc, char** argv) {
     // First of all, before any library can start a thread that would inherit an open mask.
     const sigset_t stop_signals = block_stop_signals();
+    // gRPC's mutexes are abseil's, and Debian's abseil checks every lock order for deadlocks at run
+    // time (a graph of every mutex, updated on each lock): 2.5 to 4 % of the server's CPU on small
+    // appends (docs/benchmarks.md, "Profiles"). gRPC is tested upstream with it; we switch it off.
+    absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
     po::options_description options("eventstored options");
     options.add_options()
         ("config,c", po::value<std::string>(), "YAML configuration file (default: built-in defaults)")
