@@ -59,8 +59,9 @@ Status MemoryStore::append(const es_append_request& request, es_append_result& r
             // are distinct (validated before the store sees them).
             return Status(Code::internal, "an event id is both stored and not stored");
         }
-        const auto stream = streams_.find(stream_id);
-        const uint64_t current = stream == streams_.end() ? 0 : stream->second.size();
+        const auto& streams = streams_.shard_of(stream_id);
+        const auto stream = streams.find(stream_id);
+        const uint64_t current = stream == streams.end() ? 0 : stream->second.size();
         if (!plugin::expected_matches(request, current)) {
             release_ids(claimed);
             return plugin::wrong_expected_version(request, current, result);
@@ -85,18 +86,19 @@ Status MemoryStore::append(const es_append_request& request, es_append_result& r
 bool MemoryStore::claim_ids(const std::vector<StoredEvent>& batch, Claimed& claimed) {
     claimed.reserve(batch.size());
     for (const StoredEvent& event : batch) {
-        const auto [entry, fresh] = ids_.try_emplace(event.event_id(), nullptr);
+        auto& ids = ids_.shard_of(event.event_id());
+        const auto [entry, fresh] = ids.try_emplace(event.event_id(), nullptr);
         if (!fresh) {
             release_ids(claimed);
             return false;
         }
-        claimed.push_back(entry);
+        claimed.emplace_back(&ids, entry);
     }
     return true;
 }
 
 void MemoryStore::release_ids(Claimed& claimed) {
-    for (const auto& entry : claimed) ids_.erase(entry);
+    for (const auto& [ids, entry] : claimed) ids->erase(entry);
     claimed.clear();
 }
 
@@ -104,8 +106,10 @@ Result<bool> MemoryStore::find_retry(const es_append_request& request,
                                      es_append_result& result) const {
     std::vector<plugin::StoredId> stored;
     for (size_t i = 0; i < request.event_count; ++i) {
-        const auto found = ids_.find(abi::view(request.events[i]->event_id));
-        if (found == ids_.end()) continue;
+        const std::string_view id = abi::view(request.events[i]->event_id);
+        const auto& ids = ids_.shard_of(id);
+        const auto found = ids.find(id);
+        if (found == ids.end()) continue;
         const StoredEvent& event = *found->second;
         stored.push_back({std::string(event.event_id()), std::string(event.stream_id()),
                           event.stream_version(), event.global_position()});
@@ -129,19 +133,20 @@ void MemoryStore::commit(const std::string& stream_id, uint64_t current,
     const int64_t recorded_at_us = std::max(now_us(), last_recorded_at_us_);
     try {
         blocks_.push_back(block.release());
-        auto& [key, events] = *streams_.try_emplace(stream_id).first;
+        auto& [key, events] = *streams_.shard_of(stream_id).try_emplace(stream_id).first;
         for (size_t i = 0; i < batch.size(); ++i) {
             batch[i].place(key, events.size() + 1, log_.size() + 1, recorded_at_us);
             const StoredEvent& stored = log_.emplace_back(batch[i]);
             events.push_back(&stored);
-            claimed[i]->second = &stored;
+            claimed[i].second->second = &stored;
         }
     } catch (...) {
         // Every id of the batch was claimed for it (claim_ids), so releasing them is exact.
         release_ids(claimed);
-        if (const auto stream = streams_.find(stream_id); stream != streams_.end()) {
+        auto& streams = streams_.shard_of(stream_id);
+        if (const auto stream = streams.find(stream_id); stream != streams.end()) {
             stream->second.resize(current);
-            if (current == 0) streams_.erase(stream);
+            if (current == 0) streams.erase(stream);
         }
         while (log_.size() > log_before) log_.pop_back();
         blocks_.resize(blocks_before);
@@ -158,8 +163,9 @@ Result<std::unique_ptr<plugin::Iterator>> MemoryStore::read_stream(
     es_page_info page = abi::make_struct<es_page_info>();
     {
         std::shared_lock lock(mutex_);
-        const auto stream = streams_.find(stream_id);
-        if (stream == streams_.end()) {
+        const auto& streams = streams_.shard_of(stream_id);
+        const auto stream = streams.find(stream_id);
+        if (stream == streams.end()) {
             return Status(Code::not_found, "stream '" + stream_id + "' not found");
         }
         const std::vector<const StoredEvent*>& events = stream->second;

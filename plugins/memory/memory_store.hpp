@@ -18,11 +18,12 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "eventstore/plugin.hpp"
 #include "memory_options.hpp"
+#include "sharded_map.hpp"
 #include "stored_event.hpp"
 
 namespace eventstore::memory {
@@ -38,13 +39,13 @@ public:
 
 private:
     // Stream id -> its events, version order. Nodes never move, so events point at the keys.
-    using Streams = std::unordered_map<std::string, std::vector<const StoredEvent*>>;
+    using Streams = ShardedMap<std::string, std::vector<const StoredEvent*>>;
 
     // The methods below need mutex_: shared for the const ones, exclusive for commit.
 
     // The ids of a batch, claimed in ids_ before the batch is linked.
-    using Ids = std::unordered_map<std::string_view, const StoredEvent*>;
-    using Claimed = std::vector<Ids::iterator>;
+    using Ids = ShardedMap<std::string_view, const StoredEvent*>;
+    using Claimed = std::vector<std::pair<Ids::Shard*, Ids::Shard::iterator>>;
 
     // Claims every id of `batch` in ids_ (keys pointing into the batch's block, values set at
     // commit): true when none was stored. Otherwise claims nothing and returns false. One hash
