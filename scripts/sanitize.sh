@@ -40,9 +40,9 @@ run_tsan() {
   # history that both stacks of a report are restored, so the race: entries of tsan.supp (which
   # name a grpcpp frame of either stack) match instead of failing on a lost stack.
   export TSAN_OPTIONS="suppressions=$suppressions/tsan.supp:ignore_noninstrumented_modules=1:halt_on_error=1:second_deadlock_stack=1:history_size=7"
-  echo "== tsan: concurrency and subscription tests"
+  echo "== tsan: concurrency, subscription and id tests"
   "$dir/tests/server/server_tests" --gtest_brief=1 \
-    --gtest_filter='ConcurrencyTest.*:SubscribeTest.*:CheckpointTest.*:HandOverTest.*:FallingBehindTest.*:BatchTest.*:ManySubscribersTest.*'
+    --gtest_filter='ConcurrencyTest.*:SubscribeTest.*:CheckpointTest.*:HandOverTest.*:FallingBehindTest.*:BatchTest.*:ManySubscribersTest.*:UuidV7.*'
 }
 
 for kind in "${kinds[@]}"; do

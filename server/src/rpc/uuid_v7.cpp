@@ -1,23 +1,59 @@
 #include "rpc/uuid_v7.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <random>
 
-#include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid.hpp>
 #include <boost/uuid/uuid_io.hpp>
+#include <openssl/rand.h>
 
 namespace eventstore::server {
+namespace {
 
-std::string new_uuid_v7() {
-    // Boost 1.74 makes random (v4) UUIDs only; v7 keeps their random bits and puts the time first.
-    thread_local boost::uuids::random_generator random;
-    boost::uuids::uuid id = random();
-    const uint64_t ms = static_cast<uint64_t>(
+constexpr int kCounterBits = 12;
+constexpr uint64_t kCounterMask = (uint64_t{1} << kCounterBits) - 1;
+// A fresh millisecond's counter starts below half, leaving room to count up.
+constexpr uint64_t kSeedMask = kCounterMask >> 1;
+
+// (Unix milliseconds << 12) | counter of the last id this process made.
+std::atomic<uint64_t> last_stamp{0};
+
+uint64_t random_u64() {
+    uint64_t value = 0;
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&value), sizeof value) == 1) return value;
+    // OpenSSL could not seed itself: the kernel's generator directly.
+    thread_local std::random_device device;
+    return (uint64_t{device()} << 32) | device();
+}
+
+uint64_t next_stamp() {
+    const uint64_t now_ms = static_cast<uint64_t>(
         std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::system_clock::now().time_since_epoch())
             .count());
+    uint64_t last = last_stamp.load(std::memory_order_relaxed);
+    for (;;) {
+        const uint64_t next = now_ms > (last >> kCounterBits)
+                                  ? (now_ms << kCounterBits) | (random_u64() & kSeedMask)
+                                  : last + 1;  // a full counter carries into the millisecond
+        if (last_stamp.compare_exchange_weak(last, next, std::memory_order_relaxed)) return next;
+    }
+}
+
+}  // namespace
+
+std::string new_uuid_v7() {
+    const uint64_t stamp = next_stamp();
+    const uint64_t ms = stamp >> kCounterBits;
+    const uint64_t counter = stamp & kCounterMask;
+    const uint64_t random = random_u64();
+    boost::uuids::uuid id{};
     for (int i = 0; i < 6; ++i) id.data[i] = static_cast<uint8_t>(ms >> (8 * (5 - i)));
-    id.data[6] = static_cast<uint8_t>(0x70 | (id.data[6] & 0x0f));  // version 7
+    id.data[6] = static_cast<uint8_t>(0x70 | (counter >> 8));  // version 7, counter's high bits
+    id.data[7] = static_cast<uint8_t>(counter);
+    for (int i = 8; i < 16; ++i) id.data[i] = static_cast<uint8_t>(random >> (8 * (15 - i)));
     id.data[8] = static_cast<uint8_t>(0x80 | (id.data[8] & 0x3f));  // RFC variant
     return boost::uuids::to_string(id);
 }
