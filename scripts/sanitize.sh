@@ -42,7 +42,7 @@ run_tsan() {
   export TSAN_OPTIONS="suppressions=$suppressions/tsan.supp:ignore_noninstrumented_modules=1:halt_on_error=1:second_deadlock_stack=1:history_size=7"
   echo "== tsan: concurrency, subscription and id tests"
   "$dir/tests/server/server_tests" --gtest_brief=1 \
-    --gtest_filter='ConcurrencyTest.*:SubscribeTest.*:CheckpointTest.*:HandOverTest.*:FallingBehindTest.*:BatchTest.*:ManySubscribersTest.*:UuidV7.*'
+    --gtest_filter='ConcurrencyTest.*:SubscribeTest.*:CheckpointTest.*:HandOverTest.*:FallingBehindTest.*:BatchTest.*:ManySubscribersTest.*:PollingTailTest.*:TimedCheckpointTest.*:UuidV7.*'
 }
 
 for kind in "${kinds[@]}"; do

@@ -283,5 +283,63 @@ TEST_F(ManySubscribersTest, GivenAThousandSubscribers_WhenTheServerShutsDown_The
     stopper.join();
 }
 
+// A backend that cannot announce commits (tests/fixtures/memory_polling.cpp): the tail reads it
+// every poll_interval_ms, and live subscribers get every event that way.
+class PollingTailTest : public ServerTest {
+protected:
+    void SetUp() override {
+        // A long checkpoint period: a tail that waited for notifications instead of polling would
+        // read only once per period.
+        start("subscriptions:\n  poll_interval_ms: 20\n  checkpoint_period_ms: 5000\n",
+              FIXTURE_MEMORY_POLLING);
+    }
+};
+
+TEST_F(PollingTailTest, GivenABackendWithoutNotifications_WhenEventsAreAppendedLive_ThenTheTailPollsThemToEverySubscriber) {
+    const uint64_t notifications_before = server::server_metrics().tail_notifications.value();
+    const uint64_t reads_before = server::server_metrics().tail_reads.value();
+    Subscriber first(*stub_, 0);
+    Subscriber second(*stub_, 0);
+    for (Subscriber* subscriber : {&first, &second}) {
+        const auto message = subscriber->next();
+        ASSERT_TRUE(message && message->has_caught_up()) << "no caught_up on an empty store";
+    }
+    for (int i = 0; i < 30; ++i) append_n("Polled", 1);
+    const auto appended = Clock::now();
+    expect_contiguous(first, 0, 30);
+    expect_contiguous(second, 0, 30);
+    // A poll every 20 ms, and room for a loaded machine.
+    EXPECT_LT(Clock::now() - appended, std::chrono::milliseconds(2000));
+    EXPECT_EQ(server::server_metrics().tail_notifications.value(), notifications_before)
+        << "this backend announces nothing";
+    EXPECT_GT(server::server_metrics().tail_reads.value(), reads_before);
+}
+
+// A live subscriber whose prefix matches nothing that is appended still hears, by time, that the
+// log moved past those positions: the tail queues checkpoints due by checkpoint_period_ms while it
+// waits for commits.
+class TimedCheckpointTest : public ServerTest {
+protected:
+    void SetUp() override {
+        start("subscriptions:\n  checkpoint_interval: 1000000\n  checkpoint_period_ms: 50\n");
+    }
+};
+
+TEST_F(TimedCheckpointTest, GivenALiveSubscriberWhosePrefixMatchesNothing_WhenOtherStreamsMove_ThenACheckpointArrivesWithinTwoPeriods) {
+    Subscriber subscriber(*stub_, 0, "Mine-");
+    const auto caught_up = subscriber.next();
+    ASSERT_TRUE(caught_up && caught_up->has_caught_up());
+    const uint64_t head = append_n("Other", 5).last_global_position();
+    const auto appended = Clock::now();
+    for (;;) {
+        const auto message = subscriber.next(std::chrono::seconds(2));
+        ASSERT_TRUE(message) << "no checkpoint reached position " << head;
+        ASSERT_FALSE(message->has_event()) << "an event of another stream was delivered";
+        if (message->has_checkpoint() && message->checkpoint().global_position() >= head) break;
+    }
+    // Two periods, and room for a loaded machine.
+    EXPECT_LT(Clock::now() - appended, std::chrono::milliseconds(1000));
+}
+
 }  // namespace
 }  // namespace eventstore::test
