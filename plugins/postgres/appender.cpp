@@ -15,6 +15,7 @@
 
 #include "eventstore/append_rules.hpp"
 #include "event_columns.hpp"
+#include "pg_errors.hpp"
 #include "eventstore/abi_struct.hpp"
 #include "statements.hpp"
 
@@ -162,7 +163,9 @@ bool Appender::run_in_one_statement(pqxx::connection& connection,
         return false;  // a deadlock PostgreSQL broke
     } catch (const pqxx::sql_error& e) {
         if (e.sqlstate() == kAssumptionFailed) return false;
-        throw;
+        rethrow_as_in_doubt_if_lost();
+    } catch (...) {
+        rethrow_as_in_doubt_if_lost();  // the statement was sent: it may have committed
     }
     if (rows.size() != streams.size()) {
         throw std::logic_error("postgres: the append statement returned " +

@@ -61,8 +61,9 @@ public:
     // Runs `group` (no event id in two members) as one statement, assuming as said above. true:
     // every member succeeded and is committed. false: an assumption failed (or a deadlock was
     // broken) and nothing was written; decide the group with run(). libpqxx exceptions go
-    // through to the caller; after a lost connection the outcome is unknown (a retry with the
-    // same event ids is then answered idempotently).
+    // through to the caller, except a lost connection, which becomes pqxx::in_doubt_error: the
+    // statement was sent and may have committed (a retry with the same event ids is then
+    // answered idempotently).
     bool run_in_one_statement(pqxx::connection& connection,
                               const std::vector<PendingAppend*>& group) const;
 

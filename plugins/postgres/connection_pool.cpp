@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include <poll.h>
+
 #include <pqxx/nontransaction>
 
 #include "pg_errors.hpp"
@@ -43,10 +45,16 @@ void Session::bound_statements(const Deadline& deadline) {
     timeout_ms_ = wanted;
 }
 
+bool Session::closed_by_server() const {
+    pollfd ready{connection_.sock(), POLLIN, 0};
+    return ready.fd < 0 || poll(&ready, 1, 0) != 0;
+}
+
 ConnectionPool::ConnectionPool(SessionSettings settings, uint32_t size)
     : settings_(std::move(settings)), size_(size) {}
 
 Result<ConnectionPool::Lease> ConnectionPool::acquire(const Deadline& deadline) {
+    std::vector<std::unique_ptr<Session>> ended;  // closed outside the lock, when this returns
     {
         std::unique_lock lock(mutex_);
         const bool available = freed_.wait_until(lock, deadline.within(kAcquireTimeout), [&] {
@@ -67,7 +75,11 @@ Result<ConnectionPool::Lease> ConnectionPool::acquire(const Deadline& deadline) 
         if (!idle_.empty()) {
             std::unique_ptr<Session> session = std::move(idle_.back());
             idle_.pop_back();
-            return Lease(this, std::move(session));
+            if (!session->closed_by_server()) return Lease(this, std::move(session));
+            // Ended by the server (a restart, most likely): so are the others that waited.
+            ended.swap(idle_);
+            ended.push_back(std::move(session));
+            open_ -= static_cast<uint32_t>(ended.size());
         }
         ++open_;
     }

@@ -3,7 +3,10 @@
 // Connections are made lazily, up to `size`, outside the pool's lock. A caller borrows one with
 // acquire() and gives it back by destroying the Lease. A connection that broke is never handed out
 // again: the Lease drops it (lost()), together with every idle one, since a lost connection
-// usually means the server restarted and the idle ones are dead too. libpqxx's own silent
+// usually means the server restarted and the idle ones are dead too. So is an idle connection
+// that the server ended while it waited in the pool (closed_by_server()): found before anything
+// is sent on it, so that an append never goes out on a connection known to be dead, where its
+// outcome would be unknown. libpqxx's own silent
 // reconnection is switched off: a fresh connection always goes through setup().
 //
 // Thread safety: acquire() from any number of threads; a Lease belongs to one thread.
@@ -47,6 +50,10 @@ public:
     // costs nothing; one with a tight deadline costs one round trip (a SET outside any
     // transaction, so no rollback undoes it). Throws libpqxx's exceptions.
     void bound_statements(const Deadline& deadline);
+
+    // True when the server ended this idle session (its goodbye or the end of the connection is
+    // waiting to be read: an idle session is sent nothing else). Sends nothing, waits for nothing.
+    bool closed_by_server() const;
 
 private:
     pqxx::connection connection_;
@@ -97,8 +104,9 @@ private:
 
 // Runs `work(connection)` (returning Status or Result<T>) on a connection borrowed from `pool`,
 // its statements bounded by `deadline` (Session::bound_statements). When the connection turns out
-// to be lost before anything was committed (typically a pooled connection that died with a server
-// restart), runs it once more on a fresh connection. Every exception becomes a Status naming
+// to be lost with nothing committed (before anything was sent, or in a transaction that had not
+// committed), runs it once more on a fresh connection; an outcome unknown (pqxx::in_doubt_error,
+// pg_errors.hpp) is never run again. Every exception becomes a Status naming
 // `doing` (pg_errors.hpp); one after the deadline passed, DEADLINE_EXCEEDED.
 template <class Work>
 auto with_connection(ConnectionPool& pool, const std::string& doing, const Deadline& deadline,

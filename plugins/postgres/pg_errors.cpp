@@ -32,8 +32,9 @@ Status status_from_current_exception(const std::string& doing) {
         throw;
     } catch (const pqxx::in_doubt_error& e) {
         return Status(Code::unavailable,
-                      prefix + "the connection was lost during COMMIT, so its outcome is unknown; "
-                               "retry with the same event ids (" + first_line(e.what()) + ")");
+                      prefix + "the connection was lost after the append was sent, so its outcome "
+                               "is unknown (it may have been committed); retry with the same "
+                               "event ids (" + first_line(e.what()) + ")");
     } catch (const pqxx::broken_connection& e) {
         return Status(Code::unavailable, prefix + "database unreachable: " + first_line(e.what()));
     } catch (const pqxx::sql_error& e) {
@@ -79,6 +80,15 @@ bool current_exception_is_lost_connection() {
                e.sqlstate() == "57P02";
     } catch (...) {
         return false;
+    }
+}
+
+void rethrow_as_in_doubt_if_lost() {
+    if (!current_exception_is_lost_connection()) throw;
+    try {
+        throw;
+    } catch (const std::exception& e) {
+        throw pqxx::in_doubt_error(first_line(e.what()));
     }
 }
 

@@ -6,6 +6,7 @@
 
 #include "grpc/health/v1/health.pb.h"
 #include "observability/rpc_observer.hpp"
+#include "quick_shutdown.hpp"
 #include "rpc/parse_errors.hpp"
 #include "transport.hpp"
 
@@ -52,6 +53,7 @@ Status Server::start() {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
     interceptors.push_back(parse_error_interceptors());
     interceptors.push_back(std::make_unique<RpcObserverFactory>());
+    interceptors.push_back(calls_.counter());
     builder.experimental().SetInterceptorCreators(std::move(interceptors));
     // An append at the byte limit, plus the proto framing of up to max_append_events events.
     const uint64_t max_request = config_.limits.max_append_bytes +
@@ -118,7 +120,8 @@ void Server::shutdown() {
     if (service_) service_->end_subscriptions();
     if (grpc_server_) {
         grpc_server_->GetHealthCheckService()->SetServingStatus(false);
-        grpc_server_->Shutdown(std::chrono::system_clock::now() + config_.shutdown_grace);
+        shut_down_quickly(*grpc_server_, calls_,
+                          std::chrono::system_clock::now() + config_.shutdown_grace);
         grpc_server_->Wait();
         grpc_server_.reset();
     }

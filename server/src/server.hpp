@@ -10,6 +10,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "backend_hooks.hpp"
+#include "calls_in_flight.hpp"
 #include "config/config.hpp"
 #include "eventstore/loader/plugin.hpp"
 #include "eventstore/status.hpp"
@@ -46,7 +47,8 @@ public:
     Status ready() const;
 
     // Graceful stop: subscriptions end with UNAVAILABLE, new calls are refused, calls in flight get
-    // until the grace period to finish, then the backend is closed. Idempotent.
+    // until the grace period to finish, and the gRPC server stops as soon as none is left, idle
+    // connections or not (quick_shutdown.hpp); then the backend is closed. Idempotent.
     void shutdown();
 
     const loader::Plugin& plugin() const { return *plugin_; }
@@ -62,6 +64,7 @@ private:
     CommitNotifier notifier_;  // before store_: the store's hooks raise it until it closes
     std::unique_ptr<loader::Store> store_;
     std::unique_ptr<EventStoreService> service_;
+    CallsInFlight calls_;  // before grpc_server_, whose interceptors count into it
     std::unique_ptr<grpc::Server> grpc_server_;
     std::unique_ptr<HttpEndpoint> http_;
     std::atomic<bool> serving_{false};

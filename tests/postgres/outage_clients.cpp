@@ -8,8 +8,12 @@ namespace eventstore::test {
 
 using namespace std::chrono_literals;
 
-RetryingWriter::RetryingWriter(std::unique_ptr<v1::EventStore::Stub> stub, std::string stream)
-    : stub_(std::move(stub)), stream_(std::move(stream)), thread_([this] { run(); }) {}
+RetryingWriter::RetryingWriter(std::unique_ptr<v1::EventStore::Stub> stub, std::string stream,
+                               WriterOptions options)
+    : stub_(std::move(stub)),
+      stream_(std::move(stream)),
+      options_(options),
+      thread_([this] { run(); }) {}
 
 RetryingWriter::~RetryingWriter() { stop(); }
 
@@ -22,29 +26,49 @@ void RetryingWriter::run() {
     v1::AppendRequest request;
     request.set_stream_id(stream_);
     *request.add_events() = make_event();
+    uint64_t version = 0;  // the stream's, as acknowledged last
     while (!stopping_) {
+        if (options_.exact_version) request.mutable_expected_version()->set_exact(version);
         v1::AppendResponse response;
+        {
+            std::lock_guard lock(mutex_);
+            sent_.insert(request.events(0).metadata().event_id());
+        }
         const grpc::Status status =
             stub_->Append(context_with_deadline(5).get(), request, &response);
         {
             std::lock_guard lock(mutex_);
             ++outcomes_[status.error_code()];
             if (status.ok()) {
-                acknowledged_[request.events(0).metadata().event_id()] =
-                    response.first_global_position();
+                acknowledged_[request.events(0).metadata().event_id()] = {
+                    response.first_global_position(), response.current_version()};
+                version = response.current_version();
+            } else if (options_.give_up) {
+                given_up_[request.events(0).metadata().event_id()] = status.error_message();
             }
         }
-        if (status.ok()) {
+        if (status.ok() || options_.give_up) {
             *request.mutable_events(0) = make_event();  // the next event; else retry this one
-        } else {
+        }
+        if (!status.ok()) {
             std::this_thread::sleep_for(20ms);  // a client's back-off, not a synchronisation
         }
     }
 }
 
-std::map<std::string, uint64_t> RetryingWriter::acknowledged() {
+std::map<std::string, RetryingWriter::Acknowledged> RetryingWriter::acknowledged() {
     std::lock_guard lock(mutex_);
     return acknowledged_;
+}
+
+std::set<std::string> RetryingWriter::sent() {
+    std::lock_guard lock(mutex_);
+    return sent_;
+}
+
+std::map<std::string, std::string> RetryingWriter::given_up() {
+    std::lock_guard lock(mutex_);
+    return given_up_;
 }
 
 std::map<grpc::StatusCode, int> RetryingWriter::outcomes() {
@@ -132,6 +156,21 @@ std::vector<v1::RecordedEvent> read_everything(v1::EventStore::Stub& stub) {
         events.insert(events.end(), page.events().begin(), page.events().end());
         after = page.last_scanned_position();
         if (page.reached_head()) return events;
+    }
+}
+
+void expect_received_exactly(ResumingSubscriber& subscriber,
+                             const std::vector<v1::RecordedEvent>& stored,
+                             std::chrono::milliseconds timeout) {
+    ASSERT_FALSE(stored.empty());
+    EXPECT_TRUE(subscriber.wait_for(stored.back().global_position(), timeout))
+        << "the subscriber did not reach the head";
+    subscriber.stop();
+    const std::vector<v1::RecordedEvent> received = subscriber.received();
+    ASSERT_EQ(received.size(), stored.size()) << "the subscription has a gap or a duplicate";
+    for (size_t i = 0; i < stored.size(); ++i) {
+        ASSERT_EQ(received[i].global_position(), stored[i].global_position()) << "delivery " << i;
+        ASSERT_EQ(received[i].metadata().event_id(), stored[i].metadata().event_id());
     }
 }
 

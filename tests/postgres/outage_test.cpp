@@ -70,11 +70,11 @@ protected:
         }
         size_t acknowledged = 0;
         for (auto& writer : writers_) {
-            for (const auto& [id, position] : writer->acknowledged()) {
+            for (const auto& [id, where] : writer->acknowledged()) {
                 ++acknowledged;
                 const auto found = positions.find(id);
                 ASSERT_NE(found, positions.end()) << "acknowledged event " << id << " was lost";
-                EXPECT_EQ(found->second, position) << id;
+                EXPECT_EQ(found->second, where.position) << id;
             }
         }
         EXPECT_GT(acknowledged, 0u);
@@ -117,14 +117,7 @@ TEST_F(OutageTest, GivenAppendsAndASubscription_WhenPostgresStopsAndStartsAgain_
         }
     }
 
-    EXPECT_TRUE(subscriber.wait_for(stored.back().global_position(), 20s));
-    subscriber.stop();
-    const std::vector<v1::RecordedEvent> received = subscriber.received();
-    ASSERT_EQ(received.size(), stored.size()) << "the subscription has a gap or a duplicate";
-    for (size_t i = 0; i < stored.size(); ++i) {
-        ASSERT_EQ(received[i].global_position(), stored[i].global_position()) << "delivery " << i;
-        ASSERT_EQ(received[i].metadata().event_id(), stored[i].metadata().event_id());
-    }
+    expect_received_exactly(subscriber, stored, 20s);
     for (const grpc::Status& ending : subscriber.endings()) {
         EXPECT_EQ(ending.error_code(), grpc::StatusCode::UNAVAILABLE) << ending.error_message();
     }

@@ -9,6 +9,10 @@
 #   pg_harness.sh stop | start
 #       From inside COMMAND: stop the server (fast shutdown) or start it again, same folder and
 #       port. Tests of outages use these.
+#   pg_harness.sh crash | pause SECONDS
+#       From inside COMMAND, for fault injection: `pg_ctl restart -m immediate` (every process
+#       ends at once without a checkpoint, and the server recovers from its WAL), or SIGSTOP every
+#       process of the server (the postmaster and its children) for SECONDS, then SIGCONT.
 #
 # Exported to COMMAND:
 #   EVENTSTORE_PG_DSN   libpq DSN of the database, e.g. "host=/tmp/eventstore-pg.X port=N ..."
@@ -49,6 +53,22 @@ start_server() {
 
 stop_server() {
     as_owner "$PG_BIN/pg_ctl" -D "$EVENTSTORE_PG_DIR/data" -m "${1:-fast}" -w -t 60 stop >/dev/null
+}
+
+restart_immediately() {
+    as_owner "$PG_BIN/pg_ctl" -D "$EVENTSTORE_PG_DIR/data" -l "$EVENTSTORE_PG_DIR/server.log" \
+        -m immediate -w -t 60 restart >/dev/null \
+        || { cat "$EVENTSTORE_PG_DIR/server.log" >&2; die "the server did not restart"; }
+}
+
+pause_server() {
+    local postmaster pids
+    postmaster=$(head -n 1 "$EVENTSTORE_PG_DIR/data/postmaster.pid")
+    # shellcheck disable=SC2207 # pids are words
+    pids=($postmaster $(pgrep -P "$postmaster" || true))
+    kill -STOP "${pids[@]}"
+    sleep "$1"
+    kill -CONT "${pids[@]}"
 }
 
 cleanup() {
@@ -100,5 +120,12 @@ stop)
 start)
     [[ -n ${EVENTSTORE_PG_DIR:-} ]] || die "start: not inside pg_harness.sh run"
     PG_BIN=$(find_bin); start_server ;;
-*) die "usage: pg_harness.sh run COMMAND [ARGS...] | stop | start" ;;
+crash)
+    [[ -n ${EVENTSTORE_PG_DIR:-} ]] || die "crash: not inside pg_harness.sh run"
+    PG_BIN=$(find_bin); restart_immediately ;;
+pause)
+    [[ -n ${EVENTSTORE_PG_DIR:-} ]] || die "pause: not inside pg_harness.sh run"
+    [[ ${2:-} =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "usage: pg_harness.sh pause SECONDS"
+    pause_server "$2" ;;
+*) die "usage: pg_harness.sh run COMMAND [ARGS...] | stop | start | crash | pause SECONDS" ;;
 esac

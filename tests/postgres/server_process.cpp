@@ -6,8 +6,8 @@ namespace eventstore::test {
 
 PostgresServerProcess::PostgresServerProcess(const TempDir& dir, const std::string& schema,
                                              const std::string& options,
-                                             const std::string& backend)
-    : port_(free_port()) {
+                                             const std::string& backend, uint16_t port)
+    : port_(port != 0 ? port : free_port()) {
     const auto config = dir.write(
         "eventstored-" + std::to_string(port_) + ".yaml",
         "listen: 127.0.0.1:" + std::to_string(port_) + "\nbackend:\n  plugin: " +

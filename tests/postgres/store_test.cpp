@@ -1,5 +1,6 @@
 // The postgres store through the loader, against a real database: what the server and the
 // conformance suite do not show on their own. Options refused at open, an unreachable database,
+// a pooled connection the server ended while it was idle,
 // commits heard across stores (LISTEN/NOTIFY) also after the listening connection is killed, a
 // stuck lock that fails a call instead of hanging it, the append-only log, text PostgreSQL
 // cannot hold, and iterators that outlive their store.
@@ -87,6 +88,25 @@ TEST(PostgresStoreTest, GivenTheListeningConnectionIsKilled_WhenAnotherStoreAppe
     EXPECT_NE(hooks->logs().find("listening for commits on '" + schema + "_commits' again"),
               std::string::npos)
         << hooks->logs();
+}
+
+TEST(PostgresStoreTest, GivenItsPooledConnectionEndedByTheServer_WhenAppending_ThenTheAppendRunsOnAFreshOne) {
+    loader::OpenOptions options;
+    options.options = {{"dsn", test_dsn() + " application_name=ended_while_idle"},
+                       {"schema", unique_schema("ended")}, {"pool_size", "1"}};
+    auto store = postgres_plugin()->open(options, std::make_shared<RecordingHooks>());
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    es_append_result result;
+    ASSERT_TRUE(append_events(*store.value(), "S", 1, result).ok());
+
+    // Waits (up to 5 s each) until the backends are gone: their goodbye is on the sockets.
+    const auto ended = sql("SELECT bool_and(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
+                           "WHERE application_name = 'ended_while_idle'");
+    ASSERT_TRUE(ended[0][0].as<bool>());
+    // Sent on the dead connection, the append's outcome would be unknown (UNAVAILABLE).
+    const Status status = append_events(*store.value(), "S", 1, result);
+    EXPECT_TRUE(status.ok()) << status.message();
+    EXPECT_EQ(result.current_version, 2u);
 }
 
 TEST(PostgresStoreTest, GivenTheHeadLockedElsewhere_WhenAppending_ThenUnavailableAfterTheStatementTimeout) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -117,6 +118,28 @@ bool EventstoredProcess::wait_for_log(const std::string& text, std::chrono::mill
 }
 
 std::string EventstoredProcess::log() const { return read_text(log_path_); }
+
+std::optional<double> EventstoredProcess::logged_between(const std::string& first,
+                                                         const std::string& then) const {
+    const std::string text = log();
+    // The time of day, in seconds, of the line holding `what`.
+    const auto time_of = [&](const std::string& what) -> std::optional<double> {
+        const size_t found = text.find(what);
+        if (found == std::string::npos) return std::nullopt;
+        const size_t newline = text.rfind('\n', found);
+        const size_t line = newline == std::string::npos ? 0 : newline + 1;
+        int hours = 0, minutes = 0;
+        double seconds = 0;
+        if (std::sscanf(text.c_str() + line, "%*4d-%*2d-%*2dT%2d:%2d:%lfZ", &hours, &minutes,
+                        &seconds) != 3) {
+            return std::nullopt;
+        }
+        return hours * 3600 + minutes * 60 + seconds;
+    };
+    const auto from = time_of(first), to = time_of(then);
+    if (!from || !to) return std::nullopt;
+    return *to - *from;
+}
 
 std::string EventstoredProcess::out() const { return read_text(out_path_); }
 

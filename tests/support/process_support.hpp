@@ -56,6 +56,9 @@ public:
     std::string out() const;
     void signal(int signal_number);
     int pid() const;
+    // Seconds from the log line holding `first` to the one holding `then` (plain log format,
+    // which begins each line with its UTC time in microseconds); nothing when either is missing.
+    std::optional<double> logged_between(const std::string& first, const std::string& then) const;
 
 private:
     std::filesystem::path out_path_;

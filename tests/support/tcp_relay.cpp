@@ -105,10 +105,27 @@ void TcpRelay::freeze() {
     frozen_.wait(false);
 }
 
+void TcpRelay::cut_at_reply(std::string marker) {
+    std::lock_guard lock(cut_mutex_);
+    cut_marker_ = std::move(marker);
+    cut_ = false;
+}
+
+void TcpRelay::wait_for_cut() { cut_.wait(false); }
+
 void TcpRelay::wake() {
     const char byte = 0;
     // Only EAGAIN can fail this, and a full pipe wakes the thread as well.
     [[maybe_unused]] const ssize_t written = write(wake_[1], &byte, 1);
+}
+
+bool TcpRelay::cuts(const std::string& from_server) {
+    std::lock_guard lock(cut_mutex_);
+    if (cut_marker_.empty() || from_server.find(cut_marker_) == std::string::npos) return false;
+    cut_marker_.clear();
+    cut_ = true;
+    cut_.notify_all();
+    return true;
 }
 
 void TcpRelay::run() {
@@ -140,7 +157,7 @@ void TcpRelay::run() {
         for (size_t i = 0; i < links.size(); ++i) {
             Link& link = links[i];
             if (serve(events[2 + 2 * i], link.to_server, link.to_client) &&
-                serve(events[3 + 2 * i], link.to_client, link.to_server)) {
+                serve(events[3 + 2 * i], link.to_client, link.to_server) && !cuts(link.to_client)) {
                 open.push_back(std::move(link));
             } else {
                 close_link(link);
