@@ -111,6 +111,7 @@ TEST(FaultInjectionTest, GivenWritersAndASubscriber_WhenServerAndDatabaseFailAga
     }
 
     size_t acknowledged = 0, sent = 0, ambiguous = 0, ambiguous_stored = 0, told_unknown = 0;
+    int retried_unknown = 0;  // answers "outcome is unknown" to writers that retry the same id
     std::map<grpc::StatusCode, int> outcomes;
     for (int w = 0; w < kWriters; ++w) {
         RetryingWriter& writer = *writers[w];
@@ -139,6 +140,7 @@ TEST(FaultInjectionTest, GivenWritersAndASubscriber_WhenServerAndDatabaseFailAga
                 << "event " << id << " is stored, yet its append was answered: " << message;
             told_unknown += message.find("outcome is unknown") != std::string::npos ? 1 : 0;
         }
+        if (w % 2 == 0) retried_unknown += writer.told_unknown();
         acknowledged += acks.size();
         sent += ids.size();
         for (const auto& [code, count] : writer.outcomes()) {
@@ -155,12 +157,13 @@ TEST(FaultInjectionTest, GivenWritersAndASubscriber_WhenServerAndDatabaseFailAga
 
     std::printf("faults: %d SIGKILL of eventstored, %d immediate restarts of PostgreSQL, %d pauses "
                 "of 3 s\nappends: %zu sent, %zu acknowledged, %zu ambiguous (%zu of them stored, "
-                "%zu of those told \"outcome is unknown\"); %d OK, %d UNAVAILABLE, %d DEADLINE_EXCEEDED\n"
+                "%zu of those told \"outcome is unknown\"); %d OK, %d UNAVAILABLE, %d DEADLINE_EXCEEDED; "
+                "%d \"outcome is unknown\" answers to writers retrying with the same id\n"
                 "log: %zu events; the subscriber received %zu, resuming %zu times\n",
                 faults.kills, faults.crashes, faults.pauses, sent, acknowledged, ambiguous,
                 ambiguous_stored, told_unknown, outcomes[grpc::StatusCode::OK],
                 outcomes[grpc::StatusCode::UNAVAILABLE],
-                outcomes[grpc::StatusCode::DEADLINE_EXCEEDED], stored.size(),
+                outcomes[grpc::StatusCode::DEADLINE_EXCEEDED], retried_unknown, stored.size(),
                 subscriber.received().size(), subscriber.endings().size());
 }
 

@@ -46,6 +46,9 @@ void RetryingWriter::run() {
             } else if (options_.give_up) {
                 given_up_[request.events(0).metadata().event_id()] = status.error_message();
             }
+            if (status.error_message().find("outcome is unknown") != std::string::npos) {
+                ++told_unknown_;
+            }
         }
         if (status.ok() || options_.give_up) {
             *request.mutable_events(0) = make_event();  // the next event; else retry this one
@@ -74,6 +77,11 @@ std::map<std::string, std::string> RetryingWriter::given_up() {
 std::map<grpc::StatusCode, int> RetryingWriter::outcomes() {
     std::lock_guard lock(mutex_);
     return outcomes_;
+}
+
+int RetryingWriter::told_unknown() {
+    std::lock_guard lock(mutex_);
+    return told_unknown_;
 }
 
 ResumingSubscriber::ResumingSubscriber(std::unique_ptr<v1::EventStore::Stub> stub)

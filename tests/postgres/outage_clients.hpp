@@ -52,6 +52,8 @@ public:
     std::map<std::string, std::string> given_up();
     // How many appends ended with each status code.
     std::map<grpc::StatusCode, int> outcomes();
+    // How many failed appends were told that their outcome is unknown.
+    int told_unknown();
 
 private:
     void run();
@@ -65,6 +67,7 @@ private:
     std::set<std::string> sent_;
     std::map<std::string, std::string> given_up_;
     std::map<grpc::StatusCode, int> outcomes_;
+    int told_unknown_ = 0;
     std::thread thread_;
 };
 
