@@ -25,3 +25,21 @@ function(eventstore_plugin_cxx17 target)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
 endfunction()
+
+# eventstore_embed_migrations(<variable> <namespace>): the plugin's migrations/NNNN_name.sql files
+# (in the calling directory), embedded into a generated source (cmake/EmbedMigrations.cmake) whose
+# path is set in <variable>, for the plugin's static library. The source defines
+# <namespace>::embedded_migrations() of the plugin's migrations.hpp.
+function(eventstore_embed_migrations variable namespace)
+  set(migrations_dir ${CMAKE_CURRENT_SOURCE_DIR}/migrations)
+  file(GLOB migration_files CONFIGURE_DEPENDS ${migrations_dir}/*.sql)
+  set(embedded ${CMAKE_CURRENT_BINARY_DIR}/embedded_migrations.cpp)
+  add_custom_command(
+    OUTPUT ${embedded}
+    COMMAND ${CMAKE_COMMAND} -DOUTPUT=${embedded} -DMIGRATIONS_DIR=${migrations_dir}
+            -DNAMESPACE=${namespace} -P ${PROJECT_SOURCE_DIR}/cmake/EmbedMigrations.cmake
+    DEPENDS ${migration_files} ${PROJECT_SOURCE_DIR}/cmake/EmbedMigrations.cmake
+    COMMENT "Embedding the migrations of ${namespace}"
+    VERBATIM)
+  set(${variable} ${embedded} PARENT_SCOPE)
+endfunction()

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Builds the server core, the memory plugin and the server tests with sanitizers and runs them,
-# each kind in a build dir of its own (configured once, ccache shared with the normal build):
+# Builds the server core, the memory and sqlite plugins and their tests with sanitizers and runs
+# them, each kind in a build dir of its own (configured once, ccache shared with the normal build):
 #   asan: build/asan, AddressSanitizer + LeakSanitizer + UndefinedBehaviorSanitizer, every server
-#         test and the bad-input-over-the-wire tests against an instrumented eventstored;
-#   tsan: build/tsan, ThreadSanitizer, the concurrency and subscription tests.
+#         test and the bad-input-over-the-wire tests against an instrumented eventstored, the
+#         sqlite plugin's tests and the conformance suite (32 writers) against it;
+#   tsan: build/tsan, ThreadSanitizer, the concurrency and subscription tests, and the conformance
+#         suite (32 writers) against the sqlite plugin.
 # Usage: scripts/sanitize.sh [asan] [tsan]   (default: both). Any report fails the run.
 # EVENTSTORE_BUILD_JOBS=N limits ninja's parallel jobs.
 set -euo pipefail
@@ -22,7 +24,8 @@ build() {  # build <dir> <-fsanitize list> <target>...
 
 run_asan() {
   local dir=$base/asan
-  build "$dir" address,undefined server_tests wire_tests
+  build "$dir" address,undefined server_tests wire_tests sqlite_backend_tests \
+    eventstore_conformance eventstore_sqlite_plugin
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1"
   export LSAN_OPTIONS="suppressions=$suppressions/lsan.supp:print_suppressions=0"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
@@ -30,11 +33,19 @@ run_asan() {
   "$dir/tests/server/server_tests" --gtest_brief=1
   echo "== asan: wire tests against an instrumented eventstored"
   "$dir/tests/wire/wire_tests" --gtest_brief=1
+  echo "== asan: sqlite plugin's bad files and faults"
+  "$dir/tests/sqlite/sqlite_backend_tests" --gtest_brief=1
+  sqlite_conformance "$dir"
+}
+sqlite_conformance() {  # sqlite_conformance <build dir>: the suite, 32 writers, on its sqlite.so
+  echo "== $(basename "$1"): conformance of the sqlite plugin, 32 writers"
+  "$root/tests/sqlite/run_conformance.sh" "$1/bin/eventstore-conformance" "$1/plugins/sqlite.so" \
+    | tail -n 1
 }
 
 run_tsan() {
   local dir=$base/tsan
-  build "$dir" thread server_tests
+  build "$dir" thread server_tests eventstore_conformance eventstore_sqlite_plugin
   # Debian's gRPC and Abseil are not instrumented; tests/sanitizers/tsan.supp says why they are
   # left out with ignore_noninstrumented_modules. history_size=7 keeps enough of each thread's
   # history that both stacks of a report are restored, so the race: entries of tsan.supp (which
@@ -43,6 +54,7 @@ run_tsan() {
   echo "== tsan: concurrency, subscription and id tests"
   "$dir/tests/server/server_tests" --gtest_brief=1 \
     --gtest_filter='ConcurrencyTest.*:SubscribeTest.*:CheckpointTest.*:HandOverTest.*:FallingBehindTest.*:BatchTest.*:ManySubscribersTest.*:PollingTailTest.*:TimedCheckpointTest.*:UuidV7.*'
+  sqlite_conformance "$dir"
 }
 
 for kind in "${kinds[@]}"; do

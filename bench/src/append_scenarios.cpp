@@ -64,18 +64,18 @@ StreamChooser chooser(const std::string& scenario, const Options& o, uint32_t sl
                -> const std::string& { return name; };
 }
 
-Point measure_against_pgbench(const std::string& scenario, Bench& bench,
+Point measure_against_baseline(const std::string& scenario, Bench& bench,
                               std::map<std::string, double> parameters, const SlotFactory& slots,
                               uint32_t clients, uint32_t events) {
     const Options& o = bench.options;
     Point point{scenario, bench.project.server().label(), std::move(parameters)};
-    point.baseline = "pgbench";
+    point.baseline = bench.append_baseline->name();
     for (uint32_t r = 0; r < o.repeats; ++r) {
         auto project_slots = slots(bench.project);
         point.runs.push_back(run_closed_loop(project_slots, o.warmup_s, o.duration_s,
                                              bench.project.server()));
         point.baseline_runs.push_back(
-            bench.pgbench->run(clients, events, o.payload_bytes, o.duration_s));
+            bench.append_baseline->run(clients, events, o.payload_bytes, o.duration_s));
     }
     announce(point);
     return point;
@@ -101,9 +101,10 @@ std::vector<Point> run_append(const std::string& name, Bench& bench) {
             std::map<std::string, double> parameters{{"concurrency", concurrency},
                                                      {"events_per_append", events},
                                                      {"payload", o.payload_bytes}};
-            points.push_back(bench.pgbench ? measure_against_pgbench(name, bench, parameters, slots,
-                                                                     concurrency, events)
-                                           : measure_closed_loop(name, bench, parameters, slots));
+            points.push_back(bench.append_baseline
+                                 ? measure_against_baseline(name, bench, parameters, slots,
+                                                            concurrency, events)
+                                 : measure_closed_loop(name, bench, parameters, slots));
         }
     }
     return points;

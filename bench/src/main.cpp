@@ -4,9 +4,11 @@
 #include <stdexcept>
 
 #include "options.hpp"
+#include "pgbench.hpp"
 #include "report.hpp"
 #include "scenarios.hpp"
 #include "servers.hpp"
+#include "sqlite_loop.hpp"
 
 using namespace eventstore::bench;
 
@@ -17,15 +19,18 @@ int run(const Options& options) {
     Target project_target(*project, options.channels);
     std::unique_ptr<BenchServer> noop;
     std::unique_ptr<Target> noop_target;
-    std::unique_ptr<Pgbench> pgbench;
+    std::unique_ptr<AppendBaseline> append_baseline;
     if (options.baseline == Baseline::noop) {
         noop = noop_server(options);
         noop_target = std::make_unique<Target>(*noop, options.channels);
     }
     if (options.baseline == Baseline::pgbench) {
-        pgbench = std::make_unique<Pgbench>(options.dsn, POSTGRES_MIGRATIONS_DIR);
+        append_baseline = std::make_unique<Pgbench>(options.dsn, POSTGRES_MIGRATIONS_DIR);
     }
-    Bench bench{options, project_target, noop_target.get(), pgbench.get()};
+    if (options.baseline == Baseline::sqlite) {
+        append_baseline = std::make_unique<SqliteLoop>(SQLITE_MIGRATIONS_DIR, options.backend_options);
+    }
+    Bench bench{options, project_target, noop_target.get(), append_baseline.get()};
 
     std::cerr << "eventstore-bench: " << project->label() << " at " << project->address()
               << (noop ? ", noop at " + noop->address() : "") << "; load average "

@@ -57,8 +57,9 @@ Baseline parse_baseline(const std::string& text) {
     if (text == "none") return Baseline::none;
     if (text == "noop") return Baseline::noop;
     if (text == "pgbench") return Baseline::pgbench;
+    if (text == "sqlite") return Baseline::sqlite;
     if (text == "read-all") return Baseline::read_all;
-    throw po::error("--baseline is none, noop, pgbench or read-all, got '" + text + "'");
+    throw po::error("--baseline is none, noop, pgbench, sqlite or read-all, got '" + text + "'");
 }
 
 std::string joined_command_line(int argc, char** argv) {
@@ -83,13 +84,16 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
         ("target", po::value(&o.target), "HOST:PORT of a running server (default: start "
          "eventstored from the build tree)")
         ("backend", po::value(&o.backend)->default_value(o.backend),
-         "memory or postgres: the backend of the eventstored this tool starts")
+         "memory, postgres or sqlite: the backend of the eventstored this tool starts (sqlite: "
+         "on a file in its temporary folder unless --backend-option path=FILE)")
         ("backend-option", po::value(&backend_options)->composing(),
          "KEY=VALUE handed to the started server's plugin (repeatable), e.g. pool_size=16")
         ("dsn", po::value(&o.dsn), "postgres: libpq DSN (default: $EVENTSTORE_PG_DSN)")
         ("baseline", po::value(&baseline)->default_value(baseline),
          "none; noop (a no-op server of the same gRPC service, same load); pgbench (the same "
-         "INSERTs through pgbench, append scenarios on postgres); read-all (ReadAll pages of "
+         "INSERTs through pgbench, append scenarios on postgres); sqlite (the same INSERTs in a "
+         "plain loop of transactions on a file of the same settings, append scenarios on "
+         "sqlite); read-all (ReadAll pages of "
          "1,000 over the same events on the same server, catch-up)")
         ("concurrency,c", po::value(&concurrency)->default_value(concurrency),
          "calls in flight (or catch-up subscribers), comma-separated for several points")
@@ -169,8 +173,8 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
             }
             o.backend_options.emplace_back(option.substr(0, equals), option.substr(equals + 1));
         }
-        if (o.backend != "memory" && o.backend != "postgres") {
-            throw po::error("--backend is memory or postgres, got '" + o.backend + "'");
+        if (o.backend != "memory" && o.backend != "postgres" && o.backend != "sqlite") {
+            throw po::error("--backend is memory, postgres or sqlite, got '" + o.backend + "'");
         }
         if (o.dsn.empty() && std::getenv("EVENTSTORE_PG_DSN") != nullptr) {
             o.dsn = std::getenv("EVENTSTORE_PG_DSN");

@@ -13,12 +13,12 @@ namespace eventstore::bench {
 
 // What the load runs against besides the project's server, in the same run. read-all: ReadAll
 // pages of 1,000 over the same events on the same server (catch-up).
-enum class Baseline { none, noop, pgbench, read_all };
+enum class Baseline { none, noop, pgbench, sqlite, read_all };
 
 struct Options {
     std::vector<std::string> scenarios;        // see scenarios.hpp for the names
     std::string target;                        // HOST:PORT of a running server; empty: start one
-    std::string backend = "memory";            // memory | postgres, when starting eventstored
+    std::string backend = "memory";            // memory | postgres | sqlite, when starting eventstored
     std::vector<std::pair<std::string, std::string>> backend_options;  // key=value for the plugin
     std::string dsn;                           // postgres: libpq DSN (default $EVENTSTORE_PG_DSN)
     Baseline baseline = Baseline::none;

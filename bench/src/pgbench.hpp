@@ -12,12 +12,13 @@
 
 #include <string>
 
+#include "append_baseline.hpp"
 #include "figures.hpp"
 #include "process_support.hpp"
 
 namespace eventstore::bench {
 
-class Pgbench {
+class Pgbench final : public AppendBaseline {
 public:
     // Makes the schema afresh in the database of `dsn` (psql). Throws std::runtime_error with
     // psql's output when that fails.
@@ -25,7 +26,9 @@ public:
 
     // `clients` pgbench clients for `duration_s`, each transaction one INSERT of `rows` rows with
     // `payload_bytes` payloads. events = rows x transactions; extra latency_avg_ms is pgbench's average latency.
-    RunFigures run(uint32_t clients, uint32_t rows, uint32_t payload_bytes, double duration_s);
+    std::string name() const override { return "pgbench"; }
+    RunFigures run(uint32_t clients, uint32_t rows, uint32_t payload_bytes,
+                   double duration_s) override;
 
 private:
     std::string dsn_;

@@ -26,7 +26,7 @@
 #include "closed_loop.hpp"
 #include "figures.hpp"
 #include "options.hpp"
-#include "pgbench.hpp"
+#include "append_baseline.hpp"
 #include "target.hpp"
 
 namespace eventstore::bench {
@@ -39,7 +39,7 @@ struct Bench {
     const Options& options;
     Target& project;
     Target* noop = nullptr;        // --baseline noop
-    Pgbench* pgbench = nullptr;    // --baseline pgbench
+    AppendBaseline* append_baseline = nullptr;  // --baseline pgbench or sqlite
 };
 
 // Runs scenario `name` for each combination of its parameters, and returns one point each.

@@ -1,6 +1,8 @@
 #include "servers.hpp"
 
+#include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <iterator>
@@ -21,7 +23,9 @@ namespace {
 
 constexpr std::chrono::seconds kStartTimeout{60};
 
-std::string eventstored_config(const Options& options) {
+// `dir`: the server's temporary folder, where the sqlite backend's file goes unless
+// --backend-option path=FILE names one.
+std::string eventstored_config(const Options& options, const std::filesystem::path& dir) {
     YAML::Emitter yaml;
     yaml << YAML::BeginMap << YAML::Key << "listen" << YAML::Value << "127.0.0.1:0";
     yaml << YAML::Key << "backend" << YAML::Value << YAML::BeginMap;
@@ -30,6 +34,11 @@ std::string eventstored_config(const Options& options) {
          << options.plugin_dir << YAML::EndSeq;
     yaml << YAML::Key << "options" << YAML::Value << YAML::BeginMap;
     if (options.backend == "postgres") yaml << YAML::Key << "dsn" << YAML::Value << options.dsn;
+    const bool has_path = std::any_of(options.backend_options.begin(), options.backend_options.end(),
+                                      [](const auto& option) { return option.first == "path"; });
+    if (options.backend == "sqlite" && !has_path) {
+        yaml << YAML::Key << "path" << YAML::Value << (dir / "events.db").string();
+    }
     for (const auto& [key, value] : options.backend_options) {
         yaml << YAML::Key << key << YAML::Value << value;
     }
@@ -188,7 +197,7 @@ void MetricsWindow::report(RunFigures& figures) const {
 std::unique_ptr<BenchServer> project_server(const Options& options) {
     if (!options.target.empty()) return std::make_unique<BenchServer>("target", options.target);
     auto dir = std::make_unique<test::TempDir>();
-    const auto config = dir->write("eventstore.yaml", eventstored_config(options));
+    const auto config = dir->write("eventstore.yaml", eventstored_config(options, dir->path()));
     auto process = std::make_unique<test::EventstoredProcess>(
         std::vector<std::string>{"--config", config.string()}, *dir, options.eventstored);
     return std::make_unique<BenchServer>(options.backend, std::move(dir), std::move(process));

@@ -127,6 +127,10 @@ TEST_F(AbiBadInput, UnknownExpectedKindIsInvalidArgument) {
 }
 
 TEST_F(AbiBadInput, LargerStructWithUnknownFieldsSetIsRefused) {
+    // The loader hands a plugin of ABI 1.0 or 1.1 each request as that minor knew it (without
+    // timeout_us), so a larger struct never reaches it.
+    const uint32_t minor = abi().store().plugin().abi_minor();
+    if (minor < 2) GTEST_SKIP() << "the loader sends ABI 1." << minor << " requests of its size";
     const std::vector<EventData> events = make_events(1);
     abi::AppendBuilder append = abi_append(stream("s"), Expected::any(), events);
     struct Grown {

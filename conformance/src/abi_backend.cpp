@@ -57,7 +57,7 @@ abi::AppendBuilder abi_append(const std::string& stream_id, Expected expected,
     es_append_request& request = append.request();
     request.expected_kind = expected_kind(expected.kind);
     request.expected_version = expected.version;
-    request.stream_id = bytes(stream_id);
+    request.stream_id = append.keep(stream_id);
     append.reserve(events.size());
     for (size_t i = 0; i < events.size(); ++i) {
         const EventData& data = events[i];

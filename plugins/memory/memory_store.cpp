@@ -6,15 +6,13 @@
 #include <utility>
 
 #include "eventstore/append_rules.hpp"
+#include "eventstore/page_rules.hpp"
 #include "eventstore/validation.hpp"
 #include "page_iterator.hpp"
 
 namespace eventstore::memory {
 
 namespace {
-
-// A read_all that names no max_scan scans at most max(10 * max_count, this) positions.
-constexpr uint64_t kMinDefaultScan = 10000;
 
 int64_t now_us() {
     using namespace std::chrono;
@@ -196,9 +194,7 @@ Result<std::unique_ptr<plugin::Iterator>> MemoryStore::read_stream(
 Result<std::unique_ptr<plugin::Iterator>> MemoryStore::read_all(
     const es_read_all_request& request) {
     const std::string_view prefix = abi::view(request.stream_prefix);
-    const uint64_t max_scan =
-        request.max_scan != 0 ? request.max_scan
-                              : std::max(10 * uint64_t{request.max_count}, kMinDefaultScan);
+    const uint64_t max_scan = plugin::scan_limit(request);
     std::vector<const StoredEvent*> picked;
     es_page_info page = abi::make_struct<es_page_info>();
     {

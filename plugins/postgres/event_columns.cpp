@@ -1,7 +1,7 @@
 #include "event_columns.hpp"
 
 #include "eventstore/abi_struct.hpp"
-#include "header_codec.hpp"
+#include "eventstore/header_codec.hpp"
 
 namespace eventstore::postgres {
 
@@ -61,7 +61,7 @@ void EventColumns::add(const es_append_request& request, uint64_t first_version)
         payload_length.add_number(static_cast<int64_t>(event.payload.len));
         blob += abi::view(event.payload);
         const size_t headers_start = blob.size();
-        encode_headers(event.headers, event.header_count, blob);
+        plugin::encode_headers(event.headers, event.header_count, blob);
         headers_at.add_number(static_cast<int64_t>(headers_start + 1));
         headers_length.add_number(static_cast<int64_t>(blob.size() - headers_start));
         ++count_;

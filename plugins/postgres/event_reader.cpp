@@ -6,10 +6,14 @@
 
 #include <pqxx/nontransaction>
 
+#include "eventstore/page_rules.hpp"
 #include "row_iterator.hpp"
 #include "statements.hpp"
 
 namespace eventstore::postgres {
+
+using plugin::all_page;
+using plugin::stream_page;
 
 namespace {
 
@@ -26,33 +30,6 @@ uint64_t event_rows(const pqxx::result& rows) {
 }
 
 }  // namespace
-
-es_page_info stream_page(const es_read_stream_request& request, uint64_t current, uint64_t count) {
-    es_page_info page = abi::make_struct<es_page_info>();
-    if (request.forward) {
-        const uint64_t first = std::max<uint64_t>(request.from_version, 1);
-        const uint64_t skip = std::min(first - 1, current);
-        page.next_from_version = count == 0 ? request.from_version : skip + count + 1;
-        page.end_of_stream = skip + count == current;
-    } else {
-        const uint64_t last = request.from_version == 0 || request.from_version > current
-                                  ? current
-                                  : request.from_version;
-        // 0 once version 1 is returned: end_of_stream tells the caller not to ask again.
-        page.next_from_version = last - count;
-        page.end_of_stream = last == count;
-    }
-    return page;
-}
-
-es_page_info all_page(uint64_t after, uint64_t scan, uint64_t head, uint64_t count,
-                      uint32_t max_count, uint64_t last_position) {
-    es_page_info page = abi::make_struct<es_page_info>();
-    const uint64_t scan_end = after >= head ? after : after + std::min(scan, head - after);
-    page.last_scanned_position = count == max_count ? last_position : scan_end;
-    page.reached_head = page.last_scanned_position >= head;
-    return page;
-}
 
 Result<std::unique_ptr<plugin::Iterator>> read_stream(pqxx::connection& connection,
                                                       const es_read_stream_request& request) {
@@ -74,10 +51,7 @@ Result<std::unique_ptr<plugin::Iterator>> read_stream(pqxx::connection& connecti
 Result<std::unique_ptr<plugin::Iterator>> read_all(pqxx::connection& connection,
                                                    const es_read_all_request& request) {
     const uint64_t after = std::min(request.after_position, kFar);
-    const uint64_t scan = std::min(
-        request.max_scan != 0 ? request.max_scan
-                              : std::max(10 * uint64_t{request.max_count}, kMinDefaultScan),
-        kFar);
+    const uint64_t scan = std::min(plugin::scan_limit(request), kFar);
     const std::string prefix(abi::view(request.stream_prefix));
     const bool can_match = prefix.find('\0') == std::string::npos;
     pqxx::nontransaction tx(connection);

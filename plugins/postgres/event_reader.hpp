@@ -6,6 +6,8 @@
 // that head is committed (appends commit in position order), so a page never shows a position
 // that a lower one could later precede: the visibility rule.
 //
+// The paging summaries are eventstore/page_rules.hpp's.
+//
 // Thread safety: stateless; one call per connection at a time.
 #ifndef EVENTSTORE_PLUGINS_POSTGRES_EVENT_READER_HPP
 #define EVENTSTORE_PLUGINS_POSTGRES_EVENT_READER_HPP
@@ -18,18 +20,6 @@
 #include "eventstore/plugin.hpp"
 
 namespace eventstore::postgres {
-
-// The paging summary of a read_stream that returned `count` events of a stream at `current`
-// (the memory backend's rules).
-es_page_info stream_page(const es_read_stream_request& request, uint64_t current, uint64_t count);
-
-// The paging summary of a read_all after `after` that could scan up to `scan` positions of a log
-// whose head is `head`, and returned `count` events, the last at `last_position`.
-es_page_info all_page(uint64_t after, uint64_t scan, uint64_t head, uint64_t count,
-                      uint32_t max_count, uint64_t last_position);
-
-// A read_all without max_scan scans at most max(10 * max_count, this) positions (as memory).
-inline constexpr uint64_t kMinDefaultScan = 10000;
 
 // Runs the read; libpqxx exceptions go through to the caller. NOT_FOUND for a stream without
 // events.

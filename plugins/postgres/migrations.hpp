@@ -1,7 +1,7 @@
 // migrations.hpp: the schema migrations the plugin carries, and how they are applied.
 //
 // Each migration is a file plugins/postgres/migrations/NNNN_name.sql, embedded at build time
-// (embed_migrations.cmake). Numbers run 1, 2, 3... Applied ones are recorded in the table
+// (cmake/EmbedMigrations.cmake). Numbers run 1, 2, 3... Applied ones are recorded in the table
 // <schema>.schema_version (version, name, applied_at). The SQL names its tables without a schema:
 // it runs with search_path set to the store's schema.
 //

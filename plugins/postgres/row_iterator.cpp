@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-#include "header_codec.hpp"
+#include "eventstore/header_codec.hpp"
 
 namespace eventstore::postgres {
 
@@ -36,7 +36,7 @@ Status RowIterator::next(es_recorded_event& event, bool& has_event) {
     const std::string_view stored(reinterpret_cast<const char*>(headers_->data()),
                                   headers_->size());
     const uint64_t position = row[kPosition].as<uint64_t>();
-    if (!decode_headers(stored, header_list_)) {
+    if (!plugin::decode_headers(stored, header_list_)) {
         return Status(Code::internal, "postgres: the stored headers of the event at position " +
                                           std::to_string(position) + " are not valid");
     }

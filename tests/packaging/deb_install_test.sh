@@ -3,13 +3,17 @@
 # inside tests/postgres/pg_harness.sh (a private PostgreSQL), as root, on a machine where no
 # eventstore package is installed. From the installed files only:
 #   1. apt-get install ./*.deb; the layout, the user, the state directory, the conffile, the unit
-#   2. eventstored --config /etc/eventstore/eventstore.yaml as the eventstore user (memory): the
-#      tour (a Python gRPC client) appends and reads back; eventstore-conformance --target
-#   3. eventstore-conformance against the installed memory and postgres plugins
+#   2. eventstored --config /etc/eventstore/eventstore.yaml as the eventstore user, with the
+#      packaged default (sqlite, /var/lib/eventstore/events.db): the tour (a Python gRPC client)
+#      appends and reads back; a restart (what `systemctl restart` does: SIGTERM, start) and the
+#      next append continues the positions; an upgrade of every package (the same packages
+#      repacked with a higher version) and again; eventstore-conformance --target
+#   3. eventstore-conformance against the installed memory, sqlite and postgres plugins
 #   4. the YAML switched to postgres: append, restart, the next append continues the positions
 #   5. an edited conffile survives a reinstall
-#   6. apt-get purge: no file of the packages is left, nor /etc/eventstore or /var/lib/eventstore;
-#      the system user stays (Debian policy: a reused id could inherit its files)
+#   6. apt-get remove keeps the sqlite database; apt-get purge: no file of the packages is left,
+#      nor /etc/eventstore or /var/lib/eventstore; the system user stays (Debian policy: a reused
+#      id could inherit its files)
 # The packages are purged on every exit, also on failure.
 set -euo pipefail
 root=$1
@@ -86,8 +90,10 @@ for package in "${eventstore_packages[@]}"; do
   dpkg -L "$package" >>"$workdir/our-paths"
 done
 for file in /usr/bin/eventstored /usr/bin/eventstore-conformance /usr/bin/eventstore-postgres-migrate \
-  "$plugin_dir/memory.so" "$plugin_dir/postgres.so" "$plugin_dir/kurrent.so" "$config" \
+  /usr/bin/eventstore-sqlite-backup "$plugin_dir/memory.so" "$plugin_dir/sqlite.so" \
+  "$plugin_dir/postgres.so" "$plugin_dir/kurrent.so" "$config" \
   /lib/systemd/system/eventstored.service /usr/share/man/man1/eventstored.1.gz \
+  /usr/share/man/man1/eventstore-sqlite-backup.1.gz \
   /usr/include/eventstore/plugin.h \
   /usr/share/doc/eventstore-plugin-dev/examples/plugin-skeleton/CMakeLists.txt; do
   [[ -f $file ]] || fail "not installed: $file"
@@ -107,28 +113,59 @@ done
 [[ ! -e /etc/systemd/system/multi-user.target.wants/eventstored.service ]] || fail "the unit was enabled"
 systemd-analyze security --offline=true "$unit" | tail -n 1
 "${as_service[@]}" /usr/bin/eventstored --check-config --config "$config" | tee "$workdir/check.out"
-grep -qF "(backend memory " "$workdir/check.out" || fail "--check-config did not load memory"
+grep -qF "(backend sqlite " "$workdir/check.out" || fail "--check-config did not load sqlite"
 
-step "2. the service's command line as eventstore, memory backend"
+step "2. the service's command line as eventstore, the packaged default (sqlite)"
 port=$(free_port)
 sed -i "s/^listen: 127.0.0.1:50051 /listen: 127.0.0.1:$port /" "$config"
 target=127.0.0.1:$port
 start_service
+grep -F "sqlite backend: $state/events.db at schema version 1" "$workdir/eventstored.log" \
+  || fail "eventstored did not serve sqlite on $state/events.db"
+[[ $(stat -c %U "$state/events.db") == eventstore ]] || fail "$state/events.db is not the service's"
 # README's health check, on this port.
 health=$(/usr/bin/python3 -c 'import grpc, sys; r = grpc.insecure_channel(sys.argv[1]).unary_unary("/grpc.health.v1.Health/Check")(b"", timeout=5); print("SERVING" if r == b"\x08\x01" else r)' "$target")
 [[ $health == SERVING ]] || fail "health check: $health"
 echo "health: $health"
-tour Pkg-memory "appended to Pkg-memory: version 2, positions 1..2"
+tour Pkg-sqlite "appended to Pkg-sqlite: version 2, positions 1..2"
+stop_eventstored
+start_service
+tour Pkg-restarted "appended to Pkg-restarted: version 2, positions 4..5" 5
+stop_eventstored
+# An upgrade: every package repacked with a higher version (the plugins pin the server's exact
+# version), so dpkg runs the upgrade paths of the maintainer scripts (prerm upgrade, postrm
+# upgrade, postinst configure OLD-VERSION).
+old_version=$(dpkg-query -W -f='${Version}' eventstore-server)
+new_version=$old_version+upgrade1
+upgraded=()
+mkdir -p "$workdir/upgrade"
+for package in "${eventstore_packages[@]}"; do
+  dpkg-deb -R "$(deb_of "$dist" "$package")" "$workdir/upgrade/$package"
+  sed -i -e "s/^Version: .*/Version: $new_version/" \
+    -e "s/eventstore-server (= $old_version)/eventstore-server (= $new_version)/g" \
+    "$workdir/upgrade/$package/DEBIAN/control"
+  dpkg-deb -b "$workdir/upgrade/$package" "$workdir/upgrade/${package}_upgrade.deb" >/dev/null
+  upgraded+=("$workdir/upgrade/${package}_upgrade.deb")
+done
+"${apt_get[@]}" install "${upgraded[@]}" >"$workdir/upgrade.log" 2>&1 \
+  || { cat "$workdir/upgrade.log"; fail "upgrade"; }
+for package in "${eventstore_packages[@]}"; do
+  [[ $(dpkg-query -W -f='${Version} ${db:Status-Abbrev}' "$package") == "$new_version ii " ]] \
+    || fail "$package was not upgraded: $(dpkg-query -W -f='${Version} ${db:Status-Abbrev}' "$package")"
+done
+start_service
+tour Pkg-upgraded "appended to Pkg-upgraded: version 2, positions 7..8" 8
 sh "$root/tests/conformance/run_conformance.sh" conformant:10 /usr/bin/eventstore-conformance --target "$target"
 stop_eventstored
 
 step "3. eventstore-conformance against the installed plugins"
 sh "$root/tests/conformance/run_conformance.sh" conformant:40 /usr/bin/eventstore-conformance --plugin memory
+"$root/tests/sqlite/run_conformance.sh" /usr/bin/eventstore-conformance sqlite | tail -n 1
 "$root/tests/postgres/run_conformance.sh" /usr/bin/eventstore-conformance postgres | tail -n 3
 
 step "4. the YAML switched to postgres, and a restart"
-sed -i -e 's/^  plugin: memory$/  plugin: postgres/' \
-  -e "s/^  options: {} .*/  options: {dsn: \"host=127.0.0.1 port=$PGPORT dbname=$PGDATABASE user=$PGUSER\"}/" "$config"
+sed -i -e 's/^  plugin: sqlite$/  plugin: postgres/' \
+  -e "s/^  options: {path: .*/  options: {dsn: \"host=127.0.0.1 port=$PGPORT dbname=$PGDATABASE user=$PGUSER\"}/" "$config"
 grep -q '^  plugin: postgres$' "$config" || fail "the YAML was not switched"
 start_service
 grep -F "with backend postgres" "$workdir/eventstored.log" || fail "eventstored did not serve postgres"
@@ -139,12 +176,13 @@ tour Pkg-after "appended to Pkg-after: version 2, positions 4..5" 5
 stop_eventstored
 
 step "5. an edited conffile survives a reinstall"
-"${apt_get[@]}" install --reinstall "$(deb_of "$dist" eventstore-server)" >"$workdir/reinstall.log" 2>&1 \
+"${apt_get[@]}" install --reinstall "$workdir/upgrade/eventstore-server_upgrade.deb" >"$workdir/reinstall.log" 2>&1 \
   || { cat "$workdir/reinstall.log"; fail "reinstall"; }
 grep -q '^  plugin: postgres$' "$config" || fail "the reinstall replaced the edited $config"
 
-step "6. apt-get purge"
-"${as_service[@]}" touch "$state/data"
+step "6. apt-get remove keeps the database, apt-get purge removes it"
+"${apt_get[@]}" remove eventstore-server >"$workdir/remove.log" 2>&1 || { cat "$workdir/remove.log"; fail "remove"; }
+[[ -f $state/events.db ]] || fail "apt-get remove deleted $state/events.db"
 purge_all
 [[ -z $(present_packages) ]] || fail "not purged: $(present_packages | xargs)"
 left=()

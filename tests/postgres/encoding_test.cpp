@@ -5,10 +5,13 @@
 #include "event_columns.hpp"
 #include "eventstore/abi_struct.hpp"
 #include "eventstore/append_builder.hpp"
-#include "header_codec.hpp"
+#include "eventstore/header_codec.hpp"
 
 namespace eventstore::postgres {
 namespace {
+
+using plugin::decode_headers;
+using plugin::encode_headers;
 
 std::string as_string(es_bytes bytes) { return std::string(abi::view(bytes)); }
 

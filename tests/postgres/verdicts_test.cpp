@@ -7,11 +7,14 @@
 #include "eventstore/abi_struct.hpp"
 #include "eventstore/append_builder.hpp"
 #include "eventstore/append_rules.hpp"
+#include "eventstore/page_rules.hpp"
 
 namespace eventstore::postgres {
 namespace {
 
+using plugin::all_page;
 using plugin::expected_matches;
+using plugin::stream_page;
 using plugin::judge_retry;
 using plugin::wrong_expected_version;
 

@@ -1,0 +1,176 @@
+#include "group_writer.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "appender.hpp"
+#include "eventstore/validation.hpp"
+#include "sqlite_errors.hpp"
+
+namespace eventstore::sqlite {
+
+namespace {
+
+int64_t now_us() {
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+uint64_t bytes_of(const es_append_request& request) {
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < request.event_count; ++i) {
+        bytes += validation::event_size(*request.events[i]);
+    }
+    return bytes;
+}
+
+// Runs `sql` when SQLite still has a transaction open; a failure is dropped, since the caller is
+// already reporting the failure that made it roll back.
+void undo(Connection& connection, const char* sql) {
+    if (sqlite3_get_autocommit(connection.handle()) == 0) {
+        sqlite3_exec(connection.handle(), sql, nullptr, nullptr, nullptr);
+    }
+}
+
+}  // namespace
+
+GroupWriter::GroupWriter(std::unique_ptr<Connection> connection, std::string path, uint64_t head,
+                         int64_t recorded_at_us, std::function<void(uint64_t)> committed)
+    : connection_(std::move(connection)),
+      path_(std::move(path)),
+      head_(head),
+      recorded_at_us_(recorded_at_us),
+      committed_(std::move(committed)),
+      thread_([this] { run(); }) {}
+
+GroupWriter::~GroupWriter() { stop(); }
+
+Status GroupWriter::append(const es_append_request& request, es_append_result& result) {
+    Pending me{&request, &result, Deadline::from_timeout_us(request.timeout_us), {}};
+    std::unique_lock lock(mutex_);
+    if (stopping_) return Status(Code::unavailable, "sqlite: " + path_ + ": the store is closed");
+    queue_.push_back(&me);
+    queued_.notify_one();
+    while (!me.done) {
+        if (me.taken || me.deadline.none()) {
+            decided_.wait(lock);
+            continue;
+        }
+        if (decided_.wait_until(lock, *me.deadline.when()) == std::cv_status::timeout &&
+            !me.taken && !me.done) {
+            queue_.erase(std::find(queue_.begin(), queue_.end(), &me));
+            return Status(Code::deadline_exceeded,
+                          "sqlite: " + path_ +
+                              ": the append's deadline passed while it waited for the writer; "
+                              "nothing was written");
+        }
+    }
+    return me.status;
+}
+
+void GroupWriter::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ && !thread_.joinable()) return;
+        stopping_ = true;
+        queued_.notify_one();
+    }
+    if (thread_.joinable()) thread_.join();
+    connection_.reset();
+}
+
+void GroupWriter::run() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        queued_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping, and everything queued is decided
+        const std::vector<Pending*> group = take_group();
+        lock.unlock();
+        if (!group.empty()) write_group(group);
+        lock.lock();
+        for (Pending* member : group) member->done = true;
+        decided_.notify_all();
+    }
+}
+
+std::vector<GroupWriter::Pending*> GroupWriter::take_group() {
+    std::vector<Pending*> group;
+    uint64_t events = 0;
+    uint64_t bytes = 0;
+    while (!queue_.empty()) {
+        Pending* next = queue_.front();
+        if (next->deadline.passed()) {
+            queue_.pop_front();
+            next->status = Status(Code::deadline_exceeded,
+                                  "sqlite: " + path_ +
+                                      ": the append's deadline passed before the writer took it; "
+                                      "nothing was written");
+            next->done = true;
+            decided_.notify_all();
+            continue;
+        }
+        const uint64_t next_events = next->request->event_count;
+        const uint64_t next_bytes = bytes_of(*next->request);
+        if (!group.empty() &&
+            (events + next_events > kMaxGroupEvents || bytes + next_bytes > kMaxGroupBytes)) {
+            break;
+        }
+        queue_.pop_front();
+        next->taken = true;
+        group.push_back(next);
+        events += next_events;
+        bytes += next_bytes;
+    }
+    return group;
+}
+
+void GroupWriter::write_group(const std::vector<Pending*>& group) {
+    Deadline latest = group.front()->deadline;
+    for (const Pending* member : group) latest = Deadline::later(latest, member->deadline);
+    Connection& connection = *connection_;
+    connection.set_deadline(latest);
+    try {
+        connection.exec("BEGIN IMMEDIATE");
+    } catch (const SqliteError& error) {
+        const Status status = status_of(error, path_, "append");
+        for (Pending* member : group) member->status = status;
+        return;
+    }
+    uint64_t head = head_;
+    const int64_t recorded_at_us = std::max(recorded_at_us_, now_us());
+    size_t decided = 0;
+    try {
+        for (; decided < group.size(); ++decided) {
+            Pending& member = *group[decided];
+            const uint64_t before = head;
+            connection.exec("SAVEPOINT member");
+            try {
+                member.status = append_in_transaction(connection, *member.request,
+                                                      *member.result, head, recorded_at_us);
+                member.wrote = head != before;
+                connection.exec("RELEASE member");
+            } catch (const SqliteError& error) {
+                if (sqlite3_get_autocommit(connection.handle()) != 0) throw;  // all is lost
+                connection.exec("ROLLBACK TO member; RELEASE member");
+                head = before;
+                member.status = status_of(error, path_, "append");
+            }
+        }
+        connection.exec("COMMIT");
+    } catch (const SqliteError& error) {
+        undo(connection, "ROLLBACK");
+        const Status status = status_of(error, path_, "append");
+        for (size_t i = 0; i < group.size(); ++i) {
+            // Members decided without writing (retries, refusals) keep their verdicts.
+            if (group[i]->wrote || i >= decided) group[i]->status = status;
+        }
+        return;
+    }
+    if (head != head_) {
+        head_ = head;
+        recorded_at_us_ = recorded_at_us;
+        committed_(head_);
+    }
+}
+
+}  // namespace eventstore::sqlite

@@ -1,0 +1,25 @@
+// The SQLite backend's entry point: the exported symbol and the store factory.
+#include <memory>
+
+#include "eventstore/plugin.hpp"
+#include "sqlite_options.hpp"
+#include "sqlite_store.hpp"
+
+namespace {
+
+using eventstore::Result;
+using eventstore::plugin::OpenContext;
+using eventstore::plugin::Store;
+
+Result<std::shared_ptr<Store>> open_sqlite_store(const OpenContext& context) {
+    auto options = eventstore::sqlite::parse_sqlite_options(context.options);
+    if (!options.ok()) return options.status();
+    auto store = eventstore::sqlite::SqliteStore::open(options.value(), context.host);
+    if (!store.ok()) return store.status();
+    return std::shared_ptr<Store>(std::move(store.value()));
+}
+
+}  // namespace
+
+EVENTSTORE_PLUGIN("sqlite", "0.1.0", ES_CAP_COMMIT_NOTIFICATIONS | ES_CAP_DURABLE,
+                  open_sqlite_store)
