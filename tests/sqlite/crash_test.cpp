@@ -56,11 +56,11 @@ TEST_F(SqliteCrashTest, GivenAppendsInFlight_WhenEventstoredIsKilled_ThenEveryAc
     }
     size_t acknowledged = 0;
     for (auto& writer : writers) {
-        for (const auto& [id, position] : writer->acknowledged()) {
+        for (const auto& [id, where] : writer->acknowledged()) {
             ++acknowledged;
             const auto found = positions.find(id);
             ASSERT_NE(found, positions.end()) << "acknowledged event " << id << " was lost";
-            EXPECT_EQ(found->second, position) << id;
+            EXPECT_EQ(found->second, where.position) << id;
         }
     }
     EXPECT_GE(acknowledged, 200u);
