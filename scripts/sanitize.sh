@@ -3,7 +3,7 @@
 # each kind in a build dir of its own (configured once, ccache shared with the normal build):
 #   asan: build/asan, AddressSanitizer + LeakSanitizer + UndefinedBehaviorSanitizer, every server
 #         test and the bad-input-over-the-wire tests against an instrumented eventstored;
-#   tsan: build/tsan, ThreadSanitizer, the concurrency and subscription tests.
+#   tsan: build/tsan, ThreadSanitizer, the concurrency, subscription and token reload tests.
 # Usage: scripts/sanitize.sh [asan] [tsan]   (default: both). Any report fails the run.
 # EVENTSTORE_BUILD_JOBS=N limits ninja's parallel jobs.
 set -euo pipefail
@@ -40,9 +40,9 @@ run_tsan() {
   # history that both stacks of a report are restored, so the race: entries of tsan.supp (which
   # name a grpcpp frame of either stack) match instead of failing on a lost stack.
   export TSAN_OPTIONS="suppressions=$suppressions/tsan.supp:ignore_noninstrumented_modules=1:halt_on_error=1:second_deadlock_stack=1:history_size=7"
-  echo "== tsan: concurrency and subscription tests"
+  echo "== tsan: concurrency, subscription and token reload tests"
   "$dir/tests/server/server_tests" --gtest_brief=1 \
-    --gtest_filter='ConcurrencyTest.*:SubscribeTest.*:CheckpointTest.*:HandOverTest.*:FallingBehindTest.*:BatchTest.*:ManySubscribersTest.*'
+    --gtest_filter='ConcurrencyTest.*:SubscribeTest.*:CheckpointTest.*:HandOverTest.*:FallingBehindTest.*:BatchTest.*:ManySubscribersTest.*:TokenReloadConcurrencyTest.*'
 }
 
 for kind in "${kinds[@]}"; do

@@ -24,6 +24,12 @@ EventStoreService::EventStoreService(loader::Store& store, CommitNotifier& notif
       subscription_slots_(config.connections.max_subscriptions_per_connection),
       subscriptions_(store, notifier, config) {}
 
+TokenSet::Change EventStoreService::replace_tokens(const std::vector<TokenConfig>& tokens) {
+    const TokenSet::Change change = auth_.replace_tokens(tokens);
+    subscriptions_.end_withdrawn();
+    return change;
+}
+
 grpc::Status EventStoreService::Append(grpc::ServerContext* context, const v1::AppendRequest* request,
                                        v1::AppendResponse* response) {
     const auto authenticated = auth_.authenticate(*context, Access::write);
