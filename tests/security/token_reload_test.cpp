@@ -52,7 +52,7 @@ protected:
 
     grpc::Status append_as(const std::string& token) {
         v1::AppendRequest request;
-        request.set_stream_id("orders-1");
+        request.set_stream_id("orders-" + token);  // each tenant its own stream
         *request.add_events() = make_event();
         grpc::ClientContext context;
         context.set_deadline(std::chrono::system_clock::now() + 10s);

@@ -88,7 +88,8 @@ grpc::Status EventStoreService::ReadStream(grpc::ServerContext* context,
     if (Status s = validation::validate_stream_id(request->stream_id(), config_.limits); !s.ok()) {
         return to_grpc(s, *context);
     }
-    const auto read = read_stream_request(*request, config_.limits, deadline(*context));
+    const auto read =
+        read_stream_request(*request, caller.tenant(), config_.limits, deadline(*context));
     if (!read.ok()) return to_grpc(read.status(), *context);
     auto iterator = store_.read_stream(read.value());
     if (!iterator.ok()) return backend_to_grpc(iterator.status(), *context);
