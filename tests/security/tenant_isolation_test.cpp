@@ -198,6 +198,21 @@ TEST_P(TenantIsolationTest, GivenAStreamAnOperatorStartedWithoutATenant_WhenATen
     EXPECT_TRUE(append_as(kOperator, "orders-shared").ok());
 }
 
+TEST_P(TenantIsolationTest, GivenAnEventIdOfAcme_WhenGlobexReusesIt_ThenAlreadyExistsNamingNothingOfAcme) {
+    v1::AppendRequest request;
+    request.set_stream_id("orders-a");
+    *request.add_events() = make_event();
+    v1::AppendResponse response;
+    ASSERT_TRUE(stub_->Append(as(kAcme).get(), request, &response).ok());
+    request.set_stream_id("orders-g");
+    const grpc::Status status = stub_->Append(as(kGlobex).get(), request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+    EXPECT_EQ(status.error_message().find("orders-a"), std::string::npos) << status.error_message();
+    EXPECT_EQ(status.error_message().find("version"), std::string::npos) << status.error_message();
+    EXPECT_EQ(status.error_message().find("position"), std::string::npos) << status.error_message();
+    EXPECT_EQ(owners(read_all_as(kGlobex)), std::vector<std::string>{});
+}
+
 INSTANTIATE_TEST_SUITE_P(Plugins, TenantIsolationTest,
                          ::testing::Values(std::string(MEMORY_PLUGIN_PATH),
                                            std::string(MEMORY_ABI_1_0_PLUGIN_PATH)),

@@ -53,7 +53,9 @@ grpc::Status EventStoreService::Append(grpc::ServerContext* context, const v1::A
     if (status.code() == Code::failed_precondition) {
         return wrong_expected_version(status, *request, result.actual_version);
     }
-    if (!status.ok()) return backend_to_grpc(status, *context);
+    if (!status.ok()) {
+        return backend_to_grpc(Authorizer::visible_append_failure(caller, status), *context);
+    }
     response->set_current_version(result.current_version);
     response->set_first_global_position(result.first_global_position);
     response->set_last_global_position(result.last_global_position);

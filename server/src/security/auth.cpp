@@ -62,6 +62,14 @@ TokenSet::Change Authorizer::replace_tokens(const std::vector<TokenConfig>& toke
     return change;
 }
 
+Status Authorizer::visible_append_failure(const Caller& caller, const Status& status) {
+    if (status.code() != Code::already_exists || caller.tenant().empty()) return status;
+    return Status(Code::already_exists,
+                  "an event id of this append is already stored, and this append is not an "
+                  "idempotent retry of it (the stored event is not described: it may belong to "
+                  "another tenant)");
+}
+
 Status Authorizer::withdrawn_status(const Caller& caller) {
     const std::string name = caller.unrestricted() ? "" : caller.token()->name;
     if (caller.withdrawn() == Grant::Withdrawn::changed) {

@@ -78,6 +78,11 @@ public:
     TokenSet::Change replace_tokens(const std::vector<TokenConfig>& tokens);
     size_t token_count() const;
 
+    // What the backend's refusal of an append may tell this caller: for a token with a tenant,
+    // ALREADY_EXISTS without the stream, version and position of the stored event it names
+    // (another tenant's event, perhaps); every other status as it is.
+    static Status visible_append_failure(const Caller& caller, const Status& status);
+
     // For a caller whose token was withdrawn: UNAUTHENTICATED naming the token when it was removed,
     // UNAVAILABLE when it was changed (subscribe again: the new rights apply).
     static Status withdrawn_status(const Caller& caller);
