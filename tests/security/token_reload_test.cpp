@@ -20,10 +20,11 @@ using namespace std::chrono_literals;
 const std::string kAcme = "acme-token";
 const std::string kGlobex = "globex-token";
 
-std::string token_entry(const std::string& name, const std::string& token, const std::string& tenant) {
+std::string token_entry(const std::string& name, const std::string& token, const std::string& tenant,
+                        const std::string& permissions = "[read, write]") {
     return "  - name: " + name + "\n    sha256: " + server::sha256_hex(token) +
-           "\n    permissions: [read, write]\n    stream_prefixes: [orders-]\n    tenant: " + tenant +
-           "\n";
+           "\n    permissions: " + permissions + "\n    stream_prefixes: [orders-]\n    tenant: " +
+           tenant + "\n";
 }
 
 class TokenReloadTest : public ::testing::Test {
@@ -108,6 +109,18 @@ TEST_F(TokenReloadTest, GivenATokenRemoved_WhenSighup_ThenItsNextCallIsRefusedAn
     ASSERT_TRUE(append_as(kAcme).ok());
     const auto live = kept.events(1);
     EXPECT_EQ(live[0].metadata().tenant_id(), "acme");
+}
+
+TEST_F(TokenReloadTest, GivenATokensRightsChanged_WhenSighup_ThenItsSubscriptionEndsUnavailableAndTheNewRightsApply) {
+    Subscriber changed(*stub_, 0, "", bearer(kAcme));
+    wait_live(changed);
+    write_tokens("tokens:\n" + token_entry("acme", kAcme, "acme", "[read]"));
+    reload("1 tokens (0 added, 0 removed, 1 changed)");
+    const grpc::Status ended = changed.finish();
+    EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAVAILABLE);
+    EXPECT_NE(ended.error_message().find("token 'acme' was changed by a reload"), std::string::npos)
+        << ended.error_message();
+    EXPECT_EQ(append_as(kAcme).error_code(), grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(TokenReloadTest, GivenABrokenTokensFile_WhenSighup_ThenTheOldTokensStayAndTheLogNamesKeyAndLine) {
