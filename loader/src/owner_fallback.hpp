@@ -10,6 +10,8 @@
 //           append cannot land in a stream another owner created meanwhile; if one did, the
 //           lookup and the check are made again, now on an existing stream.
 //   read_stream  the owner is looked up; another owner: NOT_FOUND, as for a missing stream.
+// The calls made for one request share its deadline (timeout_us): each gets what is left, and
+// none is made once it has passed (DEADLINE_EXCEEDED, nothing written).
 #ifndef EVENTSTORE_LOADER_OWNER_FALLBACK_HPP
 #define EVENTSTORE_LOADER_OWNER_FALLBACK_HPP
 
