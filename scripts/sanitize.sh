@@ -4,8 +4,8 @@
 #   asan: build/asan, AddressSanitizer + LeakSanitizer + UndefinedBehaviorSanitizer, every server
 #         test and the bad-input-over-the-wire tests against an instrumented eventstored, the
 #         sqlite plugin's tests and the conformance suite (32 writers) against it;
-#   tsan: build/tsan, ThreadSanitizer, the concurrency and subscription tests, and the conformance
-#         suite (32 writers) against the sqlite plugin.
+#   tsan: build/tsan, ThreadSanitizer, the concurrency, subscription, id and token reload tests,
+#         and the conformance suite (32 writers) against the sqlite plugin.
 # Usage: scripts/sanitize.sh [asan] [tsan]   (default: both). Any report fails the run.
 # EVENTSTORE_BUILD_JOBS=N limits ninja's parallel jobs.
 set -euo pipefail
@@ -51,9 +51,9 @@ run_tsan() {
   # history that both stacks of a report are restored, so the race: entries of tsan.supp (which
   # name a grpcpp frame of either stack) match instead of failing on a lost stack.
   export TSAN_OPTIONS="suppressions=$suppressions/tsan.supp:ignore_noninstrumented_modules=1:halt_on_error=1:second_deadlock_stack=1:history_size=7"
-  echo "== tsan: concurrency, subscription and id tests"
+  echo "== tsan: concurrency, subscription, id and token reload tests"
   "$dir/tests/server/server_tests" --gtest_brief=1 \
-    --gtest_filter='ConcurrencyTest.*:SubscribeTest.*:CheckpointTest.*:HandOverTest.*:FallingBehindTest.*:BatchTest.*:ManySubscribersTest.*:PollingTailTest.*:TimedCheckpointTest.*:UuidV7.*'
+    --gtest_filter='ConcurrencyTest.*:SubscribeTest.*:CheckpointTest.*:HandOverTest.*:FallingBehindTest.*:BatchTest.*:ManySubscribersTest.*:PollingTailTest.*:TimedCheckpointTest.*:UuidV7.*:TokenReloadConcurrencyTest.*'
   sqlite_conformance "$dir"
 }
 

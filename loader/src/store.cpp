@@ -1,9 +1,11 @@
 #include "eventstore/loader/store.hpp"
 
 #include <cstddef>
+#include <cstring>
 
 #include "eventstore/abi_struct.hpp"
 #include "eventstore/loader/plugin.hpp"
+#include "owner_fallback.hpp"
 
 namespace eventstore::loader {
 namespace {
@@ -39,14 +41,15 @@ Status from_plugin(es_status status, const es_error& err) {
     }
 }
 
-// The request as the plugin's minor knows it: a plugin of ABI 1.0 or 1.1 gets it without
-// timeout_us (ABI 1.2), exactly as a host of its own minor would have sent it. `copy` holds it.
+// The request as the plugin's minor knows it (abi::request_size_at_minor): the fields of later
+// minors cut off, exactly as a host of its own minor would have sent it. `copy` holds it.
 template <class Request>
 const Request& as_known_by(const Plugin& plugin, const Request& request, Request& copy) {
-    if (plugin.abi_minor() >= 2) return request;
+    const size_t known = abi::request_size_at_minor<Request>(plugin.abi_minor());
+    if (known == sizeof(Request)) return request;
     copy = request;
-    copy.timeout_us = 0;
-    copy.struct_size = static_cast<uint32_t>(offsetof(Request, timeout_us));
+    std::memset(reinterpret_cast<unsigned char*>(&copy) + known, 0, sizeof(Request) - known);
+    copy.struct_size = static_cast<uint32_t>(known);
     return copy;
 }
 
@@ -111,6 +114,7 @@ Status Store::open(const OpenOptions& options) {
 }
 
 Status Store::append(const es_append_request& request, es_append_result& result) {
+    if (needs_owner_fallback(*plugin_, request)) return append_checking_owner(*this, request, result);
     result = abi::make_struct<es_append_result>();
     es_error err = abi::make_struct<es_error>();
     es_append_request copy;
@@ -129,6 +133,7 @@ Result<std::unique_ptr<Iterator>> Store::open_iterator(OpenFunction open, const 
 }
 
 Result<std::unique_ptr<Iterator>> Store::read_stream(const es_read_stream_request& request) {
+    if (needs_owner_fallback(*plugin_, request)) return read_stream_checking_owner(*this, request);
     return open_iterator(plugin_->api().read_stream, request);
 }
 

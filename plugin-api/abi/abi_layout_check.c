@@ -116,7 +116,7 @@ ES_ASSERT_OFFSET(es_event_data, header_count, 112);
 ES_ASSERT_OFFSET(es_event_data, payload, 120);
 
 /* es_append_request */
-ES_ASSERT_SIZE(es_append_request, 56);
+ES_ASSERT_SIZE(es_append_request, 72);
 ES_ASSERT_OFFSET(es_append_request, struct_size, 0);
 ES_ASSERT_OFFSET(es_append_request, expected_kind, 4);
 ES_ASSERT_OFFSET(es_append_request, expected_version, 8);
@@ -124,6 +124,7 @@ ES_ASSERT_OFFSET(es_append_request, stream_id, 16);
 ES_ASSERT_OFFSET(es_append_request, events, 32);
 ES_ASSERT_OFFSET(es_append_request, event_count, 40);
 ES_ASSERT_OFFSET(es_append_request, timeout_us, 48);
+ES_ASSERT_OFFSET(es_append_request, owner_tenant, 56);
 
 /* es_append_result */
 ES_ASSERT_SIZE(es_append_result, 40);
@@ -134,13 +135,14 @@ ES_ASSERT_OFFSET(es_append_result, last_global_position, 24);
 ES_ASSERT_OFFSET(es_append_result, actual_version, 32);
 
 /* es_read_stream_request */
-ES_ASSERT_SIZE(es_read_stream_request, 48);
+ES_ASSERT_SIZE(es_read_stream_request, 64);
 ES_ASSERT_OFFSET(es_read_stream_request, struct_size, 0);
 ES_ASSERT_OFFSET(es_read_stream_request, forward, 4);
 ES_ASSERT_OFFSET(es_read_stream_request, stream_id, 8);
 ES_ASSERT_OFFSET(es_read_stream_request, from_version, 24);
 ES_ASSERT_OFFSET(es_read_stream_request, max_count, 32);
 ES_ASSERT_OFFSET(es_read_stream_request, timeout_us, 40);
+ES_ASSERT_OFFSET(es_read_stream_request, owner_tenant, 48);
 
 /* es_read_all_request */
 ES_ASSERT_SIZE(es_read_all_request, 56);

@@ -28,6 +28,16 @@ Result<std::unique_ptr<plugin::Iterator>> iterate(std::vector<const StoredEvent*
     return std::make_unique<PageIterator>(std::move(events), page);
 }
 
+// plugin.h "Stream owners" for a stream of the index: whether its first event's tenant is not the
+// request's owner_tenant. A stream is empty only after an append of no events, which validation
+// refuses before a request reaches the store, unless a plugin skips it (the conformance suite's
+// broken-no-validation fixture): no owner then.
+template <class Request>
+bool owned_by_another(const Request& request, const std::vector<const StoredEvent*>& events) {
+    return !events.empty() &&
+           plugin::owned_by_another(request, abi::view(events.front()->record().tenant_id));
+}
+
 }  // namespace
 
 MemoryStore::MemoryStore(const MemoryOptions& options, plugin::Host host)
@@ -47,6 +57,12 @@ Status MemoryStore::append(const es_append_request& request, es_append_result& r
     uint64_t head;
     {
         std::unique_lock lock(mutex_);
+        const auto& streams = streams_.shard_of(stream_id);
+        const auto stream = streams.find(stream_id);
+        // Before anything that would tell more about another owner's stream (plugin.h).
+        if (stream != streams.end() && owned_by_another(request, stream->second)) {
+            return plugin::not_the_owner(stream_id);
+        }
         Claimed claimed;
         if (!claim_ids(batch, claimed)) {
             // Some id is stored already: an idempotent retry, or a reused id.
@@ -57,8 +73,6 @@ Status MemoryStore::append(const es_append_request& request, es_append_result& r
             // are distinct (validated before the store sees them).
             return Status(Code::internal, "an event id is both stored and not stored");
         }
-        const auto& streams = streams_.shard_of(stream_id);
-        const auto stream = streams.find(stream_id);
         const uint64_t current = stream == streams.end() ? 0 : stream->second.size();
         if (!plugin::expected_matches(request, current)) {
             release_ids(claimed);
@@ -163,8 +177,8 @@ Result<std::unique_ptr<plugin::Iterator>> MemoryStore::read_stream(
         std::shared_lock lock(mutex_);
         const auto& streams = streams_.shard_of(stream_id);
         const auto stream = streams.find(stream_id);
-        if (stream == streams.end()) {
-            return Status(Code::not_found, "stream '" + stream_id + "' not found");
+        if (stream == streams.end() || owned_by_another(request, stream->second)) {
+            return plugin::stream_not_found(stream_id);
         }
         const std::vector<const StoredEvent*>& events = stream->second;
         const uint64_t current = events.size();

@@ -19,13 +19,15 @@ namespace {
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
-// Blocks SIGTERM and SIGINT in this thread and every thread started after, so that main can wait
-// for them with sigwait instead of running code in a signal handler.
-sigset_t block_stop_signals() {
+// Blocks SIGTERM and SIGINT (stop) and SIGHUP (reload the tokens) in this thread and every thread
+// started after, so that main can wait for them with sigwait instead of running code in a signal
+// handler.
+sigset_t block_handled_signals() {
     sigset_t signals;
     sigemptyset(&signals);
     sigaddset(&signals, SIGTERM);
     sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     return signals;
 }
@@ -71,7 +73,7 @@ int new_token() {
 
 int main(int argc, char** argv) {
     // First of all, before any library can start a thread that would inherit an open mask.
-    const sigset_t stop_signals = block_stop_signals();
+    const sigset_t handled_signals = block_handled_signals();
     // gRPC's mutexes are abseil's, and Debian's abseil checks every lock order for deadlocks at run
     // time (a graph of every mutex, updated on each lock): 2.5 to 4 % of the server's CPU on small
     // appends (docs/benchmarks.md, "Profiles"). gRPC is tested upstream with it; we switch it off.
@@ -133,7 +135,14 @@ int main(int argc, char** argv) {
         return kExitFailure;
     }
     int signal = 0;
-    sigwait(&stop_signals, &signal);
+    while (sigwait(&handled_signals, &signal) == 0 && signal == SIGHUP) {
+        if (source.empty()) {
+            spdlog::warn("received SIGHUP: no --config file, so no tokens to reload");
+        } else {
+            spdlog::info("received SIGHUP; reloading the tokens of {}", source);
+            (void)server.reload_tokens(source);  // it logs the outcome; a refusal keeps the tokens
+        }
+    }
     spdlog::info("received {}; shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
     server.shutdown();
     return 0;

@@ -100,6 +100,28 @@ Status Server::start() {
     return {};
 }
 
+Status Server::reload_tokens(const std::filesystem::path& config_file) {
+    const size_t in_use = service_->token_count();
+    auto auth = load_auth_config(config_file);
+    Status refused = auth.ok() ? Status() : auth.status();
+    if (refused.ok() && config_.auth.enabled && auth->tokens.empty()) {
+        refused = Status(Code::invalid_argument,
+                         config_file.string() + ": auth is on and the file configures no token "
+                                                "(auth.tokens or auth.tokens_file)");
+    }
+    if (!refused.ok()) {
+        spdlog::error("token reload refused, the {} tokens in use stay: {}", in_use,
+                      refused.message());
+        return refused;
+    }
+    const TokenSet::Change change = service_->replace_tokens(auth->tokens);
+    spdlog::info("tokens reloaded from {}: {} tokens ({} added, {} removed, {} changed); nothing "
+                 "else is reloaded",
+                 config_file.string(), auth->tokens.size(), change.added, change.removed,
+                 change.changed);
+    return {};
+}
+
 Status Server::backend_ready() const {
     if (!store_) return Status(Code::unavailable, "the backend store is not open");
     if (Status health = store_->check_health(); !health.ok()) {

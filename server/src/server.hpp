@@ -4,6 +4,7 @@
 #define EVENTSTORE_SERVER_SERVER_HPP
 
 #include <atomic>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -50,6 +51,13 @@ public:
     // until the grace period to finish, and the gRPC server stops as soon as none is left, idle
     // connections or not (quick_shutdown.hpp); then the backend is closed. Idempotent.
     void shutdown();
+
+    // Re-reads the token list (auth.tokens and auth.tokens_file) from `config_file`, and nothing
+    // else: added tokens work from the next call, removed ones are refused from their next call,
+    // and subscriptions of removed (UNAUTHENTICATED) or changed (UNAVAILABLE) tokens end. A file
+    // with an error, or one that leaves auth on with no token, changes nothing; the answer's
+    // message names the key and line. Logs the outcome either way. Thread-safe; once started.
+    Status reload_tokens(const std::filesystem::path& config_file);
 
     const loader::Plugin& plugin() const { return *plugin_; }
 

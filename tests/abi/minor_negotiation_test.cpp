@@ -60,11 +60,11 @@ const es_plugin_api* answer_offer(uint32_t major, uint32_t max_minor) {
     return table;
 }
 
-// Minor 2 (this header's) added request fields only, so 1.1 and 1.2 hosts get the same table
-// under their own minor.
-TEST(MinorNegotiation, GivenAHostOfAbi11Or12_WhenAnswered_ThenItsMinorAndTheFullTableWithStoreHealth) {
-    static_assert(ES_PLUGIN_ABI_MINOR == 2, "a new minor: answer it here too");
-    for (const uint32_t minor : {1u, 2u}) {
+// Minors 2 and 3 (this header's) added request fields only, so 1.1, 1.2 and 1.3 hosts get the
+// same table under their own minor.
+TEST(MinorNegotiation, GivenAHostOfAbi11To13_WhenAnswered_ThenItsMinorAndTheFullTableWithStoreHealth) {
+    static_assert(ES_PLUGIN_ABI_MINOR == 3, "a new minor: answer it here too");
+    for (const uint32_t minor : {1u, 2u, 3u}) {
         const es_plugin_api* table = answer_offer(ES_PLUGIN_ABI_MAJOR, minor);
         ASSERT_NE(table, nullptr);
         EXPECT_EQ(table->abi_minor, minor);
@@ -121,7 +121,7 @@ TEST(MinorNegotiation, GivenThePluginOfThisMinor_WhenLoaded_ThenItAnswersHealth)
     std::shared_ptr<loader::Plugin> plugin;
     auto store = open_store(MEMORY_PLUGIN_PATH, plugin);
     ASSERT_TRUE(store.ok()) << store.status().message();
-    EXPECT_EQ(plugin->abi_minor(), 2u);
+    EXPECT_EQ(plugin->abi_minor(), static_cast<uint32_t>(ES_PLUGIN_ABI_MINOR));
     EXPECT_NE(plugin->api().store_health, nullptr);
     EXPECT_TRUE(store.value()->check_health().ok());
 }
@@ -161,6 +161,58 @@ TEST(MinorNegotiation, GivenAPluginOfAbi10_WhenLoaded_ThenItWorksWithDeadlinesAn
     auto has = iterator.value()->next(recorded);
     ASSERT_TRUE(has.ok() && has.value());
     EXPECT_EQ(eventstore::abi::view(recorded.type_name), "Placed");
+}
+
+// Stream owners (ABI 1.3) through the loader: the memory plugin of this minor checks them itself;
+// its ABI 1.0 build gets requests without owner_tenant (it would refuse the unknown field) and the
+// loader checks around it. Either way the same answers: another owner's append refused with
+// nothing written, its read not found, the owner's own calls served.
+TEST(MinorNegotiation, GivenAPluginOfThisMinorOrOfAbi10_WhenRequestsNameAnOwner_ThenOtherOwnersAreKeptOut) {
+    for (const char* path : {MEMORY_PLUGIN_PATH, MEMORY_ABI_1_0_PLUGIN_PATH}) {
+        SCOPED_TRACE(path);
+        std::shared_ptr<loader::Plugin> plugin;
+        auto store = open_store(path, plugin);
+        ASSERT_TRUE(store.ok()) << store.status().message();
+        const std::string stream = "order-1";
+        const auto append_as = [&](std::string_view owner, const char* event_id) {
+            eventstore::abi::AppendBuilder append;
+            es_append_request& request = append.request();
+            request.stream_id = eventstore::abi::bytes(stream);
+            request.owner_tenant = eventstore::abi::bytes(owner);
+            es_event_data& event = append.add_event();
+            event.event_id = eventstore::abi::bytes(std::string_view(event_id));
+            event.type_name = eventstore::abi::bytes(std::string_view("Placed"));
+            event.tenant_id = eventstore::abi::bytes(owner);
+            es_append_result result{};
+            return store.value()->append(request, result);
+        };
+        const auto read_as = [&](std::string_view owner) {
+            es_read_stream_request read = eventstore::abi::make_struct<es_read_stream_request>();
+            read.stream_id = eventstore::abi::bytes(stream);
+            read.forward = true;
+            read.max_count = 10;
+            read.owner_tenant = eventstore::abi::bytes(owner);
+            return store.value()->read_stream(read);
+        };
+        ASSERT_TRUE(append_as("acme", "0190c3a4-1b2c-7d3e-8f40-5a6b7c8d9e01").ok());
+        const Status refused = append_as("globex", "0190c3a4-1b2c-7d3e-8f40-5a6b7c8d9e02");
+        EXPECT_EQ(refused.code(), Code::permission_denied);
+        EXPECT_EQ(refused.message(), "stream 'order-1' belongs to another tenant");
+        EXPECT_EQ(read_as("globex").status().code(), Code::not_found);
+        EXPECT_TRUE(append_as("acme", "0190c3a4-1b2c-7d3e-8f40-5a6b7c8d9e03").ok());
+        auto own = read_as("acme");
+        ASSERT_TRUE(own.ok()) << own.status().message();
+        es_recorded_event recorded{};
+        int count = 0;
+        while (true) {
+            auto has = own.value()->next(recorded);
+            ASSERT_TRUE(has.ok());
+            if (!has.value()) break;
+            EXPECT_EQ(eventstore::abi::view(recorded.tenant_id), "acme");
+            ++count;
+        }
+        EXPECT_EQ(count, 2);
+    }
 }
 
 }  // namespace

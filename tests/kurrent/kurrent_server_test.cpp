@@ -60,7 +60,7 @@ protected:
 };
 
 TEST_F(KurrentServer, GivenAValidConnectionString_WhenStarted_ThenItNamesTheKurrentBackend) {
-    EXPECT_THAT(process_->log(), HasSubstr("with backend kurrent 0.1.0 (ABI 1.2"));
+    EXPECT_THAT(process_->log(), HasSubstr("with backend kurrent 0.1.0 (ABI 1.3"));
     EXPECT_THAT(process_->log(), HasSubstr("no connection attempted"));
 }
 

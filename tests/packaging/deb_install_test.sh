@@ -107,7 +107,8 @@ verified=$(systemd-analyze verify "$unit" 2>&1) || fail "systemd-analyze verify:
 [[ -z $verified ]] || fail "systemd-analyze verify: $verified"
 for setting in User=eventstore NoNewPrivileges=yes ProtectSystem=strict ProtectHome=yes PrivateTmp=yes \
   StateDirectory=eventstore LimitNOFILE=65536 Restart=on-failure \
-  "ExecStartPre=/usr/bin/eventstored --check-config --config $config"; do
+  "ExecStartPre=/usr/bin/eventstored --check-config --config $config" \
+  "ExecReload=/bin/kill -HUP \$MAINPID"; do
   grep -qxF "$setting" "$unit" || fail "the unit lacks $setting"
 done
 [[ ! -e /etc/systemd/system/multi-user.target.wants/eventstored.service ]] || fail "the unit was enabled"

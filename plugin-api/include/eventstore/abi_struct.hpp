@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "eventstore/plugin.h"
 #include "eventstore/status.hpp"
@@ -50,6 +51,23 @@ Result<T> read_struct(const T* in, const char* what, size_t known = sizeof(T)) {
     std::memcpy(&out, in, std::min(size, known));
     out.struct_size = static_cast<uint32_t>(sizeof(T));
     return out;
+}
+
+// Whether a request struct ends with owner_tenant (ABI 1.3: append and read_stream).
+template <class Request, class = void>
+struct HasOwnerTenant : std::false_type {};
+template <class Request>
+struct HasOwnerTenant<Request, std::void_t<decltype(Request::owner_tenant)>> : std::true_type {};
+
+// The size of a request struct (append, read_stream, read_all) as ABI minor `minor` knew it:
+// before 1.2 without timeout_us, before 1.3 without owner_tenant.
+template <class Request>
+constexpr size_t request_size_at_minor(uint32_t minor) {
+    if (minor < 2) return offsetof(Request, timeout_us);
+    if constexpr (HasOwnerTenant<Request>::value) {
+        if (minor < 3) return offsetof(Request, owner_tenant);
+    }
+    return sizeof(Request);
 }
 
 // Writes `value` into a struct the other side owns, no further than its struct_size.

@@ -1,6 +1,6 @@
 // eventstore/append_rules.hpp: the contract's decisions about one append, apart from how a
-// backend stores rows (docs/contract.md "Append"): the expected-version check and the idempotent-retry
-// rule, with the messages clients see. Every backend of this tree uses them, so all give the same
+// backend stores rows (docs/contract.md "Append"): the stream owner check, the expected-version check
+// and the idempotent-retry rule, with the messages clients see. Every backend of this tree uses them, so all give the same
 // verdicts in the same words. C++17, header-only.
 #ifndef EVENTSTORE_APPEND_RULES_HPP
 #define EVENTSTORE_APPEND_RULES_HPP
@@ -41,6 +41,25 @@ inline Status already_stored(size_t index, const StoredId& stored, const std::st
                       std::to_string(stored.stream_version) + " (position " +
                       std::to_string(stored.global_position) +
                       "), and this append is not an idempotent retry: " + why);
+}
+
+// plugin.h "Stream owners": true when the request (append or read_stream) names an owner and the
+// stream, whose version-1 event carries `first_tenant`, belongs to another.
+template <class Request>
+bool owned_by_another(const Request& request, std::string_view first_tenant) {
+    return request.owner_tenant.len > 0 && abi::view(request.owner_tenant) != first_tenant;
+}
+
+// PERMISSION_DENIED for an append into a stream of another owner. Names nothing of the stream
+// but its id, which the caller sent.
+inline Status not_the_owner(std::string_view stream_id) {
+    return Status(Code::permission_denied,
+                  "stream '" + std::string(stream_id) + "' belongs to another tenant");
+}
+
+// NOT_FOUND for a read of a stream with no events, and of a stream of another owner alike.
+inline Status stream_not_found(std::string_view stream_id) {
+    return Status(Code::not_found, "stream '" + std::string(stream_id) + "' not found");
 }
 
 // Whether a stream at `current` satisfies the request's expected version.

@@ -40,7 +40,7 @@ extern "C" {
 
 /* The ABI this header describes. A plugin built against it reports these numbers. */
 #define ES_PLUGIN_ABI_MAJOR 1
-#define ES_PLUGIN_ABI_MINOR 2
+#define ES_PLUGIN_ABI_MINOR 3
 
 /* The one symbol a plugin exports (see es_plugin_entry_fn). */
 #define ES_PLUGIN_ENTRY_SYMBOL "eventstore_plugin_entry"
@@ -62,7 +62,7 @@ enum {
     ES_DEADLINE_EXCEEDED = 4,  /* the call's timeout_us passed (see "Deadlines") */
     ES_NOT_FOUND = 5,          /* read of a stream that does not exist */
     ES_ALREADY_EXISTS = 6,     /* event_id reused outside an idempotent retry */
-    ES_PERMISSION_DENIED = 7,
+    ES_PERMISSION_DENIED = 7,  /* append into a stream of another owner (see "Stream owners") */
     ES_RESOURCE_EXHAUSTED = 8, /* a size or count limit; the message names it */
     ES_FAILED_PRECONDITION = 9,/* wrong expected version (es_append_result.actual_version) */
     ES_UNIMPLEMENTED = 12,     /* the backend lacks the operation */
@@ -163,6 +163,21 @@ typedef struct es_open_params {
  * ------------------------------------------------------------------------------------------- */
 
 /* ---------------------------------------------------------------------------------------------
+ * Stream owners (ABI 1.3). A stream belongs, for good, to the tenant_id of its first event
+ * (version 1); an empty tenant_id is an owner too ("no tenant"). The requests of append and
+ * read_stream end with `owner_tenant`: the tenant of the caller, which the plugin enforces
+ * atomically with the call when it is not empty (len > 0):
+ *   append       the stream has events and its version-1 event's tenant_id is not owner_tenant:
+ *                return ES_PERMISSION_DENIED and write nothing, before any check that would tell
+ *                more about the stream (expected version, event ids: never actual_version). Two
+ *                appends of different owners racing to create a stream: at most one succeeds.
+ *   read_stream  the same condition: return ES_NOT_FOUND, exactly as for a stream with no events.
+ * An empty owner_tenant, and every request of ABI 1.0 to 1.2, means no check. The host sets it
+ * only for a plugin of minor 3 or later (for older ones it checks on its own, at the cost of a
+ * read per call: docs/plugin-abi.md).
+ * ------------------------------------------------------------------------------------------- */
+
+/* ---------------------------------------------------------------------------------------------
  * Append
  * ------------------------------------------------------------------------------------------- */
 typedef enum es_expected_kind {
@@ -196,6 +211,8 @@ typedef struct es_append_request {
     size_t event_count;
     /* --- ABI 1.2 --- */
     uint64_t timeout_us; /* see "Deadlines" above */
+    /* --- ABI 1.3 --- */
+    es_bytes owner_tenant; /* see "Stream owners" above */
 } es_append_request;
 
 /* Filled by the plugin. struct_size is set by the host. */
@@ -222,6 +239,8 @@ typedef struct es_read_stream_request {
     uint32_t max_count;    /* 1..limits.max_page_size; the host has already clamped it */
     /* --- ABI 1.2 --- */
     uint64_t timeout_us;   /* see "Deadlines" above */
+    /* --- ABI 1.3 --- */
+    es_bytes owner_tenant; /* see "Stream owners" above */
 } es_read_stream_request;
 
 typedef struct es_read_all_request {

@@ -114,10 +114,11 @@ struct IteratorBox {
 };
 
 // How much of a request struct this plugin knows: a plugin capped below minor 2 reads requests
-// as ABI 1.1 knew them, without timeout_us, and refuses one whose timeout_us is set.
+// as ABI 1.1 knew them, without timeout_us; one capped below minor 3 reads append and read_stream
+// requests without owner_tenant. A set field beyond what it knows is refused (abi::read_struct).
 template <class Request>
 constexpr size_t known_request_size() {
-    return EVENTSTORE_PLUGIN_ABI_MINOR >= 2 ? sizeof(Request) : offsetof(Request, timeout_us);
+    return abi::request_size_at_minor<Request>(EVENTSTORE_PLUGIN_ABI_MINOR);
 }
 
 inline StoreBox* unbox(es_store* store) { return reinterpret_cast<StoreBox*>(store); }
@@ -281,9 +282,10 @@ inline es_status store_health(es_store* store, es_error* err) {
 template <OpenFunction Open>
 es_plugin_api make_table(uint32_t minor, const char* name, const char* version,
                          uint64_t capabilities) {
-    static_assert(ES_PLUGIN_ABI_MINOR == 2, "a new minor: size its table here");
+    static_assert(ES_PLUGIN_ABI_MINOR == 3, "a new minor: size its table here");
     es_plugin_api api = abi::make_struct<es_plugin_api>();
-    // Minor 2 added request fields only (timeout_us), so its table is the size of 1.1's.
+    // Minors 2 and 3 added request fields only (timeout_us, owner_tenant), so their tables are
+    // the size of 1.1's.
     api.struct_size = minor == 0 ? ES_PLUGIN_API_SIZE_1_0 : sizeof(es_plugin_api);
     api.abi_major = ES_PLUGIN_ABI_MAJOR;
     api.abi_minor = minor;

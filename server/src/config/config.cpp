@@ -25,16 +25,39 @@ LoggingConfig parse_logging(const Section& root) {
     return config;
 }
 
+const std::set<std::string> kTopLevelKeys = {
+    "listen", "backend", "limits", "subscriptions", "logging", "shutdown_grace_ms",
+    "tls", "auth", "connections", "metrics"};
+
+// Runs `parse` (which throws ConfigError or YAML::Exception) and turns what it throws into an
+// INVALID_ARGUMENT naming the source and line.
+template <class Parse>
+auto parsed(const std::string& source, Parse parse) -> Result<decltype(parse())> {
+    try {
+        return parse();
+    } catch (const ConfigError& e) {
+        return Status(Code::invalid_argument, e.message);
+    } catch (const YAML::Exception& e) {
+        return Status(Code::invalid_argument,
+                      source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    }
+}
+
+Result<std::string> read_text(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    if (!in) return Status(Code::not_found, "cannot read config file " + file.string());
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
 }  // namespace
 
 Result<Config> parse_config(const std::string& yaml, const std::filesystem::path& base_dir,
                             const std::string& source) {
-    try {
+    return parsed(source, [&] {
         const YAML::Node root_node = YAML::Load(yaml);
-        const Section root(root_node, "",
-                           {"listen", "backend", "limits", "subscriptions", "logging",
-                            "shutdown_grace_ms", "tls", "auth", "connections", "metrics"},
-                           source);
+        const Section root(root_node, "", kTopLevelKeys, source);
         Config config;
         config.listen = parse_listen(root, config.listen);
         config.shutdown_grace = std::chrono::milliseconds(
@@ -48,20 +71,24 @@ Result<Config> parse_config(const std::string& yaml, const std::filesystem::path
         config.connections = parse_connections(root);
         config.metrics = parse_metrics(root);
         return config;
-    } catch (const ConfigError& e) {
-        return Status(Code::invalid_argument, e.message);
-    } catch (const YAML::Exception& e) {
-        return Status(Code::invalid_argument,
-                      source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-    }
+    });
 }
 
 Result<Config> load_config(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    if (!in) return Status(Code::not_found, "cannot read config file " + file.string());
-    std::stringstream text;
-    text << in.rdbuf();
-    return parse_config(text.str(), std::filesystem::absolute(file).parent_path(), file.string());
+    auto text = read_text(file);
+    if (!text.ok()) return text.status();
+    return parse_config(text.value(), std::filesystem::absolute(file).parent_path(), file.string());
+}
+
+Result<AuthConfig> load_auth_config(const std::filesystem::path& file) {
+    auto text = read_text(file);
+    if (!text.ok()) return text.status();
+    const std::string source = file.string();
+    return parsed(source, [&] {
+        const YAML::Node root_node = YAML::Load(text.value());
+        const Section root(root_node, "", kTopLevelKeys, source);
+        return parse_auth(root, std::filesystem::absolute(file).parent_path());
+    });
 }
 
 }  // namespace eventstore::server

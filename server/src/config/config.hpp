@@ -43,6 +43,11 @@ struct Config {
 // are taken from the file's own folder.
 Result<Config> load_config(const std::filesystem::path& file);
 
+// Only the `auth` section of a config file (with its tokens_file), checked as load_config checks
+// it; the other sections are not read, so an error elsewhere does not stop it. What a reload of
+// the tokens reads (SIGHUP).
+Result<AuthConfig> load_auth_config(const std::filesystem::path& file);
+
 // The same from YAML text; `base_dir` resolves relative paths; `source` names it in errors.
 Result<Config> parse_config(const std::string& yaml, const std::filesystem::path& base_dir,
                             const std::string& source);

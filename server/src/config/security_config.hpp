@@ -32,6 +32,8 @@ struct TokenConfig {
     bool write = false;
     std::vector<std::string> stream_prefixes;  // "" allows every stream
     std::string tenant;  // empty: no tenant (the token sees and writes every tenant)
+
+    bool operator==(const TokenConfig&) const = default;
 };
 
 struct AuthConfig {

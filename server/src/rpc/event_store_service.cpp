@@ -24,6 +24,12 @@ EventStoreService::EventStoreService(loader::Store& store, CommitNotifier& notif
       subscription_slots_(config.connections.max_subscriptions_per_connection),
       subscriptions_(store, notifier, config) {}
 
+TokenSet::Change EventStoreService::replace_tokens(const std::vector<TokenConfig>& tokens) {
+    const TokenSet::Change change = auth_.replace_tokens(tokens);
+    subscriptions_.end_withdrawn();
+    return change;
+}
+
 grpc::Status EventStoreService::Append(grpc::ServerContext* context, const v1::AppendRequest* request,
                                        v1::AppendResponse* response) {
     const auto authenticated = auth_.authenticate(*context, Access::write);
@@ -47,7 +53,9 @@ grpc::Status EventStoreService::Append(grpc::ServerContext* context, const v1::A
     if (status.code() == Code::failed_precondition) {
         return wrong_expected_version(status, *request, result.actual_version);
     }
-    if (!status.ok()) return backend_to_grpc(status, *context);
+    if (!status.ok()) {
+        return backend_to_grpc(Authorizer::visible_append_failure(caller, status), *context);
+    }
     response->set_current_version(result.current_version);
     response->set_first_global_position(result.first_global_position);
     response->set_last_global_position(result.last_global_position);
@@ -82,7 +90,8 @@ grpc::Status EventStoreService::ReadStream(grpc::ServerContext* context,
     if (Status s = validation::validate_stream_id(request->stream_id(), config_.limits); !s.ok()) {
         return to_grpc(s, *context);
     }
-    const auto read = read_stream_request(*request, config_.limits, deadline(*context));
+    const auto read =
+        read_stream_request(*request, caller.tenant(), config_.limits, deadline(*context));
     if (!read.ok()) return to_grpc(read.status(), *context);
     auto iterator = store_.read_stream(read.value());
     if (!iterator.ok()) return backend_to_grpc(iterator.status(), *context);

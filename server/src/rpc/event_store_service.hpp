@@ -36,6 +36,11 @@ public:
     // Ends every subscription with UNAVAILABLE (at shutdown, before gRPC's own grace period).
     void end_subscriptions() { subscriptions_.shutdown(); }
 
+    // Replaces the token list while calls run: the next call of a removed token is refused, and
+    // the subscriptions of a removed or changed token end (Authorizer::withdrawn_status).
+    TokenSet::Change replace_tokens(const std::vector<TokenConfig>& tokens);
+    size_t token_count() const { return auth_.token_count(); }
+
 private:
     // The deadline of the backend calls made for the call of `context`.
     CallDeadline deadline(const grpc::ServerContext& context) const {

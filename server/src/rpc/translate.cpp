@@ -13,6 +13,7 @@ abi::AppendBuilder append_request(const v1::AppendRequest& request, std::string_
     abi::AppendBuilder append;
     es_append_request& out = append.request();
     out.stream_id = bytes(request.stream_id());
+    out.owner_tenant = bytes(tenant);
     const v1::ExpectedVersion& expected = request.expected_version();
     switch (expected.kind_case()) {
     case v1::ExpectedVersion::kNoStream: out.expected_kind = ES_EXPECT_NO_STREAM; break;
@@ -44,11 +45,13 @@ abi::AppendBuilder append_request(const v1::AppendRequest& request, std::string_
 }
 
 Result<es_read_stream_request> read_stream_request(const v1::ReadStreamRequest& request,
+                                                   std::string_view owner_tenant,
                                                    const es_limits& limits,
                                                    const CallDeadline& deadline) {
     es_read_stream_request read = abi::make_struct<es_read_stream_request>();
     read.forward = request.forward();
     read.stream_id = bytes(request.stream_id());
+    read.owner_tenant = bytes(owner_tenant);
     read.from_version = request.from_version();
     read.max_count = validation::effective_page_size(request.max_count(), limits);
     if (Status s = fill_deadline(read, deadline); !s.ok()) return s;

@@ -16,8 +16,9 @@ namespace eventstore::server {
 
 // An AppendRequest as an ABI append request (without its deadline: fill_deadline). Borrows the
 // proto's bytes (keep the proto alive and unchanged); the builder owns the event ids the server
-// makes for events that came without one. A non-empty `tenant` is the tenant_id of every event
-// (the caller's token's tenant).
+// makes for events that came without one. A non-empty `tenant` (the caller's token's tenant) is
+// the tenant_id of every event and the request's owner_tenant (plugin.h, "Stream owners"): the
+// backend refuses the append into a stream of another tenant.
 abi::AppendBuilder append_request(const v1::AppendRequest& request, std::string_view tenant = {});
 
 // Sets the timeout_us of an ABI request (append, read_stream, read_all) for a backend call made
@@ -31,8 +32,10 @@ Status fill_deadline(AbiRequest& request, const CallDeadline& deadline) {
 }
 
 // A ReadStream call as a read_stream request: the page size clamped to `limits`, the deadline
-// filled. Borrows the proto's stream_id.
+// filled. Borrows the proto's stream_id and `owner_tenant` (the caller's tenant; empty: none),
+// with which a stream of another tenant reads as not found (plugin.h, "Stream owners").
 Result<es_read_stream_request> read_stream_request(const v1::ReadStreamRequest& request,
+                                                   std::string_view owner_tenant,
                                                    const es_limits& limits,
                                                    const CallDeadline& deadline);
 

@@ -30,32 +30,69 @@ std::string_view bearer_token(const grpc::ServerContextBase& context) {
 }  // namespace
 
 bool Caller::may_access(std::string_view stream_id) const {
-    if (!token_) return true;
-    return std::any_of(token_->stream_prefixes.begin(), token_->stream_prefixes.end(),
+    if (!grant_) return true;
+    const auto& prefixes = grant_->token.stream_prefixes;
+    return std::any_of(prefixes.begin(), prefixes.end(),
                        [&](const std::string& prefix) { return stream_id.starts_with(prefix); });
 }
 
 bool Caller::may_see(const es_recorded_event& event) const {
-    if (!token_) return true;
-    if (!token_->tenant.empty() && abi::view(event.tenant_id) != token_->tenant) return false;
+    if (!grant_) return true;
+    const std::string& tenant = grant_->token.tenant;
+    if (!tenant.empty() && abi::view(event.tenant_id) != tenant) return false;
     return may_access(abi::view(event.stream_id));
 }
 
-Authorizer::Authorizer(const AuthConfig& config) : config_(config) {
-    for (const TokenConfig& token : config_.tokens) by_hash_.emplace(token.sha256, &token);
+Authorizer::Authorizer(const AuthConfig& config)
+    : enabled_(config.enabled), tokens_(std::make_shared<const TokenSet>(config.tokens)) {}
+
+std::shared_ptr<const TokenSet> Authorizer::tokens() const {
+    std::lock_guard lock(mutex_);
+    return tokens_;
+}
+
+size_t Authorizer::token_count() const { return tokens()->size(); }
+
+TokenSet::Change Authorizer::replace_tokens(const std::vector<TokenConfig>& tokens) {
+    std::lock_guard replacing(replacing_);
+    TokenSet::Change change;
+    std::shared_ptr<const TokenSet> next = this->tokens()->replaced_by(tokens, change);
+    std::lock_guard lock(mutex_);
+    tokens_ = std::move(next);
+    return change;
+}
+
+Status Authorizer::visible_append_failure(const Caller& caller, const Status& status) {
+    if (status.code() != Code::already_exists || caller.tenant().empty()) return status;
+    return Status(Code::already_exists,
+                  "an event id of this append is already stored, and this append is not an "
+                  "idempotent retry of it (the stored event is not described: it may belong to "
+                  "another tenant)");
+}
+
+Status Authorizer::withdrawn_status(const Caller& caller) {
+    const std::string name = caller.unrestricted() ? "" : caller.token()->name;
+    if (caller.withdrawn() == Grant::Withdrawn::changed) {
+        return Status(Code::unavailable, "token '" + name +
+                                             "' was changed by a reload of the tokens: subscribe "
+                                             "again (after the last position you received) to go "
+                                             "on under its new rights");
+    }
+    return Status(Code::unauthenticated,
+                  "token '" + name + "' was removed by a reload of the tokens");
 }
 
 Result<Caller> Authorizer::authenticate(const grpc::ServerContextBase& context, Access access) const {
-    if (!config_.enabled) return Caller();
+    if (!enabled_) return Caller();
     const std::string_view token = bearer_token(context);
     if (token.empty()) {
         return Status(Code::unauthenticated,
                       "authentication is on: send the metadata 'authorization: Bearer <token>'");
     }
-    const auto found = by_hash_.find(sha256_hex(token));
-    if (found == by_hash_.end()) return Status(Code::unauthenticated, "unknown bearer token");
-    const Caller caller(found->second);
-    const TokenConfig& granted = *found->second;
+    std::shared_ptr<const Grant> grant = tokens()->find(sha256_hex(token));
+    if (!grant) return Status(Code::unauthenticated, "unknown bearer token");
+    const TokenConfig& granted = grant->token;
+    const Caller caller(std::move(grant));
     if (access == Access::write && !granted.write) return denied(caller, "may not write");
     if (access == Access::read && !granted.read) return denied(caller, "may not read");
     return caller;

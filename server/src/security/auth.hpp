@@ -5,9 +5,10 @@
 #ifndef EVENTSTORE_SERVER_AUTH_HPP
 #define EVENTSTORE_SERVER_AUTH_HPP
 
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include <grpcpp/grpcpp.h>
 
@@ -15,36 +16,39 @@
 #include "eventstore/plugin.h"
 #include "eventstore/status.hpp"
 #include "eventstore/v1/eventstore.pb.h"
+#include "security/token_set.hpp"
 
 namespace eventstore::server {
 
 enum class Access { read, write };
 
-// Who is calling. Without a token (auth off) the caller is unrestricted.
+// Who is calling. Without a token (auth off) the caller is unrestricted. Holds its token's grant,
+// so the token's entry outlives a reload that drops it.
 class Caller {
 public:
     Caller() = default;
-    explicit Caller(const TokenConfig* token) : token_(token) {}
+    explicit Caller(std::shared_ptr<const Grant> grant) : grant_(std::move(grant)) {}
 
-    bool unrestricted() const { return token_ == nullptr; }
+    bool unrestricted() const { return grant_ == nullptr; }
     // True when the stream is under one of the token's prefixes.
     bool may_access(std::string_view stream_id) const;
     // True when the caller may read this event: its stream is allowed and, for a token with a
     // tenant, the event belongs to that tenant.
     bool may_see(const es_recorded_event& event) const;
     // The tenant stamped on appended events; empty: none.
-    std::string_view tenant() const { return token_ ? std::string_view(token_->tenant) : ""; }
-    const TokenConfig* token() const { return token_; }
+    std::string_view tenant() const { return grant_ ? std::string_view(grant_->token.tenant) : ""; }
+    const TokenConfig* token() const { return grant_ ? &grant_->token : nullptr; }
+    // Whether a reload has dropped the token since this caller was admitted (never without one).
+    Grant::Withdrawn withdrawn() const { return grant_ ? grant_->withdrawn.load() : Grant::Withdrawn::no; }
 
 private:
-    const TokenConfig* token_ = nullptr;
+    std::shared_ptr<const Grant> grant_;
 };
 
 // Who may do what. Its answers are core Statuses, like the rest of a handler's steps; the handler
 // turns them into gRPC statuses with to_grpc (rpc/errors.hpp), which keeps code and message.
 class Authorizer {
 public:
-    // `config` must outlive the authorizer.
     explicit Authorizer(const AuthConfig& config);
 
     // The caller, once its token is found and grants `access`. UNAUTHENTICATED when the token is
@@ -68,9 +72,28 @@ public:
     Result<LogReader> admit_log_reader(const grpc::ServerContextBase& context,
                                        const std::string& requested) const;
 
+    // Replaces the token list (auth.enabled stays as it was). Calls authenticated from now on see
+    // the new list; the grants it drops are marked withdrawn first (Caller::withdrawn), so whoever
+    // holds one can end what it serves. Thread-safe, also against calls in flight.
+    TokenSet::Change replace_tokens(const std::vector<TokenConfig>& tokens);
+    size_t token_count() const;
+
+    // What the backend's refusal of an append may tell this caller: for a token with a tenant,
+    // ALREADY_EXISTS without the stream, version and position of the stored event it names
+    // (another tenant's event, perhaps); every other status as it is.
+    static Status visible_append_failure(const Caller& caller, const Status& status);
+
+    // For a caller whose token was withdrawn: UNAUTHENTICATED naming the token when it was removed,
+    // UNAVAILABLE when it was changed (subscribe again: the new rights apply).
+    static Status withdrawn_status(const Caller& caller);
+
 private:
-    const AuthConfig& config_;
-    std::unordered_map<std::string, const TokenConfig*> by_hash_;
+    std::shared_ptr<const TokenSet> tokens() const;
+
+    const bool enabled_;
+    std::mutex replacing_;  // one replace_tokens at a time
+    mutable std::mutex mutex_;                // guards tokens_ (the pointer, not the snapshot)
+    std::shared_ptr<const TokenSet> tokens_;  // immutable once published
 };
 
 }  // namespace eventstore::server

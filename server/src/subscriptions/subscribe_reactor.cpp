@@ -3,10 +3,31 @@
 namespace eventstore::server {
 namespace {
 
+// A call refused before it started. It finishes from OnSendInitialMetadataDone, once gRPC has
+// bound it to its call: a Finish before that goes through gRPC's backlog, whose status gRPC moves
+// on the handler's thread when it binds and destroys on the thread of OnDone, a hand-off through
+// its completion queue that ThreadSanitizer cannot see (as subscribe_reactor.hpp says of writes).
+// Our lock, taken on each side, publishes the construction and the Finish to OnDone.
 class Refusal final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
 public:
-    explicit Refusal(grpc::Status status) { Finish(std::move(status)); }
-    void OnDone() override { delete this; }
+    explicit Refusal(grpc::Status status) {
+        std::lock_guard lock(mutex_);
+        status_ = std::move(status);
+        StartSendInitialMetadata();
+    }
+    void OnSendInitialMetadataDone(bool) override {
+        // Under the lock, like the feed's Finish (feed.hpp): gRPC only queues the operation here.
+        std::lock_guard lock(mutex_);
+        Finish(std::move(status_));
+    }
+    void OnDone() override {
+        { std::lock_guard lock(mutex_); }
+        delete this;
+    }
+
+private:
+    std::mutex mutex_;
+    grpc::Status status_;  // guarded by mutex_
 };
 
 }  // namespace

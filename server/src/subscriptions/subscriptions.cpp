@@ -17,16 +17,47 @@ Subscriptions::Subscriptions(loader::Store& store, CommitNotifier& notifier, con
 
 Subscriptions::~Subscriptions() { shutdown(); }
 
+namespace {
+
+void end_withdrawn_feed(Feed& feed) {
+    feed.end(to_grpc(Authorizer::withdrawn_status(feed.request().caller), feed.request().request_id));
+}
+
+}  // namespace
+
 void Subscriptions::start(const std::shared_ptr<Feed>& feed) {
+    bool closed = false;
     {
+        // The withdrawn mark is set before end_withdrawn takes this lock: a feed that starts after
+        // that sweep sees the mark here, one that starts before is in feeds_ for the sweep.
         std::lock_guard lock(mutex_);
-        if (!closed_) {
+        closed = closed_;
+        if (!closed && feed->request().caller.withdrawn() == Grant::Withdrawn::no) {
             feeds_.emplace(feed.get(), feed);
             read_more(feed);
             return;
         }
     }
-    feed->end_shutting_down();
+    if (closed) {
+        feed->end_shutting_down();
+    } else {
+        end_withdrawn_feed(*feed);
+    }
+}
+
+std::vector<std::shared_ptr<Feed>> Subscriptions::live_feeds() {
+    std::vector<std::shared_ptr<Feed>> live;
+    std::lock_guard lock(mutex_);
+    for (const auto& [key, weak] : feeds_) {
+        if (auto feed = weak.lock()) live.push_back(std::move(feed));
+    }
+    return live;
+}
+
+void Subscriptions::end_withdrawn() {
+    for (const auto& feed : live_feeds()) {
+        if (feed->request().caller.withdrawn() != Grant::Withdrawn::no) end_withdrawn_feed(*feed);
+    }
 }
 
 void Subscriptions::forget(const Feed* feed) {
@@ -43,14 +74,7 @@ void Subscriptions::shutdown() {
     }
     tail_.close();
     catch_up_pool_.close();
-    std::vector<std::shared_ptr<Feed>> live;
-    {
-        std::lock_guard lock(mutex_);
-        for (const auto& [key, weak] : feeds_) {
-            if (auto feed = weak.lock()) live.push_back(std::move(feed));
-        }
-    }
-    for (const auto& feed : live) feed->end_shutting_down();
+    for (const auto& feed : live_feeds()) feed->end_shutting_down();
 }
 
 void Subscriptions::read_more(std::shared_ptr<Feed> feed) {

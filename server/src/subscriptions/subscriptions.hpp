@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "config/config.hpp"
 #include "eventstore/loader/store.hpp"
@@ -29,10 +30,16 @@ public:
     ~Subscriptions() override;
 
     // Starts delivering to `feed`: catch-up reads, then the tail. After shutdown() the feed ends
-    // at once with UNAVAILABLE.
+    // at once with UNAVAILABLE; a feed whose token was withdrawn meanwhile ends at once with
+    // Authorizer::withdrawn_status.
     void start(const std::shared_ptr<Feed>& feed);
     // The feed's call is over: it leaves the tail and is forgotten.
     void forget(const Feed* feed);
+
+    // Ends, with Authorizer::withdrawn_status, every subscription whose token a reload withdrew
+    // (call it after Authorizer::replace_tokens). With start(), no subscription admitted with a
+    // withdrawn token outlives this call.
+    void end_withdrawn();
 
     // Stops the tail and the catch-up reads, and ends every subscription with UNAVAILABLE naming
     // the position it resumes after. Idempotent.
@@ -41,6 +48,8 @@ public:
     void read_more(std::shared_ptr<Feed> feed) override;
 
 private:
+    // The feeds of calls not yet over.
+    std::vector<std::shared_ptr<Feed>> live_feeds();
     // One catch-up page of `feed`; then the hand-over to the tail when it reached the head.
     void catch_up(const std::shared_ptr<Feed>& feed);
 

@@ -65,7 +65,9 @@ public:
     Status open(const OpenOptions& options);
 
     // Requests carry their deadline in timeout_us (plugin.h, "Deadlines"); a plugin of a minor
-    // before 1.2 gets them without it.
+    // before 1.2 gets them without it. An append or read_stream with owner_tenant set (plugin.h,
+    // "Stream owners") is checked by the plugin from ABI 1.3 on, and by the loader around the
+    // plugin's calls for older ones, at one more read per call (src/owner_fallback.hpp).
     // On FAILED_PRECONDITION `result.actual_version` holds the stream's current version.
     Status append(const es_append_request& request, es_append_result& result);
     Result<std::unique_ptr<Iterator>> read_stream(const es_read_stream_request& request);
