@@ -4,7 +4,8 @@
 // The helper has already checked every request against the contract's input rules (stream id,
 // event ids, limits) and clamped max_count; it catches exceptions and keeps this store alive while
 // its iterators are. What is left here is the contract itself: atomic appends with the expected
-// version check, idempotent retries by event id, reads of a stream and of the global log.
+// version check, idempotent retries by event id, stream owners (plugin.h "Stream owners": a stream
+// belongs to the tenant of its first event), reads of a stream and of the global log.
 //
 // Threads: the host calls a Store from many threads at once; one mutex guards all of it.
 #include <algorithm>
@@ -90,11 +91,15 @@ public:
         uint64_t head = 0;
         {
             std::lock_guard lock(mutex_);
+            const auto found = streams_.find(stream_id);
+            // Another owner's stream: refused before anything that would tell more about it.
+            if (found != streams_.end() && owned_by_another(request, found->second)) {
+                return plugin::not_the_owner(stream_id);
+            }
             // An idempotent retry returns what the first call returned and writes nothing.
             const Result<bool> retry = find_retry(request, result);
             if (!retry.ok()) return retry.status();
             if (retry.value()) return {};
-            const auto found = streams_.find(stream_id);
             const uint64_t current = found == streams_.end() ? 0 : found->second.size();
             if (!plugin::expected_matches(request, current)) {
                 return plugin::wrong_expected_version(request, current, result);
@@ -127,8 +132,9 @@ public:
         const std::string stream_id(view(r.stream_id));
         std::lock_guard lock(mutex_);
         const auto found = streams_.find(stream_id);
-        if (found == streams_.end()) {
-            return Status(Code::not_found, "stream '" + stream_id + "' not found");
+        // Another owner's stream reads exactly as a missing one.
+        if (found == streams_.end() || owned_by_another(r, found->second)) {
+            return plugin::stream_not_found(stream_id);
         }
         const std::vector<EventPtr>& stream = found->second;
         const uint64_t current = stream.size();
@@ -172,6 +178,13 @@ public:
     }
 
 private:
+    // Whether a stream (never empty: it is made by an append of at least one event) belongs to
+    // another owner than the request's owner_tenant (empty: an operator, who sees everything).
+    template <class Request>
+    static bool owned_by_another(const Request& request, const std::vector<EventPtr>& stream) {
+        return plugin::owned_by_another(request, stream.front()->tenant_id);
+    }
+
     static std::shared_ptr<Event> copy_event(const es_event_data& d, const std::string& stream_id) {
         auto e = std::make_shared<Event>();
         e->stream_id = stream_id;
