@@ -1,7 +1,9 @@
 #include "abi_backend.hpp"
 
 #include <algorithm>
+#include <condition_variable>
 #include <iostream>
+#include <mutex>
 #include <optional>
 
 #include "eventstore/abi_struct.hpp"
@@ -25,6 +27,44 @@ uint32_t expected_kind(ExpectedKind kind) {
 }
 
 std::string text(es_bytes value) { return std::string(view(value)); }
+
+// An append through the store's asynchronous path (the plugin's append_async, or the loader's
+// threads for a plugin without one), waited for until the plugin let go of the request.
+Status append_through_async(loader::Store& store, const es_append_request& request,
+                            es_append_result& result) {
+    class Waiting final : public loader::AsyncAppend {
+    public:
+        Waiting(const es_append_request& request, es_append_result& result)
+            : request_(request), result_(result) {}
+        const es_append_request& abi_request() const override { return request_; }
+        void complete(const Status& status, const es_append_result& result) override {
+            std::lock_guard lock(mutex_);
+            status_ = status;
+            result_ = result;
+        }
+        void release() override {
+            std::lock_guard lock(mutex_);
+            released_ = true;
+            changed_.notify_one();
+        }
+        Status wait() {
+            std::unique_lock lock(mutex_);
+            changed_.wait(lock, [&] { return released_; });
+            return status_;
+        }
+
+    private:
+        const es_append_request& request_;
+        es_append_result& result_;
+        std::mutex mutex_;
+        std::condition_variable changed_;
+        Status status_;
+        bool released_ = false;
+    };
+    Waiting waiting(request, result);
+    store.append_async(waiting);
+    return waiting.wait();
+}
 
 // Drains an opened read into page.events and returns its paging summary; on any failure sets
 // page.status instead and returns nothing.
@@ -161,7 +201,7 @@ AppendOutcome AbiBackend::append(const std::string& stream_id, Expected expected
     const abi::AppendBuilder append = abi_append(stream_id, expected, events);
     es_append_result result{};
     AppendOutcome outcome;
-    outcome.status = append_raw(append.request(), result);
+    outcome.status = append_through_async(*store_, append.request(), result);
     if (outcome.status.ok()) {
         outcome.current_version = result.current_version;
         outcome.first_position = result.first_global_position;

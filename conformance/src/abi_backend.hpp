@@ -67,7 +67,9 @@ public:
     AllPage read_all(uint64_t after_position, uint32_t max_count,
                      const std::string& stream_prefix) override;
 
-    // The raw append, for requests built by hand. On FAILED_PRECONDITION result.actual_version.
+    // The raw append (the plugin's blocking append), for requests built by hand. On
+    // FAILED_PRECONDITION result.actual_version. append() goes through the store's asynchronous
+    // path instead (append_async when the plugin has it), so a run certifies both.
     Status append_raw(const es_append_request& request, es_append_result& result);
     loader::Store& store() { return *store_; }
     RecordingHooks& hooks() { return *hooks_; }

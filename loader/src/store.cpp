@@ -5,7 +5,10 @@
 
 #include "eventstore/abi_struct.hpp"
 #include "eventstore/loader/plugin.hpp"
+#include "blocking_appends.hpp"
 #include "owner_fallback.hpp"
+#include "pending_appends.hpp"
+#include "plugin_status.hpp"
 
 namespace eventstore::loader {
 namespace {
@@ -16,29 +19,6 @@ void log_trampoline(void* context, int32_t level, es_bytes message) {
 
 void committed_trampoline(void* context, uint64_t position) {
     static_cast<StoreHooks*>(context)->committed(position);
-}
-
-// Turns a plugin's status and message into a Status; a number the ABI does not define is a bug in
-// the plugin, reported as INTERNAL.
-Status from_plugin(es_status status, const es_error& err) {
-    switch (status) {
-    case ES_OK: return {};
-    case ES_CANCELLED:
-    case ES_INVALID_ARGUMENT:
-    case ES_DEADLINE_EXCEEDED:
-    case ES_NOT_FOUND:
-    case ES_ALREADY_EXISTS:
-    case ES_PERMISSION_DENIED:
-    case ES_RESOURCE_EXHAUSTED:
-    case ES_FAILED_PRECONDITION:
-    case ES_UNIMPLEMENTED:
-    case ES_INTERNAL:
-    case ES_UNAVAILABLE: return Status(static_cast<Code>(status), abi::read_error(err));
-    default:
-        return Status(Code::internal, "the backend returned status " + std::to_string(status) +
-                                          ", which the plugin ABI does not define: " +
-                                          abi::read_error(err));
-    }
 }
 
 // The request as the plugin's minor knows it (abi::request_size_at_minor): the fields of later
@@ -83,7 +63,9 @@ Store::Store(std::shared_ptr<const Plugin> plugin, std::shared_ptr<StoreHooks> h
 }
 
 Store::~Store() {
+    if (blocking_appends_) blocking_appends_->stop();
     if (handle_ != nullptr) plugin_->api().store_close(handle_);
+    PendingAppends::instance().forget(*this);
 }
 
 Status Store::open(const OpenOptions& options) {
@@ -110,6 +92,8 @@ Status Store::open(const OpenOptions& options) {
     if (handle_ == nullptr) {
         return Status(Code::internal, "backend '" + plugin_->name() + "' opened no store (NULL handle)");
     }
+    if (plugin_->api().append_async == nullptr) blocking_appends_ = std::make_unique<BlockingAppends>();
+    PendingAppends::instance().opened(*this);
     return {};
 }
 
@@ -120,6 +104,36 @@ Status Store::append(const es_append_request& request, es_append_result& result)
     es_append_request copy;
     const es_append_request& sent = as_known_by(*plugin_, request, copy);
     return from_plugin(plugin_->api().append(handle_, &sent, &result, &err), err);
+}
+
+void Store::append_async(AsyncAppend& append) {
+    const es_append_request& request = append.abi_request();
+    PendingAppends& pending = PendingAppends::instance();
+    if (!blocking_appends_) {
+        es_append_request copy;
+        const PendingAppends::Slot slot = pending.add(*this, append, as_known_by(*plugin_, request, copy));
+        plugin_->api().append_async(handle_, slot.request, slot.result, slot.err,
+                                    &PendingAppends::done, slot.done_context);
+        return;
+    }
+    const PendingAppends::Slot slot = pending.add(*this, append, request);
+    BlockingAppends::Task task;
+    task.deadline = Deadline::from_timeout_us(request.timeout_us);
+    task.run = [this, slot] {
+        es_append_result result{};
+        const Status status = this->append(*slot.request, result);
+        PendingAppends::instance().finish(slot.done_context, status, result);
+    };
+    task.expire = [slot](bool stopping) {
+        PendingAppends::instance().finish(
+            slot.done_context,
+            stopping ? Status(Code::unavailable, "the store is closing; nothing was written")
+                     : Status(Code::deadline_exceeded,
+                              "the append's deadline passed while it waited for a thread of "
+                              "the server; nothing was written"),
+            abi::make_struct<es_append_result>());
+    };
+    blocking_appends_->submit(std::move(task));
 }
 
 template <class Request, class OpenFunction>

@@ -179,7 +179,7 @@ ES_ASSERT_OFFSET(es_page_info, last_scanned_position, 24);
 ES_ASSERT_OFFSET(es_page_info, reached_head, 32);
 
 /* es_plugin_api */
-ES_ASSERT_SIZE(es_plugin_api, 112);
+ES_ASSERT_SIZE(es_plugin_api, 120);
 ES_ASSERT_OFFSET(es_plugin_api, struct_size, 0);
 ES_ASSERT_OFFSET(es_plugin_api, abi_major, 4);
 ES_ASSERT_OFFSET(es_plugin_api, abi_minor, 8);
@@ -195,7 +195,9 @@ ES_ASSERT_OFFSET(es_plugin_api, iterator_next, 80);
 ES_ASSERT_OFFSET(es_plugin_api, iterator_page, 88);
 ES_ASSERT_OFFSET(es_plugin_api, iterator_destroy, 96);
 ES_ASSERT_OFFSET(es_plugin_api, store_health, 104);
+ES_ASSERT_OFFSET(es_plugin_api, append_async, 112);
 ES_ASSERT_VALUE(ES_PLUGIN_API_SIZE_1_0, 104);
+ES_ASSERT_VALUE(ES_PLUGIN_API_SIZE_1_1, 112);
 
 /* es_host_offer */
 ES_ASSERT_SIZE(es_host_offer, 24);

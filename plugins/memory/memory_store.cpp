@@ -43,7 +43,13 @@ bool owned_by_another(const Request& request, const std::vector<const StoredEven
 MemoryStore::MemoryStore(const MemoryOptions& options, plugin::Host host)
     : options_(options), host_(std::move(host)) {}
 
-Status MemoryStore::append(const es_append_request& request, es_append_result& result) {
+void MemoryStore::append_async(const es_append_request& request, plugin::AppendDone done) {
+    es_append_result result = abi::make_struct<es_append_result>();
+    const Status status = decide(request, result);
+    done(status, result);
+}
+
+Status MemoryStore::decide(const es_append_request& request, es_append_result& result) {
     // The bytes are copied before locking, so the exclusive section copies nothing in bulk.
     EventBlock block(request);
     std::vector<StoredEvent> batch;

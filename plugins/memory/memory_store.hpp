@@ -28,16 +28,20 @@
 
 namespace eventstore::memory {
 
-class MemoryStore final : public plugin::Store {
+// An AsyncStore (ABI 1.4) that decides every append at once, on the caller's thread: the host
+// then answers the client from that thread, with no hand-off to another.
+class MemoryStore final : public plugin::AsyncStore {
 public:
     MemoryStore(const MemoryOptions& options, plugin::Host host);
 
-    Status append(const es_append_request& request, es_append_result& result) override;
+    void append_async(const es_append_request& request, plugin::AppendDone done) override;
     Result<std::unique_ptr<plugin::Iterator>> read_stream(
         const es_read_stream_request& request) override;
     Result<std::unique_ptr<plugin::Iterator>> read_all(const es_read_all_request& request) override;
 
 private:
+    Status decide(const es_append_request& request, es_append_result& result);
+
     // Stream id -> its events, version order. Nodes never move, so events point at the keys.
     using Streams = ShardedMap<std::string, std::vector<const StoredEvent*>>;
 

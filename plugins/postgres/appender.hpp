@@ -44,8 +44,6 @@ struct PendingAppend {
     Deadline deadline;                           // from request->timeout_us
     Status status;
     uint64_t written_head = 0;  // on OK: the last position it wrote (0 for an idempotent retry)
-    bool taken = false;         // set by the group committer when a group takes it
-    bool done = false;          // set by the group committer once status is final
 };
 
 class Appender {

@@ -27,82 +27,141 @@ bool shares_an_id(const es_append_request& request,
     return false;
 }
 
-}  // namespace
-
-Status GroupCommitter::append(const es_append_request& request, es_append_result& result,
-                              uint64_t& written_head) {
-    PendingAppend me;
-    me.request = &request;
-    me.result = &result;
-    me.deadline = Deadline::from_timeout_us(request.timeout_us);
-    std::unique_lock lock(mutex_);
-    queue_.push_back(&me);
-    if (gathering_) arrived_.notify_one();
-    while (!me.done) {
-        if (me.taken || in_flight_ >= kMaxGroupsInFlight || gathering_) {
-            if (!wait_for_turn(lock, me)) {
-                return Status(Code::deadline_exceeded,
-                              "postgres: the append's deadline passed while it waited for its "
-                              "group; nothing was written");
-            }
-            continue;
-        }
-        ++in_flight_;
-        gather(lock);
-        const std::vector<PendingAppend*> group = take_group();
-        // Another queued caller may lead the next group while this one is in flight.
-        if (!queue_.empty()) decided_.notify_all();
-        lock.unlock();
-        const auto started = std::chrono::steady_clock::now();
-        if (!group.empty()) run_group(group);  // empty when every member's deadline had passed
-        const auto took = std::chrono::steady_clock::now() - started;
-        lock.lock();
-        for (PendingAppend* member : group) member->done = true;
-        // The callers just decided are likely to append again soon, with those still queued.
-        expected_ = group.size() + queue_.size();
-        gather_window_ = std::min<std::chrono::steady_clock::duration>(took / 2, kMaxGatherWindow);
-        --in_flight_;
-        decided_.notify_all();
-    }
-    written_head = me.written_head;
-    return me.status;
+Status closing() {
+    return Status(Code::unavailable, "postgres: the store is closing; the append was not written");
 }
 
-bool GroupCommitter::wait_for_turn(std::unique_lock<std::mutex>& lock, PendingAppend& me) {
-    const auto until = me.deadline.when();
-    if (!until) {
-        decided_.wait(lock);
-        return true;
+}  // namespace
+
+GroupCommitter::GroupCommitter(ConnectionPool& pool, const Appender& appender, Committed committed)
+    : pool_(pool), appender_(appender), committed_(std::move(committed)) {
+    for (int i = 0; i < kMaxGroupsInFlight; ++i) threads_.emplace_back([this] { commit_groups(); });
+    threads_.emplace_back([this] { expire_queued(); });
+}
+
+void GroupCommitter::append(const es_append_request& request, plugin::AppendDone done) {
+    auto queued = std::make_unique<Queued>();
+    queued->append.request = &request;
+    queued->result = abi::make_struct<es_append_result>();
+    queued->append.result = &queued->result;
+    queued->append.deadline = Deadline::from_timeout_us(request.timeout_us);
+    queued->done = std::move(done);
+    std::unique_lock lock(mutex_);
+    if (stopping_) {
+        lock.unlock();
+        queued->done(closing(), queued->result);
+        return;
     }
-    if (decided_.wait_until(lock, *until) == std::cv_status::no_timeout || me.done) return true;
-    if (me.taken) return true;  // in a group in flight: its verdict comes
-    queue_.erase(std::find(queue_.begin(), queue_.end(), &me));
-    return false;
+    if (const auto when = queued->append.deadline.when(); when && *when < next_expiry_) {
+        next_expiry_ = *when;
+        expiry_.notify_one();
+    }
+    queue_.push_back(std::move(queued));
+    if (gathering_) {
+        arrived_.notify_one();
+    } else {
+        queued_.notify_one();
+    }
+}
+
+void GroupCommitter::stop() {
+    std::vector<std::thread> threads;
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+        threads.swap(threads_);
+        queued_.notify_all();
+        arrived_.notify_all();
+        expiry_.notify_all();
+    }
+    for (auto& thread : threads) thread.join();
+    std::deque<std::unique_ptr<Queued>> left;
+    {
+        std::lock_guard lock(mutex_);
+        left.swap(queue_);
+    }
+    for (auto& queued : left) queued->done(closing(), queued->result);
+}
+
+void GroupCommitter::commit_groups() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        queued_.wait(lock, [&] { return stopping_ || (!queue_.empty() && !gathering_); });
+        if (stopping_) return;
+        gather(lock);
+        std::vector<std::unique_ptr<Queued>> group = take_group();
+        // The other committer may take the next group while this one is in flight.
+        if (!queue_.empty()) queued_.notify_one();
+        lock.unlock();
+        const auto started = std::chrono::steady_clock::now();
+        if (!group.empty()) {
+            std::vector<PendingAppend*> members;
+            members.reserve(group.size());
+            for (const auto& queued : group) members.push_back(&queued->append);
+            run_group(members);
+        }
+        const auto took = std::chrono::steady_clock::now() - started;
+        const size_t decided = group.size();
+        complete(group);
+        lock.lock();
+        // The callers just answered are likely to append again soon, with those still queued.
+        expected_ = decided + queue_.size();
+        gather_window_ = std::min<std::chrono::steady_clock::duration>(took / 2, kMaxGatherWindow);
+    }
+}
+
+void GroupCommitter::expire_queued() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        if (next_expiry_ == Deadline::Clock::time_point::max()) {
+            expiry_.wait(lock);
+        } else {
+            expiry_.wait_until(lock, next_expiry_);
+        }
+        const auto now = Deadline::Clock::now();
+        if (stopping_ || now < next_expiry_) continue;
+        std::vector<std::unique_ptr<Queued>> expired;
+        next_expiry_ = Deadline::Clock::time_point::max();
+        for (auto it = queue_.begin(); it != queue_.end();) {
+            const auto when = (*it)->append.deadline.when();
+            if (when && *when <= now) {
+                expired.push_back(std::move(*it));
+                it = queue_.erase(it);
+                continue;
+            }
+            if (when) next_expiry_ = std::min(next_expiry_, *when);
+            ++it;
+        }
+        lock.unlock();
+        for (auto& queued : expired) {
+            queued->done(Status(Code::deadline_exceeded,
+                                "postgres: the append's deadline passed while it waited for its "
+                                "group; nothing was written"),
+                         queued->result);
+        }
+        lock.lock();
+    }
 }
 
 void GroupCommitter::gather(std::unique_lock<std::mutex>& lock) {
     if (queue_.size() >= expected_) return;
     gathering_ = true;
     const auto until = std::chrono::steady_clock::now() + gather_window_;
-    arrived_.wait_until(lock, until, [&] { return queue_.size() >= expected_; });
+    arrived_.wait_until(lock, until, [&] { return stopping_ || queue_.size() >= expected_; });
     gathering_ = false;
 }
 
-std::vector<PendingAppend*> GroupCommitter::take_group() {
-    std::vector<PendingAppend*> group;
+std::vector<std::unique_ptr<GroupCommitter::Queued>> GroupCommitter::take_group() {
+    std::vector<std::unique_ptr<Queued>> group;
     std::unordered_set<std::string_view> ids;
     uint64_t events = 0;
     uint64_t bytes = 0;
     for (auto it = queue_.begin(); it != queue_.end();) {
-        if ((*it)->deadline.passed()) {
-            (*it)->status = Status(Code::deadline_exceeded,
-                                   "postgres: the append's deadline passed before its group ran; "
-                                   "nothing was written");
-            (*it)->done = true;
-            it = queue_.erase(it);
+        if ((*it)->append.deadline.passed()) {
+            ++it;  // the expiry thread completes it
             continue;
         }
-        const es_append_request& request = *(*it)->request;
+        const es_append_request& request = *(*it)->append.request;
         const uint64_t size = bytes_of(request);
         if (!group.empty() &&
             (events + request.event_count > kMaxGroupEvents || bytes + size > kMaxGroupBytes)) {
@@ -117,11 +176,19 @@ std::vector<PendingAppend*> GroupCommitter::take_group() {
         }
         events += request.event_count;
         bytes += size;
-        (*it)->taken = true;
-        group.push_back(*it);
+        group.push_back(std::move(*it));
         it = queue_.erase(it);
     }
     return group;
+}
+
+void GroupCommitter::complete(std::vector<std::unique_ptr<Queued>>& group) {
+    uint64_t head = 0;
+    for (const auto& queued : group) {
+        if (queued->append.status.ok()) head = std::max(head, queued->append.written_head);
+    }
+    if (head != 0) committed_(head);
+    for (auto& queued : group) queued->done(queued->append.status, queued->result);
 }
 
 void GroupCommitter::run_group(const std::vector<PendingAppend*>& group) {

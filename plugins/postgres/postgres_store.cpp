@@ -27,7 +27,7 @@ PostgresStore::PostgresStore(const PostgresOptions& options, plugin::Host host)
       host_(std::move(host)),
       pool_(session_settings(options, "eventstore"), options.pool_size),
       appender_(channel_of(options.schema)),
-      committer_(pool_, appender_) {}
+      committer_(pool_, appender_, [this](uint64_t head) { publish(head); }) {}
 
 Result<std::shared_ptr<PostgresStore>> PostgresStore::open(const PostgresOptions& options,
                                                            plugin::Host host) {
@@ -71,6 +71,7 @@ Status PostgresStore::prepare_database(pqxx::connection& connection) {
 }
 
 void PostgresStore::close() {
+    committer_.stop();
     listener_.reset();
     std::lock_guard lock(publish_mutex_);
     closed_ = true;
@@ -83,12 +84,12 @@ void PostgresStore::publish(uint64_t head) {
     host_.notify_committed(head);
 }
 
-Status PostgresStore::append(const es_append_request& request, es_append_result& result) {
-    if (Status s = check_storable(request); !s.ok()) return s;
-    uint64_t written_head = 0;
-    const Status status = committer_.append(request, result, written_head);
-    if (status.ok() && written_head != 0) publish(written_head);
-    return status;
+void PostgresStore::append_async(const es_append_request& request, plugin::AppendDone done) {
+    if (Status s = check_storable(request); !s.ok()) {
+        done(s, abi::make_struct<es_append_result>());
+        return;
+    }
+    committer_.append(request, std::move(done));
 }
 
 Result<std::unique_ptr<plugin::Iterator>> PostgresStore::read_stream(

@@ -27,7 +27,7 @@
 
 namespace eventstore::postgres {
 
-class PostgresStore final : public plugin::Store {
+class PostgresStore final : public plugin::AsyncStore {
 public:
     static constexpr std::chrono::seconds kHealthTimeout{1};
 
@@ -36,14 +36,16 @@ public:
     static Result<std::shared_ptr<PostgresStore>> open(const PostgresOptions& options,
                                                        plugin::Host host);
 
-    Status append(const es_append_request& request, es_append_result& result) override;
+    // Queues the append for the group committer, which completes it from its own thread.
+    void append_async(const es_append_request& request, plugin::AppendDone done) override;
     Result<std::unique_ptr<plugin::Iterator>> read_stream(
         const es_read_stream_request& request) override;
     Result<std::unique_ptr<plugin::Iterator>> read_all(const es_read_all_request& request) override;
     // A round trip on a pooled connection within kHealthTimeout: UNAVAILABLE (or
     // DEADLINE_EXCEEDED) naming the cause when the database cannot be reached.
     Status health() override;
-    // Stops the listener and every later notification: the host's callbacks end here.
+    // Completes every pending append, stops the listener and every later notification: the
+    // host's callbacks end here.
     void close() override;
 
 private:

@@ -40,7 +40,7 @@ extern "C" {
 
 /* The ABI this header describes. A plugin built against it reports these numbers. */
 #define ES_PLUGIN_ABI_MAJOR 1
-#define ES_PLUGIN_ABI_MINOR 3
+#define ES_PLUGIN_ABI_MINOR 4
 
 /* The one symbol a plugin exports (see es_plugin_entry_fn). */
 #define ES_PLUGIN_ENTRY_SYMBOL "eventstore_plugin_entry"
@@ -226,6 +226,29 @@ typedef struct es_append_result {
 } es_append_result;
 
 /* ---------------------------------------------------------------------------------------------
+ * Asynchronous append (ABI 1.4). append_async takes an append and returns at once; the plugin
+ * decides it later, typically from a thread of its own that commits many appends together, and
+ * then calls `done` with the status the blocking append would have returned:
+ *   - done is called EXACTLY ONCE per append_async, from any thread, possibly before append_async
+ *     returns. Call it without holding a lock that another call of this store may need: the host
+ *     answers the client from inside it (it never calls back into the plugin from there).
+ *   - The request, everything it points at, `result` and `err` stay valid, and are the plugin's to
+ *     read and write, until done is called; after done the plugin must not touch them.
+ *   - result and err are written as append writes them (result on ES_OK, actual_version on
+ *     ES_FAILED_PRECONDITION, err on any failure), before done is called.
+ *   - Deadlines hold as for append: done comes by the request's timeout_us at the latest.
+ *   - store_close calls done for every append still pending (ES_UNAVAILABLE: nothing of it may
+ *     be written afterwards) before it returns.
+ * append_async must not block: a plugin that can only decide an append by waiting leaves it NULL,
+ * and the host then calls append on threads of its own. The host survives a plugin that breaks
+ * these rules, as far as it can: done_context is a number, not an address, so a second done, or a
+ * done for an unknown append, is logged and ignored; an append with no done by its deadline (plus
+ * a second of grace) is answered ES_INTERNAL "outcome unknown" while the host keeps its memory
+ * until done or store_close.
+ * ------------------------------------------------------------------------------------------- */
+typedef void (*es_append_done_fn)(void* done_context, es_status status);
+
+/* ---------------------------------------------------------------------------------------------
  * Reads: pull iterators. A read opens an iterator; the host calls iterator_next until it says
  * there are no more events, then iterator_page (the paging summary), then iterator_destroy. The
  * host may also destroy an iterator at any point before its end (a response grew too large, a
@@ -350,12 +373,23 @@ typedef struct es_plugin_api {
      * answer within about a second (the host calls it for readiness probes). Optional: a NULL
      * function, and every 1.0 table (which ends before it), mean "ready while open". */
     es_status (*store_health)(es_store* store, es_error* err);
+
+    /* --- ABI 1.4 --- */
+    /* Appends like `append`, deciding later: see "Asynchronous append" above. Thread-safe.
+     * Optional: NULL, and every table before 1.4 (which ends before it), mean the host calls
+     * append on threads of its own. */
+    void (*append_async)(es_store* store, const es_append_request* request,
+                         es_append_result* result, es_error* err, es_append_done_fn done,
+                         void* done_context);
 } es_plugin_api;
 
 /* The size of an es_plugin_api table as ABI 1.0 knew it: what a plugin answering minor 0 sets as
  * struct_size (a plugin built against this header can still load into a host of ABI 1.0 by
  * answering the minor the host offers, see es_host_offer). */
 #define ES_PLUGIN_API_SIZE_1_0 offsetof(es_plugin_api, store_health)
+
+/* The size of the table of ABI 1.1 to 1.3 (1.2 and 1.3 added request fields only). */
+#define ES_PLUGIN_API_SIZE_1_1 offsetof(es_plugin_api, append_async)
 
 /* What the host offers at load time; owned by the host, valid during the entry call. */
 typedef struct es_host_offer {

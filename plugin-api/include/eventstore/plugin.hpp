@@ -5,6 +5,10 @@
 //   open_my_store(const eventstore::plugin::OpenContext& context);
 //   EVENTSTORE_PLUGIN("mine", "1.0.0", ES_CAP_COMMIT_NOTIFICATIONS, open_my_store)
 //
+// A store that decides appends on threads of its own (a group committer) derives from AsyncStore
+// instead and its open function returns Result<std::shared_ptr<AsyncStore>>: the table then has
+// append_async (ABI 1.4), and the host never waits on a thread for its appends.
+//
 // The macro defines the one exported symbol. Every call from the host goes through a trampoline
 // here that checks the request's struct sizes, applies the contract's input rules (validation.hpp),
 // catches every exception (-> ES_INTERNAL with its what()), and keeps the store alive while any of
@@ -18,9 +22,11 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
 #include <cstddef>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -99,7 +105,52 @@ public:
     virtual void close() {}
 };
 
+namespace detail {
+class Completion;
+}  // namespace detail
+
+// Completes one asynchronous append (plugin.h, "Asynchronous append"): call it once with the
+// append's outcome (`result` is used on OK and, for its actual_version, on FAILED_PRECONDITION),
+// from any thread, without holding a lock another call of the store needs. Move-only. Destroyed
+// without having been called (an exception, a forgotten path), it completes the append with
+// INTERNAL, so that no append is left pending.
+class AppendDone {
+public:
+    explicit AppendDone(detail::Completion* completion) : completion_(completion) {}
+    AppendDone(AppendDone&& other) noexcept : completion_(std::exchange(other.completion_, nullptr)) {}
+    AppendDone& operator=(AppendDone&& other) noexcept {
+        if (this != &other) {
+            drop();
+            completion_ = std::exchange(other.completion_, nullptr);
+        }
+        return *this;
+    }
+    AppendDone(const AppendDone&) = delete;
+    AppendDone& operator=(const AppendDone&) = delete;
+    ~AppendDone() { drop(); }
+
+    void operator()(const Status& status, const es_append_result& result);
+
+private:
+    void drop();
+    detail::Completion* completion_;
+};
+
+// A store whose appends complete later (ABI 1.4 append_async). Every method may be called from
+// many threads at once.
+class AsyncStore : public Store {
+public:
+    // Decides `request` later and calls `done` once with the outcome. `request` and everything it
+    // points at stay valid until then. Must not block: hand the append to a thread of the store.
+    virtual void append_async(const es_append_request& request, AppendDone done) = 0;
+
+    // The blocking append of the ABI (the host's own callers, the conformance suite):
+    // append_async, waiting for its done.
+    Status append(const es_append_request& request, es_append_result& result) final;
+};
+
 using OpenFunction = Result<std::shared_ptr<Store>> (*)(const OpenContext& context);
+using AsyncOpenFunction = Result<std::shared_ptr<AsyncStore>> (*)(const OpenContext& context);
 
 namespace detail {
 
@@ -120,6 +171,69 @@ template <class Request>
 constexpr size_t known_request_size() {
     return abi::request_size_at_minor<Request>(EVENTSTORE_PLUGIN_ABI_MINOR);
 }
+
+// Where an AppendDone delivers: finish() is called exactly once and ends the completion's life.
+class Completion {
+public:
+    virtual void finish(const Status& status, const es_append_result& result) noexcept = 0;
+
+protected:
+    ~Completion() = default;
+};
+
+// An append request as the store receives it: read through its struct_size and its events'
+// (abi::read_struct), then checked with validation.hpp's rules. Owns the copies it points at.
+struct NormalAppend {
+    es_append_request request{};
+    std::vector<es_event_data> events;
+    std::vector<const es_event_data*> pointers;
+
+    Status read(const es_append_request* in, const es_limits& limits) {
+        auto read = abi::read_struct(in, "es_append_request", known_request_size<es_append_request>());
+        if (!read.ok()) return read.status();
+        if (read.value().events == nullptr && read.value().event_count != 0) {
+            return Status(Code::invalid_argument, "es_append_request.events is NULL");
+        }
+        events.reserve(read.value().event_count);
+        for (size_t i = 0; i < read.value().event_count; ++i) {
+            auto event = abi::read_struct(read.value().events[i], "es_event_data");
+            if (!event.ok()) return event.status();
+            events.push_back(event.value());
+        }
+        pointers.reserve(events.size());
+        for (const auto& event : events) pointers.push_back(&event);
+        request = read.value();
+        request.events = pointers.data();
+        return validation::validate_append(request, limits);
+    }
+};
+
+inline es_status fail(const Status& status, es_error* err);
+
+// The completion of one append_async call from the host: owns the normal request until done.
+class HostCompletion final : public Completion {
+public:
+    HostCompletion(es_append_result* result, es_error* err, es_append_done_fn done, void* context)
+        : result_(result), err_(err), done_(done), context_(context) {}
+
+    NormalAppend append;
+
+    void finish(const Status& status, const es_append_result& result) noexcept override {
+        es_status code = ES_OK;
+        if (status.ok() || status.code() == Code::failed_precondition) abi::write_struct(result_, result);
+        if (!status.ok()) code = fail(status, err_);
+        const es_append_done_fn done = done_;
+        void* const context = context_;
+        delete this;
+        done(context, code);
+    }
+
+private:
+    es_append_result* result_;
+    es_error* err_;
+    es_append_done_fn done_;
+    void* context_;
+};
 
 inline StoreBox* unbox(es_store* store) { return reinterpret_cast<StoreBox*>(store); }
 inline IteratorBox* unbox(es_iterator* iterator) { return reinterpret_cast<IteratorBox*>(iterator); }
@@ -145,7 +259,7 @@ es_status guarded(es_error* err, Body&& body) {
     }
 }
 
-template <OpenFunction Open>
+template <auto Open>
 es_status store_open(const es_open_params* params, es_store** out, es_error* err) {
     return guarded(err, [&]() -> Status {
         auto read = abi::read_struct(params, "es_open_params");
@@ -165,7 +279,8 @@ es_status store_open(const es_open_params* params, es_store** out, es_error* err
         auto store = Open(context);
         if (!store.ok()) return store.status();
         if (store.value() == nullptr) return Status(Code::internal, "the plugin opened no store");
-        *out = reinterpret_cast<es_store*>(new StoreBox{std::move(store.value()), context.limits});
+        *out = reinterpret_cast<es_store*>(
+            new StoreBox{std::shared_ptr<Store>(std::move(store.value())), context.limits});
         return {};
     });
 }
@@ -183,32 +298,38 @@ inline void store_close(es_store* store) noexcept {
 inline es_status append(es_store* store, const es_append_request* request,
                         es_append_result* result, es_error* err) {
     return guarded(err, [&]() -> Status {
-        auto read = abi::read_struct(request, "es_append_request",
-                                     known_request_size<es_append_request>());
-        if (!read.ok()) return read.status();
         if (result == nullptr) return Status(Code::invalid_argument, "es_append_result is NULL");
-        StoreBox* box = unbox(store);
-        if (read.value().events == nullptr && read.value().event_count != 0) {
-            return Status(Code::invalid_argument, "es_append_request.events is NULL");
-        }
-        // Events are read through their own struct_size, then validated.
-        std::vector<es_event_data> events;
-        std::vector<const es_event_data*> pointers;
-        events.reserve(read.value().event_count);
-        for (size_t i = 0; i < read.value().event_count; ++i) {
-            auto event = abi::read_struct(read.value().events[i], "es_event_data");
-            if (!event.ok()) return event.status();
-            events.push_back(event.value());
-        }
-        for (const auto& event : events) pointers.push_back(&event);
-        es_append_request normal = read.value();
-        normal.events = pointers.data();
-        if (Status s = validation::validate_append(normal, box->limits); !s.ok()) return s;
+        NormalAppend normal;
+        if (Status s = normal.read(request, unbox(store)->limits); !s.ok()) return s;
         es_append_result out = abi::make_struct<es_append_result>();
-        Status status = box->store->append(normal, out);
+        Status status = unbox(store)->store->append(normal.request, out);
         if (status.ok() || status.code() == Code::failed_precondition) abi::write_struct(result, out);
         return status;
     });
+}
+
+inline void append_async(es_store* store, const es_append_request* request,
+                         es_append_result* result, es_error* err, es_append_done_fn done,
+                         void* done_context) noexcept {
+    HostCompletion* completion = nullptr;
+    const es_status refused = guarded(err, [&]() -> Status {
+        if (result == nullptr) return Status(Code::invalid_argument, "es_append_result is NULL");
+        auto owned = std::make_unique<HostCompletion>(result, err, done, done_context);
+        if (Status s = owned->append.read(request, unbox(store)->limits); !s.ok()) return s;
+        completion = owned.release();
+        return {};
+    });
+    if (refused != ES_OK) {
+        done(done_context, refused);
+        return;
+    }
+    try {
+        static_cast<AsyncStore&>(*unbox(store)->store)
+            .append_async(completion->append.request, AppendDone(completion));
+    } catch (...) {
+        // The AppendDone given away completed the append with INTERNAL while unwinding, unless
+        // the store had completed it already.
+    }
 }
 
 // Hands an opened iterator to the host, or passes on why there is none.
@@ -278,15 +399,27 @@ inline es_status store_health(es_store* store, es_error* err) {
     return guarded(err, [&]() -> Status { return unbox(store)->store->health(); });
 }
 
+// Whether Open opens an AsyncStore (its table has append_async) or a Store.
+template <auto Open>
+constexpr bool opens_async_store() {
+    using Function = decltype(Open);
+    static_assert(std::is_same_v<Function, OpenFunction> || std::is_same_v<Function, AsyncOpenFunction>,
+                  "the open function returns Result<std::shared_ptr<Store>> or "
+                  "Result<std::shared_ptr<AsyncStore>> for an OpenContext");
+    return std::is_same_v<Function, AsyncOpenFunction>;
+}
+
 // The table as ABI minor `minor` knew it: its size, and only the functions that minor has.
-template <OpenFunction Open>
+template <auto Open>
 es_plugin_api make_table(uint32_t minor, const char* name, const char* version,
                          uint64_t capabilities) {
-    static_assert(ES_PLUGIN_ABI_MINOR == 3, "a new minor: size its table here");
+    static_assert(ES_PLUGIN_ABI_MINOR == 4, "a new minor: size its table here");
     es_plugin_api api = abi::make_struct<es_plugin_api>();
     // Minors 2 and 3 added request fields only (timeout_us, owner_tenant), so their tables are
     // the size of 1.1's.
-    api.struct_size = minor == 0 ? ES_PLUGIN_API_SIZE_1_0 : sizeof(es_plugin_api);
+    api.struct_size = minor == 0   ? ES_PLUGIN_API_SIZE_1_0
+                      : minor < 4 ? ES_PLUGIN_API_SIZE_1_1
+                                  : sizeof(es_plugin_api);
     api.abi_major = ES_PLUGIN_ABI_MAJOR;
     api.abi_minor = minor;
     api.name = name;
@@ -301,11 +434,14 @@ es_plugin_api make_table(uint32_t minor, const char* name, const char* version,
     api.iterator_page = &iterator_page;
     api.iterator_destroy = &iterator_destroy;
     if (minor >= 1) api.store_health = &store_health;
+    if constexpr (opens_async_store<Open>()) {
+        if (minor >= 4) api.append_async = &append_async;
+    }
     return api;
 }
 
 // One table per minor this header knows, indexed by minor.
-template <OpenFunction Open>
+template <auto Open>
 std::array<es_plugin_api, ES_PLUGIN_ABI_MINOR + 1> make_tables(const char* name,
                                                                const char* version,
                                                                uint64_t capabilities) {
@@ -327,6 +463,49 @@ inline uint32_t answered_minor(const es_host_offer* offer, uint32_t own) {
 }
 
 }  // namespace detail
+
+inline void AppendDone::operator()(const Status& status, const es_append_result& result) {
+    if (completion_ == nullptr) return;  // called before: the rule is once
+    std::exchange(completion_, nullptr)->finish(status, result);
+}
+
+inline void AppendDone::drop() {
+    if (completion_ == nullptr) return;
+    std::exchange(completion_, nullptr)
+        ->finish(Status(Code::internal, "the plugin dropped an append without completing it"),
+                 abi::make_struct<es_append_result>());
+}
+
+inline Status AsyncStore::append(const es_append_request& request, es_append_result& result) {
+    // A completion that wakes this thread; done may come on this thread, before append_async returns.
+    class Waiter final : public detail::Completion {
+    public:
+        void finish(const Status& status, const es_append_result& result) noexcept override {
+            std::lock_guard lock(mutex_);
+            status_ = status;
+            result_ = result;
+            done_ = true;
+            decided_.notify_one();
+        }
+        Status wait(es_append_result& result) {
+            std::unique_lock lock(mutex_);
+            decided_.wait(lock, [&] { return done_; });
+            result = result_;
+            return status_;
+        }
+
+    private:
+        std::mutex mutex_;
+        std::condition_variable decided_;
+        bool done_ = false;
+        Status status_;
+        es_append_result result_ = abi::make_struct<es_append_result>();
+    };
+    Waiter waiter;
+    append_async(request, AppendDone(&waiter));
+    return waiter.wait(result);
+}
+
 }  // namespace eventstore::plugin
 
 // Defines the plugin's entry symbol. OPEN names a function of type

@@ -22,7 +22,9 @@ EventStoreService::EventStoreService(loader::Store& store, CommitNotifier& notif
       config_(config),
       auth_(config.auth),
       subscription_slots_(config.connections.max_subscriptions_per_connection),
-      subscriptions_(store, notifier, config) {}
+      subscriptions_(store, notifier, config) {
+    SetMessageAllocatorFor_Append(&append_calls_);
+}
 
 TokenSet::Change EventStoreService::replace_tokens(const std::vector<TokenConfig>& tokens) {
     const TokenSet::Change change = auth_.replace_tokens(tokens);
@@ -30,36 +32,31 @@ TokenSet::Change EventStoreService::replace_tokens(const std::vector<TokenConfig
     return change;
 }
 
-grpc::Status EventStoreService::Append(grpc::ServerContext* context, const v1::AppendRequest* request,
-                                       v1::AppendResponse* response) {
-    const auto authenticated = auth_.authenticate(*context, Access::write);
-    if (!authenticated.ok()) return to_grpc(authenticated.status(), *context);
-    const Caller& caller = authenticated.value();
-    if (Status s = Authorizer::check_append(caller, *request); !s.ok()) {
-        return to_grpc(s, *context);
+Status EventStoreService::admit_append(const grpc::CallbackServerContext& context,
+                                       const v1::AppendRequest& request, Caller& caller,
+                                       abi::AppendBuilder& append) const {
+    auto authenticated = auth_.authenticate(context, Access::write);
+    if (!authenticated.ok()) return authenticated.status();
+    caller = std::move(authenticated.value());
+    if (Status s = Authorizer::check_append(caller, request); !s.ok()) return s;
+    if (Status s = check_expected_kind_known(request.expected_version()); !s.ok()) return s;
+    append = append_request(request, caller.tenant());
+    if (Status s = validation::validate_append(append.request(), config_.limits); !s.ok()) return s;
+    return fill_deadline(append.request(), deadline(context));
+}
+
+grpc::ServerUnaryReactor* EventStoreService::Append(grpc::CallbackServerContext* context,
+                                                    const v1::AppendRequest* request,
+                                                    v1::AppendResponse*) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    Caller caller;
+    abi::AppendBuilder append;
+    if (Status s = admit_append(*context, *request, caller, append); !s.ok()) {
+        reactor->Finish(to_grpc(s, *context));
+        return reactor;
     }
-    if (Status s = check_expected_kind_known(request->expected_version()); !s.ok()) {
-        return to_grpc(s, *context);
-    }
-    abi::AppendBuilder append = append_request(*request, caller.tenant());
-    if (Status s = validation::validate_append(append.request(), config_.limits); !s.ok()) {
-        return to_grpc(s, *context);
-    }
-    if (Status s = fill_deadline(append.request(), deadline(*context)); !s.ok()) {
-        return to_grpc(s, *context);
-    }
-    es_append_result result{};
-    const Status status = store_.append(append.request(), result);
-    if (status.code() == Code::failed_precondition) {
-        return wrong_expected_version(status, *request, result.actual_version);
-    }
-    if (!status.ok()) {
-        return backend_to_grpc(Authorizer::visible_append_failure(caller, status), *context);
-    }
-    response->set_current_version(result.current_version);
-    response->set_first_global_position(result.first_global_position);
-    response->set_last_global_position(result.last_global_position);
-    return grpc::Status::OK;
+    AppendCall::of(*context).start(store_, *context, *reactor, std::move(caller), std::move(append));
+    return reactor;
 }
 
 namespace {

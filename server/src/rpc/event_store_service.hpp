@@ -7,6 +7,7 @@
 #include "config/config.hpp"
 #include "eventstore/loader/store.hpp"
 #include "eventstore/v1/eventstore.grpc.pb.h"
+#include "rpc/append_call.hpp"
 #include "rpc/call_deadline.hpp"
 #include "security/auth.hpp"
 #include "subscriptions/commit_notifier.hpp"
@@ -15,17 +16,20 @@
 
 namespace eventstore::server {
 
-// Append, ReadStream and ReadAll are synchronous; Subscribe is a raw callback method
-// (subscriptions/subscribe_reactor.hpp): it parses its request itself, and its responses are
-// built around events serialized once for every subscriber.
+// Append is a callback method whose call waits on no thread (append_call.hpp); ReadStream and
+// ReadAll are synchronous; Subscribe is a raw callback method (subscriptions/subscribe_reactor.hpp):
+// it parses its request itself, and its responses are built around events serialized once for
+// every subscriber.
 class EventStoreService final
-    : public v1::EventStore::WithRawCallbackMethod_Subscribe<v1::EventStore::Service> {
+    : public v1::EventStore::WithCallbackMethod_Append<
+          v1::EventStore::WithRawCallbackMethod_Subscribe<v1::EventStore::Service>> {
 public:
     // `store` and `notifier` must outlive the service and every call in flight.
     EventStoreService(loader::Store& store, CommitNotifier& notifier, const Config& config);
 
-    grpc::Status Append(grpc::ServerContext* context, const v1::AppendRequest* request,
-                        v1::AppendResponse* response) override;
+    grpc::ServerUnaryReactor* Append(grpc::CallbackServerContext* context,
+                                     const v1::AppendRequest* request,
+                                     v1::AppendResponse* response) override;
     grpc::Status ReadStream(grpc::ServerContext* context, const v1::ReadStreamRequest* request,
                             v1::ReadStreamResponse* response) override;
     grpc::Status ReadAll(grpc::ServerContext* context, const v1::ReadAllRequest* request,
@@ -43,12 +47,17 @@ public:
 
 private:
     // The deadline of the backend calls made for the call of `context`.
-    CallDeadline deadline(const grpc::ServerContext& context) const {
+    CallDeadline deadline(const grpc::ServerContextBase& context) const {
         return {context, config_.backend.timeout};
     }
 
+    // The checks of an Append before it reaches the store; OK, or the status to answer.
+    Status admit_append(const grpc::CallbackServerContext& context, const v1::AppendRequest& request,
+                        Caller& caller, abi::AppendBuilder& append) const;
+
     loader::Store& store_;
     const Config& config_;
+    AppendCall::Allocator append_calls_;
     Authorizer auth_;
     SubscriptionSlots subscription_slots_;
     Subscriptions subscriptions_;

@@ -50,6 +50,13 @@ grpc::Status unparsable(const std::string& method, const std::string& utf8_field
                             "the client uses this server's proto (proto/eventstore/v1)");
 }
 
+// What gRPC answers a request it could not parse: INTERNAL on the synchronous API, UNIMPLEMENTED
+// with no message on the callback API (its handler is then never called).
+bool is_parse_failure(const grpc::Status& status) {
+    return status.error_code() == grpc::StatusCode::INTERNAL ||
+           (status.error_code() == grpc::StatusCode::UNIMPLEMENTED && status.error_message().empty());
+}
+
 // One per call. Acts only for methods that receive exactly one message (unary and
 // server-streaming), where a missing message can only mean one that failed to parse.
 class ParseErrorInterceptor : public grpc::experimental::Interceptor {
@@ -73,7 +80,7 @@ private:
             refused_utf8_field.clear();
         }
         if (failed_ && methods->QueryInterceptionHookPoint(Hook::PRE_SEND_STATUS) &&
-            methods->GetSendStatus().error_code() == grpc::StatusCode::INTERNAL) {
+            is_parse_failure(methods->GetSendStatus())) {
             methods->ModifySendStatus(unparsable(info_->method(), field_));
         }
     }

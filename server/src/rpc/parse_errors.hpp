@@ -1,5 +1,5 @@
-// parse_errors.hpp: requests that protobuf cannot parse. gRPC answers them with INTERNAL and an
-// empty message, which reads as a server fault. With this interceptor the client gets
+// parse_errors.hpp: requests that protobuf cannot parse. gRPC answers them with INTERNAL (or, on
+// the callback API, UNIMPLEMENTED) and an empty message, which reads as a server fault. With this interceptor the client gets
 // INVALID_ARGUMENT instead, naming the field when protobuf said which one (a string field that
 // is not valid UTF-8), and saying what to do.
 //

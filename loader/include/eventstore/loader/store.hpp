@@ -18,6 +18,7 @@
 namespace eventstore::loader {
 
 class Plugin;
+class BlockingAppends;
 
 // What a store is opened with. `limits` fields left 0 take the ABI's defaults.
 struct OpenOptions {
@@ -33,6 +34,22 @@ public:
     virtual ~StoreHooks() = default;
     virtual void log(es_log_level level, std::string_view message) = 0;
     virtual void committed(uint64_t position) = 0;
+};
+
+// An append handed to Store::append_async, owned by the caller. The loader calls complete()
+// exactly once, from any thread (possibly inside append_async); on FAILED_PRECONDITION
+// `result.actual_version` holds the stream's current version. It calls release() once the backend
+// no longer uses the request: abi_request() and everything it points at stay valid until then, which
+// may be after complete() (an append the backend did not decide by its deadline is answered
+// INTERNAL first; its memory is kept until the backend is done with it).
+class AsyncAppend {
+public:
+    virtual const es_append_request& abi_request() const = 0;
+    virtual void complete(const Status& status, const es_append_result& result) = 0;
+    virtual void release() = 0;
+
+protected:
+    ~AsyncAppend() = default;
 };
 
 // A read in progress. One thread at a time.
@@ -70,6 +87,11 @@ public:
     // plugin's calls for older ones, at one more read per call (src/owner_fallback.hpp).
     // On FAILED_PRECONDITION `result.actual_version` holds the stream's current version.
     Status append(const es_append_request& request, es_append_result& result);
+    // The same append, decided later without blocking the caller: through the backend's own
+    // append_async (ABI 1.4), or, for a backend without one, its append on the loader's threads
+    // (src/blocking_appends.hpp). The rules around a backend that completes twice, never or late
+    // are in src/pending_appends.hpp.
+    void append_async(AsyncAppend& append);
     Result<std::unique_ptr<Iterator>> read_stream(const es_read_stream_request& request);
     Result<std::unique_ptr<Iterator>> read_all(const es_read_all_request& request);
     // Whether the backend can serve now (ABI 1.1 store_health); a plugin of ABI 1.0, or one
@@ -77,6 +99,8 @@ public:
     Status check_health();
 
     const Plugin& plugin() const { return *plugin_; }
+    // A line into the log of whoever opened the store (its StoreHooks).
+    void log(es_log_level level, std::string_view message) const { hooks_->log(level, message); }
 
 private:
     // Calls one of the plugin's read functions and wraps the iterator it opens.
@@ -87,6 +111,7 @@ private:
     std::shared_ptr<StoreHooks> hooks_;
     es_host_callbacks callbacks_{};
     es_store* handle_ = nullptr;
+    std::unique_ptr<BlockingAppends> blocking_appends_;  // for a backend without append_async
 };
 
 }  // namespace eventstore::loader

@@ -1,0 +1,77 @@
+// append_call.hpp: one Append call on gRPC's callback API, from the request's arrival to the
+// backend's answer, without a thread that waits for it. gRPC asks the allocator for the call's
+// messages before it parses the request (so the request is parsed into this object's arena); the
+// handler checks the request and hands the append to the store (loader::Store::append_async); the
+// store's completion answers the client, from whatever thread the backend completes on.
+//
+// Life: two holders, gRPC (until it releases the messages after the call ended) and the store
+// (from append_async until the backend is done with the request: its bytes are this object's
+// request). The last one deletes it. A backend that answers late (after the loader answered the
+// client INTERNAL at the deadline) thus never reads freed memory.
+#ifndef EVENTSTORE_SERVER_APPEND_CALL_HPP
+#define EVENTSTORE_SERVER_APPEND_CALL_HPP
+
+#include <atomic>
+#include <cstddef>
+
+#include <google/protobuf/arena.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/support/message_allocator.h>
+
+#include "eventstore/append_builder.hpp"
+#include "eventstore/loader/store.hpp"
+#include "eventstore/v1/eventstore.pb.h"
+#include "security/auth.hpp"
+
+namespace eventstore::server {
+
+class AppendCall final : public grpc::MessageHolder<v1::AppendRequest, v1::AppendResponse>,
+                         public loader::AsyncAppend {
+public:
+    // Makes the calls; for WithCallbackMethod_Append::SetMessageAllocatorFor_Append.
+    class Allocator final
+        : public grpc::MessageAllocator<v1::AppendRequest, v1::AppendResponse> {
+    public:
+        grpc::MessageHolder<v1::AppendRequest, v1::AppendResponse>* AllocateMessages() override {
+            return new AppendCall();
+        }
+    };
+
+    // The call of a handler's `context` (made by the Allocator).
+    static AppendCall& of(grpc::CallbackServerContext& context) {
+        return *static_cast<AppendCall*>(context.GetRpcAllocatorState());
+    }
+
+    // Hands the checked append to `store`; the reactor is finished when the store completes it.
+    void start(loader::Store& store, grpc::CallbackServerContext& context,
+               grpc::ServerUnaryReactor& reactor, Caller caller, abi::AppendBuilder append);
+
+    // grpc::MessageHolder: gRPC is done with the messages.
+    void Release() override { drop(); }
+    // loader::AsyncAppend
+    const es_append_request& abi_request() const override { return append_.request(); }
+    void complete(const Status& status, const es_append_result& result) override;
+    void release() override { drop(); }
+
+private:
+    // An arena sized so that a typical request parses without another allocation.
+    static constexpr size_t kInitialBlock = 8 * 1024;
+
+    AppendCall();
+    ~AppendCall() override = default;
+    void drop() {
+        if (holders_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+    }
+
+    alignas(std::max_align_t) char initial_block_[kInitialBlock];
+    google::protobuf::Arena arena_;
+    std::atomic<int> holders_{1};  // gRPC; the store from start()
+    grpc::CallbackServerContext* context_ = nullptr;
+    grpc::ServerUnaryReactor* reactor_ = nullptr;
+    Caller caller_;
+    abi::AppendBuilder append_;
+};
+
+}  // namespace eventstore::server
+
+#endif
