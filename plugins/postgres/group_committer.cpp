@@ -40,12 +40,11 @@ GroupCommitter::GroupCommitter(ConnectionPool& pool, const Appender& appender, C
 }
 
 void GroupCommitter::append(const es_append_request& request, plugin::AppendDone done) {
-    auto queued = std::make_unique<Queued>();
+    auto queued = std::make_unique<Queued>(std::move(done));
     queued->append.request = &request;
     queued->result = abi::make_struct<es_append_result>();
     queued->append.result = &queued->result;
     queued->append.deadline = Deadline::from_timeout_us(request.timeout_us);
-    queued->done = std::move(done);
     std::unique_lock lock(mutex_);
     if (stopping_) {
         lock.unlock();

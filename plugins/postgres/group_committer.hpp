@@ -75,6 +75,7 @@ public:
 
 private:
     struct Queued {
+        explicit Queued(plugin::AppendDone done) : done(std::move(done)) {}
         PendingAppend append;
         es_append_result result;
         plugin::AppendDone done;
