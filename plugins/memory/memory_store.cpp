@@ -70,7 +70,7 @@ Status MemoryStore::decide(const es_append_request& request, es_append_result& r
             return plugin::not_the_owner(stream_id);
         }
         Claimed claimed;
-        if (!claim_ids(batch, claimed)) {
+        if (!claim_ids(batch, log_.size() + 1, claimed)) {
             // Some id is stored already: an idempotent retry, or a reused id.
             const Result<bool> retry = find_retry(request, result);
             if (!retry.ok()) return retry.status();
@@ -101,22 +101,23 @@ Status MemoryStore::decide(const es_append_request& request, es_append_result& r
     return {};
 }
 
-bool MemoryStore::claim_ids(const std::vector<StoredEvent>& batch, Claimed& claimed) {
+bool MemoryStore::claim_ids(const std::vector<StoredEvent>& batch, uint64_t first_position,
+                            Claimed& claimed) {
     claimed.reserve(batch.size());
+    uint64_t position = first_position;
     for (const StoredEvent& event : batch) {
         auto& ids = ids_.shard_of(event.event_id());
-        const auto [entry, fresh] = ids.try_emplace(event.event_id(), nullptr);
-        if (!fresh) {
+        if (!ids.try_emplace(event.event_id(), position++).second) {
             release_ids(claimed);
             return false;
         }
-        claimed.emplace_back(&ids, entry);
+        claimed.emplace_back(&ids, event.event_id());
     }
     return true;
 }
 
 void MemoryStore::release_ids(Claimed& claimed) {
-    for (const auto& [ids, entry] : claimed) ids->erase(entry);
+    for (const auto& [ids, id] : claimed) ids->erase(id);
     claimed.clear();
 }
 
@@ -128,7 +129,7 @@ Result<bool> MemoryStore::find_retry(const es_append_request& request,
         const auto& ids = ids_.shard_of(id);
         const auto found = ids.find(id);
         if (found == ids.end()) continue;
-        const StoredEvent& event = *found->second;
+        const StoredEvent& event = log_[found->second - 1];
         stored.push_back({std::string(event.event_id()), std::string(event.stream_id()),
                           event.stream_version(), event.global_position()});
     }
@@ -156,7 +157,6 @@ void MemoryStore::commit(const std::string& stream_id, uint64_t current,
             batch[i].place(key, events.size() + 1, log_.size() + 1, recorded_at_us);
             const StoredEvent& stored = log_.emplace_back(batch[i]);
             events.push_back(&stored);
-            claimed[i].second->second = &stored;
         }
     } catch (...) {
         // Every id of the batch was claimed for it (claim_ids), so releasing them is exact.

@@ -18,8 +18,11 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "eventstore/plugin.hpp"
 #include "memory_options.hpp"
@@ -43,18 +46,21 @@ private:
     Status decide(const es_append_request& request, es_append_result& result);
 
     // Stream id -> its events, version order. Nodes never move, so events point at the keys.
-    using Streams = ShardedMap<std::string, std::vector<const StoredEvent*>>;
+    using Streams = ShardedMap<std::unordered_map<std::string, std::vector<const StoredEvent*>>>;
 
     // The methods below need mutex_: shared for the const ones, exclusive for commit.
 
-    // The ids of a batch, claimed in ids_ before the batch is linked.
-    using Ids = ShardedMap<std::string_view, const StoredEvent*>;
-    using Claimed = std::vector<std::pair<Ids::Shard*, Ids::Shard::iterator>>;
+    // Event id -> its event's global position. Open addressing (absl::flat_hash_map: one cache
+    // miss per lookup in a table of millions, no allocation per id); entries move when a shard
+    // grows, so a batch's claims are kept by key. The ids of a batch are claimed with the
+    // positions it is about to take, under the lock, before it is linked.
+    using Ids = ShardedMap<absl::flat_hash_map<std::string_view, uint64_t>>;
+    using Claimed = std::vector<std::pair<Ids::Shard*, std::string_view>>;
 
-    // Claims every id of `batch` in ids_ (keys pointing into the batch's block, values set at
-    // commit): true when none was stored. Otherwise claims nothing and returns false. One hash
+    // Claims every id of `batch` in ids_ (keys pointing into the batch's block, values the
+    // positions from `first_position` on, which commit gives the batch): true when none was stored. Otherwise claims nothing and returns false. One hash
     // lookup per event on the usual path, where the ids are new.
-    bool claim_ids(const std::vector<StoredEvent>& batch, Claimed& claimed);
+    bool claim_ids(const std::vector<StoredEvent>& batch, uint64_t first_position, Claimed& claimed);
     // Gives claimed ids back (the append failed before commit).
     void release_ids(Claimed& claimed);
     // OK with true and `result` filled when every event_id of `request` is stored already as

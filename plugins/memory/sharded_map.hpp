@@ -1,7 +1,8 @@
-// sharded_map.hpp: a hash map split into shards by the key's hash. Each shard is a
-// std::unordered_map and rehashes on its own as it grows, so the pause of a rehash (every node of
-// the table touched, under the store's exclusive lock) is that of one shard: with millions of
-// keys, a few milliseconds instead of a stop-the-world second (docs/benchmarks.md, "Profiles").
+// sharded_map.hpp: a hash map split into shards by the key's hash. Each shard is a `Map` (a
+// std::unordered_map where nodes must stay put, an absl::flat_hash_map where they need not) and
+// rehashes on its own as it grows, so the pause of a rehash (every entry of the table touched,
+// under the store's exclusive lock) is that of one shard: with millions of keys, a few
+// milliseconds instead of a stop-the-world second (docs/benchmarks.md, "Profiles").
 //
 // Thread safety: none of its own; the store's mutex guards it like any standard container.
 #ifndef EVENTSTORE_PLUGINS_MEMORY_SHARDED_MAP_HPP
@@ -10,14 +11,16 @@
 #include <array>
 #include <cstddef>
 #include <functional>
-#include <unordered_map>
+
+#include <absl/hash/hash.h>
 
 namespace eventstore::memory {
 
-template <typename Key, typename Value>
+template <typename Map>
 class ShardedMap {
 public:
-    using Shard = std::unordered_map<Key, Value>;
+    using Shard = Map;
+    using Key = typename Map::key_type;
     static constexpr size_t kShards = 256;
 
     // The shard that holds `key`, if anything does: every lookup, insertion and erasure of `key`
@@ -26,9 +29,10 @@ public:
     const Shard& shard_of(const Key& key) const { return shards_[index_of(key)]; }
 
 private:
-    // The hash's high bits: the shard's own buckets take the low ones (hash % bucket count).
+    // The high bits of absl::Hash (cheaper than std::hash): a shard's own table takes its buckets
+    // from std::hash (std::unordered_map) or from absl::Hash's middle bits (absl::flat_hash_map).
     static size_t index_of(const Key& key) {
-        return (std::hash<Key>{}(key) >> (8 * sizeof(size_t) - 8)) % kShards;
+        return (absl::Hash<Key>{}(key) >> (8 * sizeof(size_t) - 8)) % kShards;
     }
 
     std::array<Shard, kShards> shards_;
