@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config binutils
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libboost-dev libboost-filesystem-dev libboost-program-options-dev
-  libyaml-cpp-dev libspdlog-dev libgtest-dev libgmock-dev
+  libyaml-cpp-dev libspdlog-dev libgtest-dev libgmock-dev libjemalloc-dev
   libpqxx-dev libsqlite3-dev postgresql postgresql-client libssl-dev openssl libcivetweb-dev curl
   python3 python3-venv python3-grpcio python3-protobuf abigail-tools
   clang libclang-rt-14-dev
