@@ -1,5 +1,6 @@
 #include "rpc/uuid_v7.hpp"
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -20,12 +21,22 @@ constexpr uint64_t kSeedMask = kCounterMask >> 1;
 // (Unix milliseconds << 12) | counter of the last id this process made.
 std::atomic<uint64_t> last_stamp{0};
 
+// Random words drawn from OpenSSL's generator a batch at a time per thread: one RAND_bytes call
+// (a lock and a DRBG step) costs about as much as a batch, and a request id is made per call.
+constexpr size_t kBatchWords = 64;
+
 uint64_t random_u64() {
-    uint64_t value = 0;
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(&value), sizeof value) == 1) return value;
-    // OpenSSL could not seed itself: the kernel's generator directly.
-    thread_local std::random_device device;
-    return (uint64_t{device()} << 32) | device();
+    thread_local std::array<uint64_t, kBatchWords> batch;
+    thread_local size_t left = 0;
+    if (left == 0) {
+        if (RAND_bytes(reinterpret_cast<unsigned char*>(batch.data()), sizeof batch) != 1) {
+            // OpenSSL could not seed itself: the kernel's generator directly.
+            thread_local std::random_device device;
+            return (uint64_t{device()} << 32) | device();
+        }
+        left = batch.size();
+    }
+    return batch[--left];
 }
 
 uint64_t next_stamp() {
