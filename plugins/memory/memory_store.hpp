@@ -50,12 +50,23 @@ private:
 
     // The methods below need mutex_: shared for the const ones, exclusive for commit.
 
+    // An event id with its hash, computed once: a table that grows rehashes its entries from
+    // this number instead of reading every id again from its (long cold) event block.
+    struct IdKey {
+        explicit IdKey(std::string_view id) : id(id), hash(std::hash<std::string_view>{}(id)) {}
+        std::string_view id;
+        size_t hash;
+        bool operator==(const IdKey& other) const { return hash == other.hash && id == other.id; }
+    };
+    struct IdHash {
+        size_t operator()(const IdKey& key) const { return key.hash; }
+    };
     // Event id -> its event's global position. Open addressing (absl::flat_hash_map: one cache
     // miss per lookup in a table of millions, no allocation per id); entries move when a shard
     // grows, so a batch's claims are kept by key. The ids of a batch are claimed with the
     // positions it is about to take, under the lock, before it is linked.
-    using Ids = ShardedMap<absl::flat_hash_map<std::string_view, uint64_t>>;
-    using Claimed = std::vector<std::pair<Ids::Shard*, std::string_view>>;
+    using Ids = ShardedMap<absl::flat_hash_map<IdKey, uint64_t, IdHash>>;
+    using Claimed = std::vector<std::pair<Ids::Shard*, IdKey>>;
 
     // Claims every id of `batch` in ids_ (keys pointing into the batch's block, values the
     // positions from `first_position` on, which commit gives the batch): true when none was stored. Otherwise claims nothing and returns false. One hash

@@ -12,8 +12,6 @@
 #include <cstddef>
 #include <functional>
 
-#include <absl/hash/hash.h>
-
 namespace eventstore::memory {
 
 template <typename Map>
@@ -29,10 +27,10 @@ public:
     const Shard& shard_of(const Key& key) const { return shards_[index_of(key)]; }
 
 private:
-    // The high bits of absl::Hash (cheaper than std::hash): a shard's own table takes its buckets
-    // from std::hash (std::unordered_map) or from absl::Hash's middle bits (absl::flat_hash_map).
+    // The high bits of the shard's own hash function: its table takes its buckets from the low
+    // ones (std::unordered_map: hash % bucket count; absl::flat_hash_map: bits 7 and up).
     static size_t index_of(const Key& key) {
-        return (absl::Hash<Key>{}(key) >> (8 * sizeof(size_t) - 8)) % kShards;
+        return (typename Map::hasher{}(key) >> (8 * sizeof(size_t) - 8)) % kShards;
     }
 
     std::array<Shard, kShards> shards_;
