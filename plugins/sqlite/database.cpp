@@ -168,8 +168,12 @@ void Database::publish(uint64_t head) {
     for (const auto& [key, host] : subscribers_) host.notify_committed(head);
 }
 
-Status Database::append(const es_append_request& request, es_append_result& result) {
-    return writer_->append(request, result);
+void Database::append(const es_append_request& request, plugin::AppendDone done) {
+    writer_->append(request, std::move(done));
+}
+
+void Database::drain() {
+    writer_->drain();
 }
 
 Result<std::unique_ptr<plugin::Iterator>> Database::read_stream(

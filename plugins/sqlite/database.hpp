@@ -42,7 +42,10 @@ public:
                                                   const plugin::Host& host);
     ~Database();
 
-    Status append(const es_append_request& request, es_append_result& result);
+    // Queues the append for the writer, which completes it from its thread (group_writer.hpp).
+    void append(const es_append_request& request, plugin::AppendDone done);
+    // Waits until every append queued so far is completed.
+    void drain();
     Result<std::unique_ptr<plugin::Iterator>> read_stream(const es_read_stream_request& request);
     Result<std::unique_ptr<plugin::Iterator>> read_all(const es_read_all_request& request);
     // A read of the file on a pooled connection within kHealthTimeout.

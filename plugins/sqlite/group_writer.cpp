@@ -45,27 +45,22 @@ GroupWriter::GroupWriter(std::unique_ptr<Connection> connection, std::string pat
 
 GroupWriter::~GroupWriter() { stop(); }
 
-Status GroupWriter::append(const es_append_request& request, es_append_result& result) {
-    Pending me{&request, &result, Deadline::from_timeout_us(request.timeout_us), {}};
+void GroupWriter::append(const es_append_request& request, plugin::AppendDone done) {
+    auto pending = std::make_unique<Pending>(request, std::move(done));
     std::unique_lock lock(mutex_);
-    if (stopping_) return Status(Code::unavailable, "sqlite: " + path_ + ": the store is closed");
-    queue_.push_back(&me);
-    queued_.notify_one();
-    while (!me.done) {
-        if (me.taken || me.deadline.none()) {
-            decided_.wait(lock);
-            continue;
-        }
-        if (decided_.wait_until(lock, *me.deadline.when()) == std::cv_status::timeout &&
-            !me.taken && !me.done) {
-            queue_.erase(std::find(queue_.begin(), queue_.end(), &me));
-            return Status(Code::deadline_exceeded,
-                          "sqlite: " + path_ +
-                              ": the append's deadline passed while it waited for the writer; "
-                              "nothing was written");
-        }
+    if (stopping_) {
+        lock.unlock();
+        pending->done(Status(Code::unavailable, "sqlite: " + path_ + ": the store is closed"),
+                      pending->result);
+        return;
     }
-    return me.status;
+    queue_.push_back(std::move(pending));
+    queued_.notify_one();
+}
+
+void GroupWriter::drain() {
+    std::unique_lock lock(mutex_);
+    idle_.wait(lock, [this] { return queue_.empty() && !writing_; });
 }
 
 void GroupWriter::stop() {
@@ -84,56 +79,58 @@ void GroupWriter::run() {
     for (;;) {
         queued_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
         if (queue_.empty()) return;  // stopping, and everything queued is decided
-        const std::vector<Pending*> group = take_group();
+        Group expired;
+        const Group group = take_group(expired);
+        writing_ = true;
         lock.unlock();
+        for (auto& member : expired) member->done(member->status, member->result);
         if (!group.empty()) write_group(group);
+        for (auto& member : group) member->done(member->status, member->result);
         lock.lock();
-        for (Pending* member : group) member->done = true;
-        decided_.notify_all();
+        writing_ = false;
+        if (queue_.empty()) idle_.notify_all();
     }
 }
 
-std::vector<GroupWriter::Pending*> GroupWriter::take_group() {
-    std::vector<Pending*> group;
+GroupWriter::Group GroupWriter::take_group(Group& expired) {
+    Group group;
     uint64_t events = 0;
     uint64_t bytes = 0;
     while (!queue_.empty()) {
-        Pending* next = queue_.front();
-        if (next->deadline.passed()) {
+        Pending& next = *queue_.front();
+        if (next.deadline.passed()) {
+            next.status = Status(Code::deadline_exceeded,
+                                 "sqlite: " + path_ +
+                                     ": the append's deadline passed before the writer took it; "
+                                     "nothing was written");
+            expired.push_back(std::move(queue_.front()));
             queue_.pop_front();
-            next->status = Status(Code::deadline_exceeded,
-                                  "sqlite: " + path_ +
-                                      ": the append's deadline passed before the writer took it; "
-                                      "nothing was written");
-            next->done = true;
-            decided_.notify_all();
             continue;
         }
-        const uint64_t next_events = next->request->event_count;
-        const uint64_t next_bytes = bytes_of(*next->request);
+        const uint64_t next_events = next.request->event_count;
+        const uint64_t next_bytes = bytes_of(*next.request);
         if (!group.empty() &&
             (events + next_events > kMaxGroupEvents || bytes + next_bytes > kMaxGroupBytes)) {
             break;
         }
+        group.push_back(std::move(queue_.front()));
         queue_.pop_front();
-        next->taken = true;
-        group.push_back(next);
         events += next_events;
         bytes += next_bytes;
     }
     return group;
 }
 
-void GroupWriter::write_group(const std::vector<Pending*>& group) {
+void GroupWriter::write_group(const Group& group) {
     Deadline latest = group.front()->deadline;
-    for (const Pending* member : group) latest = Deadline::later(latest, member->deadline);
+    for (const auto& member : group) latest = Deadline::later(latest, member->deadline);
     Connection& connection = *connection_;
     connection.set_deadline(latest);
     try {
         connection.exec("BEGIN IMMEDIATE");
     } catch (const SqliteError& error) {
         const Status status = status_of(error, path_, "append");
-        for (Pending* member : group) member->status = status;
+        for (const auto& member : group) member->status = status;
         return;
     }
     uint64_t head = head_;
@@ -146,7 +143,7 @@ void GroupWriter::write_group(const std::vector<Pending*>& group) {
             connection.exec("SAVEPOINT member");
             try {
                 member.status = append_in_transaction(connection, *member.request,
-                                                      *member.result, head, recorded_at_us);
+                                                      member.result, head, recorded_at_us);
                 member.wrote = head != before;
                 connection.exec("RELEASE member");
             } catch (const SqliteError& error) {

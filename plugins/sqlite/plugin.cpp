@@ -9,14 +9,14 @@ namespace {
 
 using eventstore::Result;
 using eventstore::plugin::OpenContext;
-using eventstore::plugin::Store;
+using eventstore::plugin::AsyncStore;
 
-Result<std::shared_ptr<Store>> open_sqlite_store(const OpenContext& context) {
+Result<std::shared_ptr<AsyncStore>> open_sqlite_store(const OpenContext& context) {
     auto options = eventstore::sqlite::parse_sqlite_options(context.options);
     if (!options.ok()) return options.status();
     auto store = eventstore::sqlite::SqliteStore::open(options.value(), context.host);
     if (!store.ok()) return store.status();
-    return std::shared_ptr<Store>(std::move(store.value()));
+    return std::shared_ptr<AsyncStore>(std::move(store.value()));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@ Result<std::shared_ptr<SqliteStore>> SqliteStore::open(const SqliteOptions& opti
 }
 
 void SqliteStore::close() {
+    database_->drain();
     database_->unsubscribe(this);
     database_.reset();
 }

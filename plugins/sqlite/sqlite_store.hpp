@@ -2,8 +2,9 @@
 // shared with the other stores of this process on the same file, and the host it announces
 // commits to.
 //
-// Thread safety: every method from any number of threads. close() unsubscribes the host and lets
-// the Database go (the last store of a file closes it); iterators still open need neither.
+// Thread safety: every method from any number of threads. close() waits until the appends queued
+// so far are completed (plugin.h: none may be left pending), unsubscribes the host and lets the
+// Database go (the last store of a file closes it); iterators still open need neither.
 #ifndef EVENTSTORE_PLUGINS_SQLITE_SQLITE_STORE_HPP
 #define EVENTSTORE_PLUGINS_SQLITE_SQLITE_STORE_HPP
 
@@ -15,13 +16,13 @@
 
 namespace eventstore::sqlite {
 
-class SqliteStore final : public plugin::Store {
+class SqliteStore final : public plugin::AsyncStore {
 public:
     static Result<std::shared_ptr<SqliteStore>> open(const SqliteOptions& options,
                                                      const plugin::Host& host);
 
-    Status append(const es_append_request& request, es_append_result& result) override {
-        return database_->append(request, result);
+    void append_async(const es_append_request& request, plugin::AppendDone done) override {
+        database_->append(request, std::move(done));
     }
     Result<std::unique_ptr<plugin::Iterator>> read_stream(
         const es_read_stream_request& request) override {
