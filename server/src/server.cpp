@@ -59,10 +59,10 @@ Status Server::start() {
     const uint64_t max_request = config_.limits.max_append_bytes +
                                  uint64_t{config_.limits.max_append_events} * 256 + (1u << 20);
     builder.SetMaxReceiveMessageSize(static_cast<int>(std::min<uint64_t>(max_request, INT32_MAX)));
-    // A call that waits on the backend (a postgres append waits for its group's commit) holds its
-    // handler thread. With gRPC's default of 2 idle threads, each call beyond two in flight made a
-    // thread and each finished one ended it: about one thread per postgres append, a third of the
-    // server's CPU (docs/benchmarks.md). Idle threads above this number still end.
+    // A synchronous call (ReadStream, ReadAll) holds its handler thread while the backend reads.
+    // With gRPC's default of 2 idle threads, each call beyond two in flight made a thread and each
+    // finished one ended it (it cost a third of the server's CPU when appends were synchronous,
+    // docs/benchmarks.md). Idle threads above this number still end.
     builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                                 kMaxIdleHandlerThreads);
     grpc_server_ = builder.BuildAndStart();
