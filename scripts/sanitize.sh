@@ -3,8 +3,10 @@
 # them, each kind in a build dir of its own (configured once, ccache shared with the normal build):
 #   asan: build/asan, AddressSanitizer + LeakSanitizer + UndefinedBehaviorSanitizer, every server
 #         test and the bad-input-over-the-wire tests against an instrumented eventstored, the
-#         sqlite plugin's tests and the conformance suite (32 writers) against it;
+#         loader's asynchronous appends against misbehaving plugins, the sqlite plugin's tests and
+#         the conformance suite (32 writers) against it;
 #   tsan: build/tsan, ThreadSanitizer, the concurrency, subscription, id and token reload tests,
+#         the loader's asynchronous appends (completions from plugin threads, late and twice),
 #         and the conformance suite (32 writers) against the sqlite plugin.
 # Usage: scripts/sanitize.sh [asan] [tsan]   (default: both). Any report fails the run.
 # EVENTSTORE_BUILD_JOBS=N limits ninja's parallel jobs.
@@ -25,7 +27,7 @@ build() {  # build <dir> <-fsanitize list> <target>...
 run_asan() {
   local dir=$base/asan
   build "$dir" address,undefined server_tests wire_tests sqlite_backend_tests \
-    eventstore_conformance eventstore_sqlite_plugin
+    eventstore_conformance eventstore_sqlite_plugin async_append_test
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1"
   export LSAN_OPTIONS="suppressions=$suppressions/lsan.supp:print_suppressions=0"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
@@ -33,6 +35,8 @@ run_asan() {
   "$dir/tests/server/server_tests" --gtest_brief=1
   echo "== asan: wire tests against an instrumented eventstored"
   "$dir/tests/wire/wire_tests" --gtest_brief=1
+  echo "== asan: asynchronous appends against misbehaving plugins"
+  "$dir/tests/loader/async_append_test" --gtest_brief=1
   echo "== asan: sqlite plugin's bad files and faults"
   "$dir/tests/sqlite/sqlite_backend_tests" --gtest_brief=1
   sqlite_conformance "$dir"
@@ -45,7 +49,7 @@ sqlite_conformance() {  # sqlite_conformance <build dir>: the suite, 32 writers,
 
 run_tsan() {
   local dir=$base/tsan
-  build "$dir" thread server_tests eventstore_conformance eventstore_sqlite_plugin
+  build "$dir" thread server_tests eventstore_conformance eventstore_sqlite_plugin async_append_test
   # Debian's gRPC and Abseil are not instrumented; tests/sanitizers/tsan.supp says why they are
   # left out with ignore_noninstrumented_modules. history_size=7 keeps enough of each thread's
   # history that both stacks of a report are restored, so the race: entries of tsan.supp (which
@@ -54,6 +58,8 @@ run_tsan() {
   echo "== tsan: concurrency, subscription, id and token reload tests"
   "$dir/tests/server/server_tests" --gtest_brief=1 \
     --gtest_filter='ConcurrencyTest.*:SubscribeTest.*:CheckpointTest.*:HandOverTest.*:FallingBehindTest.*:BatchTest.*:ManySubscribersTest.*:PollingTailTest.*:TimedCheckpointTest.*:UuidV7.*:TokenReloadConcurrencyTest.*'
+  echo "== tsan: asynchronous appends (completions from plugin threads, late, twice)"
+  "$dir/tests/loader/async_append_test" --gtest_brief=1
   sqlite_conformance "$dir"
 }
 

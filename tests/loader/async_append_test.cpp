@@ -3,6 +3,7 @@
 // plugins of every older minor, whose blocking append the loader runs on threads of its own.
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -226,6 +227,11 @@ INSTANTIATE_TEST_SUITE_P(
                       std::make_pair(fixture("memory-abi-1-1"), false),
                       std::make_pair(fixture("memory-abi-1-2"), false),
                       std::make_pair(fixture("memory-abi-1-3"), false),
-                      std::make_pair(std::string(MEMORY_PLUGIN_PATH), true)));
+                      std::make_pair(std::string(MEMORY_PLUGIN_PATH), true)),
+    [](const auto& info) {
+        std::string name = std::filesystem::path(info.param.first).stem().string();
+        for (char& c : name) c = c == '-' ? '_' : c;
+        return name;
+    });
 
 }  // namespace
