@@ -4,6 +4,7 @@
 #include <limits>
 #include <map>
 #include <stdexcept>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
@@ -23,6 +24,8 @@ namespace eventstore::postgres {
 
 using plugin::expected_matches;
 using plugin::judge_retry;
+using plugin::not_the_owner;
+using plugin::owned_by_another;
 using plugin::StoredId;
 using plugin::wrong_expected_version;
 
@@ -53,6 +56,12 @@ void add_ids(const es_append_request& request, ArrayLiteral& ids) {
     for (size_t i = 0; i < request.event_count; ++i) {
         ids.add_text(abi::view(request.events[i]->event_id));
     }
+}
+
+// The owner a stream gets from `request` when it writes the stream's first event: the tenant_id
+// of its first event (plugin.h "Stream owners"). Requests reaching a store carry events.
+std::string_view owner_from(const es_append_request& request) {
+    return abi::view(request.events[0]->tenant_id);
 }
 
 // A member accepted for writing: where its events start in the columns, and its first version.
@@ -93,6 +102,12 @@ pqxx::result write_events(pqxx::transaction_base& tx, const sql::Statement& stat
 // The SQLSTATE append_assumption raises (migration 0002).
 constexpr const char* kAssumptionFailed = "ES001";
 
+// A stream the careful way locked: its version and, when it has events (version > 0), its owner.
+struct LockedStream {
+    uint64_t version;
+    std::string owner;
+};
+
 // A member whose expected version did not match `actual`, to be checked again.
 struct Mismatch {
     PendingAppend* member;
@@ -117,21 +132,31 @@ AcceptedVersions accepted_versions(const es_append_request& request) {
 
 bool Appender::run_in_one_statement(pqxx::connection& connection,
                                     const std::vector<PendingAppend*>& group) const {
-    // Per stream, in byte order: its index and how many events of the group it gets.
-    std::map<std::string, std::pair<size_t, uint64_t>> streams;
+    // Per stream, in byte order: its index, how many events of the group it gets, and its owner
+    // if the group creates it (the first member's).
+    struct GroupStream {
+        size_t index = 0;
+        uint64_t added = 0;
+        std::string_view owner;
+    };
+    std::map<std::string, GroupStream> streams;
     for (const PendingAppend* member : group) {
-        streams[std::string(abi::view(member->request->stream_id))].second +=
-            member->request->event_count;
+        const auto [entry, first] =
+            streams.try_emplace(std::string(abi::view(member->request->stream_id)));
+        if (first) entry->second.owner = owner_from(*member->request);
+        entry->second.added += member->request->event_count;
     }
-    ArrayLiteral stream_list, added;
+    ArrayLiteral stream_list, added, owners;
     size_t index = 0;
     for (auto& [stream, entry] : streams) {
-        entry.first = index++;
+        entry.index = index++;
         stream_list.add_text(stream);
-        added.add_number(static_cast<int64_t>(entry.second));
+        added.add_number(static_cast<int64_t>(entry.added));
+        owners.add_text(entry.owner);
     }
-    // Per member: its stream, the events of that stream before it, the versions it accepts.
-    ArrayLiteral member_streams, before, lowest, highest;
+    // Per member: its stream, the events of that stream before it, the versions it accepts, the
+    // owner it names.
+    ArrayLiteral member_streams, before, lowest, highest, member_owners;
     std::vector<uint64_t> events_so_far(streams.size(), 0);
     std::vector<size_t> stream_of(group.size());
     std::vector<Accepted> accepted;
@@ -139,13 +164,14 @@ bool Appender::run_in_one_statement(pqxx::connection& connection,
     for (size_t m = 0; m < group.size(); ++m) {
         const es_append_request& request = *group[m]->request;
         const std::string_view stream = abi::view(request.stream_id);
-        stream_of[m] = streams.find(std::string(stream))->second.first;
+        stream_of[m] = streams.find(std::string(stream))->second.index;
         uint64_t& so_far = events_so_far[stream_of[m]];
         const AcceptedVersions accepts = accepted_versions(request);
         member_streams.add_text(stream);
         before.add_number(static_cast<int64_t>(so_far));
         lowest.add_number(accepts.lowest);
         highest.add_number(accepts.highest);
+        member_owners.add_text(abi::view(request.owner_tenant));
         accepted.push_back({group[m], columns.event_count(), so_far + 1});
         columns.add(request, so_far + 1);
         so_far += request.event_count;
@@ -156,13 +182,13 @@ bool Appender::run_in_one_statement(pqxx::connection& connection,
         pqxx::nontransaction tx(connection);
         rows = write_events(tx, sql::kAppendGroup, columns, channel_, stream_list.text(),
                             added.text(), member_streams.text(), before.text(), lowest.text(),
-                            highest.text());
+                            highest.text(), owners.text(), member_owners.text());
     } catch (const pqxx::unique_violation&) {
         return false;  // an event id is stored: an idempotent retry, or a reused id
     } catch (const pqxx::transaction_rollback&) {
         return false;  // a deadlock PostgreSQL broke
     } catch (const pqxx::sql_error& e) {
-        if (e.sqlstate() == kAssumptionFailed) return false;
+        if (e.sqlstate() == kAssumptionFailed) return false;  // an owner or expected version
         rethrow_as_in_doubt_if_lost();
     } catch (...) {
         rethrow_as_in_doubt_if_lost();  // the statement was sent: it may have committed
@@ -197,12 +223,17 @@ Appender::Outcome Appender::run(pqxx::connection& connection,
     try {
         const pqxx::result locked =
             tx.exec_prepared(sql::kLockStreams.name, stream_list.text(), all_ids.text());
-        std::map<std::string, uint64_t> versions;
+        std::map<std::string, LockedStream> locked_streams;
         for (const pqxx::row& row : locked) {
-            if (row[2].is_null()) versions[row[0].c_str()] = row[1].as<uint64_t>();
+            if (row[2].is_null()) {
+                locked_streams[row[0].c_str()] = {row[1].as<uint64_t>(),
+                                                  row[4].is_null() ? "" : row[4].c_str()};
+            }
         }
-        if (versions.size() != streams.size()) return Outcome::again;  // created after the snapshot
-        const std::map<std::string, uint64_t> initial = versions;
+        if (locked_streams.size() != streams.size()) {
+            return Outcome::again;  // created after the snapshot
+        }
+        const std::map<std::string, LockedStream> initial = locked_streams;
         StoredIds stored;
         collect_ids(locked, stored);
 
@@ -211,20 +242,26 @@ Appender::Outcome Appender::run(pqxx::connection& connection,
         std::vector<Mismatch> mismatches;
         for (PendingAppend* member : group) {
             const es_append_request& request = *member->request;
+            LockedStream& stream = locked_streams[std::string(abi::view(request.stream_id))];
+            // The owner first, before anything that would tell more about the stream (plugin.h).
+            if (stream.version > 0 && owned_by_another(request, stream.owner)) {
+                member->status = not_the_owner(abi::view(request.stream_id));
+                continue;
+            }
             const Result<bool> retry =
                 judge_retry(request, stored_ids_of(request, stored), *member->result);
             if (!retry.ok() || retry.value()) {
                 member->status = retry.ok() ? Status() : retry.status();
                 continue;
             }
-            uint64_t& version = versions[std::string(abi::view(request.stream_id))];
-            if (!expected_matches(request, version)) {
-                mismatches.push_back({member, version});
+            if (!expected_matches(request, stream.version)) {
+                mismatches.push_back({member, stream.version});
                 continue;
             }
-            accepted.push_back({member, columns.event_count(), version + 1});
-            columns.add(request, version + 1);
-            version += request.event_count;
+            if (stream.version == 0) stream.owner = owner_from(request);
+            accepted.push_back({member, columns.event_count(), stream.version + 1});
+            columns.add(request, stream.version + 1);
+            stream.version += request.event_count;
         }
 
         if (!mismatches.empty()) {
@@ -245,18 +282,19 @@ Appender::Outcome Appender::run(pqxx::connection& connection,
         }
         if (accepted.empty()) return Outcome::decided;  // nothing to write: roll back
 
-        ArrayLiteral written_streams, written_versions, emptied_streams;
-        for (const auto& [stream, version] : versions) {
-            if (version == 0) {
-                emptied_streams.add_text(stream);
-            } else if (version != initial.at(stream)) {
-                written_streams.add_text(stream);
-                written_versions.add_number(static_cast<int64_t>(version));
+        ArrayLiteral written_streams, written_versions, emptied_streams, written_owners;
+        for (const auto& [id, stream] : locked_streams) {
+            if (stream.version == 0) {
+                emptied_streams.add_text(id);
+            } else if (stream.version != initial.at(id).version) {
+                written_streams.add_text(id);
+                written_versions.add_number(static_cast<int64_t>(stream.version));
+                written_owners.add_text(stream.owner);
             }
         }
         const uint64_t base =
             write_events(tx, sql::kWriteEvents, columns, channel_, written_streams.text(),
-                         written_versions.text(), emptied_streams.text())[0][0]
+                         written_versions.text(), emptied_streams.text(), written_owners.text())[0][0]
                 .as<uint64_t>();
         tx.commit();
         record_written(accepted, base);

@@ -2,20 +2,24 @@
 // "Append"), on a borrowed connection. Two ways:
 //
 // In one statement (run_in_one_statement, kAppendGroup): one round trip, its own transaction. It
-// assumes that no event id of the group is stored and that every member's expected version
-// holds; when one assumption fails, the statement writes nothing and the group goes the careful
-// way. Those are the cases of idempotent retries, reused ids and expected-version conflicts.
+// assumes that no event id of the group is stored and that every member's owner_tenant (if any)
+// and expected version hold; when one assumption fails, the statement writes nothing and the
+// group goes the careful way. Those are the cases of idempotent retries, reused ids,
+// expected-version conflicts and appends into another owner's stream.
 //
 // The careful way (run), one transaction of four round trips:
 //   1. lock: lock the group's streams in stream id order (creating new ones at version 0), and
 //      look up every event id of the group (kLockStreams);
-//   2. decide, member by member in group order, as if they ran one after the other: an id already
-//      stored decides the member (idempotent retry, or ALREADY_EXISTS); otherwise its expected
-//      version is checked against the stream's version so far in the group. A mismatch is
-//      checked once more against the ids from a fresh snapshot (an identical append may have
-//      committed while this transaction waited for the row lock) before FAILED_PRECONDITION;
-//   3. write every accepted member at once: positions from the head, events, stream versions,
-//      NOTIFY (kWriteEvents); commit.
+//   2. decide, member by member in group order, as if they ran one after the other: a stream of
+//      another owner decides it first (PERMISSION_DENIED, plugin.h "Stream owners": the stream's
+//      row carries its owner); then an id already stored decides the member (idempotent retry,
+//      or ALREADY_EXISTS); otherwise its expected version is checked against the stream's
+//      version so far in the group. A mismatch is checked once more against the ids from a fresh
+//      snapshot (an identical append may have committed while this transaction waited for the
+//      row lock) before FAILED_PRECONDITION;
+//   3. write every accepted member at once: positions from the head, events, stream versions
+//      and the owners of new streams (the tenant of their first event), NOTIFY (kWriteEvents);
+//      commit.
 // A race lost to another transaction (a stream created after the lock statement's snapshot, an
 // event id inserted meanwhile, a deadlock) rolls everything back and asks for the group to run
 // again, when the lock statement decides anew.

@@ -5,13 +5,13 @@
 
 namespace eventstore::postgres {
 
-namespace {
-
 bool has_nul(es_bytes bytes) { return abi::view(bytes).find('\0') != std::string_view::npos; }
 
-}  // namespace
-
 Status check_storable(const es_append_request& request) {
+    if (has_nul(request.owner_tenant)) {
+        return Status(Code::invalid_argument,
+                      "owner_tenant contains a NUL byte, which the postgres backend cannot compare");
+    }
     for (size_t i = 0; i < request.event_count; ++i) {
         const es_event_data& event = *request.events[i];
         const std::pair<const char*, es_bytes> fields[] = {

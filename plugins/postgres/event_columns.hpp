@@ -15,8 +15,11 @@
 
 namespace eventstore::postgres {
 
+// Whether `bytes` holds a NUL byte, which PostgreSQL text cannot.
+bool has_nul(es_bytes bytes);
+
 // PostgreSQL text cannot hold a NUL byte: INVALID_ARGUMENT naming the first field of `request`
-// stored as text that has one (headers and payload are bytea and may hold anything).
+// stored or compared as text that has one (headers and payload are bytea and may hold anything).
 Status check_storable(const es_append_request& request);
 
 // A growing SQL array literal ({"a","b"} or {1,2}).

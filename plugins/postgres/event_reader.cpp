@@ -6,6 +6,8 @@
 
 #include <pqxx/nontransaction>
 
+#include "event_columns.hpp"
+#include "eventstore/append_rules.hpp"
 #include "eventstore/page_rules.hpp"
 #include "row_iterator.hpp"
 #include "statements.hpp"
@@ -37,13 +39,17 @@ Result<std::unique_ptr<plugin::Iterator>> read_stream(pqxx::connection& connecti
     const uint64_t bound = request.forward ? std::max<uint64_t>(request.from_version, 1)
                            : request.from_version == 0 ? kFar
                                                        : request.from_version;
+    // No stream's owner holds a NUL byte (text cannot), so such an owner_tenant owns nothing.
+    if (has_nul(request.owner_tenant)) return plugin::stream_not_found(stream_id);
     pqxx::nontransaction tx(connection);
     const sql::Statement& statement =
         request.forward ? sql::kReadStreamForward : sql::kReadStreamBackward;
-    pqxx::result rows = tx.exec_prepared(statement.name,
-                                       stream_id, bigint(bound), int64_t{request.max_count});
+    pqxx::result rows =
+        tx.exec_prepared(statement.name, stream_id, bigint(bound), int64_t{request.max_count},
+                         std::string(abi::view(request.owner_tenant)));
+    // No row: no stream, or one of another owner (plugin.h "Stream owners"), answered alike.
     const uint64_t current = rows.empty() ? 0 : rows[0][0].as<uint64_t>();
-    if (current == 0) return Status(Code::not_found, "stream '" + stream_id + "' not found");
+    if (current == 0) return plugin::stream_not_found(stream_id);
     const es_page_info page = stream_page(request, current, event_rows(rows));
     return std::make_unique<RowIterator>(std::move(rows), page);
 }

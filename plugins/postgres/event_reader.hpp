@@ -22,7 +22,7 @@
 namespace eventstore::postgres {
 
 // Runs the read; libpqxx exceptions go through to the caller. NOT_FOUND for a stream without
-// events.
+// events, and for a stream of another owner than request.owner_tenant (when set), alike.
 Result<std::unique_ptr<plugin::Iterator>> read_stream(pqxx::connection& connection,
                                                       const es_read_stream_request& request);
 Result<std::unique_ptr<plugin::Iterator>> read_all(pqxx::connection& connection,

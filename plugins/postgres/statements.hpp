@@ -15,6 +15,9 @@ struct Statement {
 // ---- appends (appender.hpp) --------------------------------------------------------------
 // Every append statement locks stream rows in byte order of their ids (COLLATE "C", as C++
 // sorts std::string), then the head row: one lock order for all, whatever the database's collation.
+// A stream's row carries its owner (plugin.h "Stream owners"; migration 0003): the tenant_id of
+// its version-1 event, set in the statement that writes that event and never changed, so the
+// owner check reads the row the append locks anyway.
 
 // The parts the two statements that write events share (kAppendGroup, kWriteEvents), with the
 // parameters both number alike: $1 n, the number of events; per event, $2 stream_id, $3 its
@@ -45,36 +48,41 @@ struct Statement {
 
 // The whole group in one statement, run outside a transaction block (so it is its own
 // transaction, committed when it returns): one round trip. It assumes what almost always holds:
-// no event id of the group is stored yet, and every member's expected version accepts its
-// stream's version. It adds the group's event counts to its streams' versions (creating the new
-// streams), locking their rows in stream id order; checks every member's expected version
-// against the version its stream had before it (append_assumption raises ES001 when one does not
-// hold); takes the positions from the head, writes the events, and queues a NOTIFY of the new
-// head for other processes. A stored event id fails the statement with a unique violation.
-// Either way nothing is written and the caller decides the group on the careful path
-// (kLockStreams, ...).
+// no event id of the group is stored yet, and every member names its stream's owner (or no
+// owner) and its expected version accepts its stream's version. It adds the group's event counts
+// to its streams' versions (creating the new streams, owned by the tenant of their first event in
+// the group), locking their rows in stream id order; checks every member's owner and expected
+// version against the owner and the version its stream had before it (append_assumption raises
+// ES001 when one does not hold); takes the positions from the head, writes the events, and queues
+// a NOTIFY of the new head for other processes. A stored event id fails the statement with a
+// unique violation. Either way nothing is written and the caller decides the group on the careful
+// path (kLockStreams, ...), which also gives a member of another owner its PERMISSION_DENIED.
 //   $1..$14 as above, the versions ($3) counted from 1 per stream (relative to its version
 //   before the group); $15 notification channel; $16 the group's stream ids, sorted and distinct
 //   (text[]), $17 how many events each gets (bigint[]); per member: $18 stream id (text[]),
 //   $19 the events of earlier members of that stream in the group, $20 and $21 the lowest and
-//   highest version before it that its expected version accepts (bigint[]).
+//   highest version before it that its expected version accepts (bigint[]); $22 per stream of
+//   $16, the owner it gets if new: the tenant_id of its first event in the group (text[]); $23
+//   per member, its owner_tenant ('' = no check) (text[]).
 // Rows: (base, version) per stream in $16's order: the position before the first event, and the
 // stream's version before the group.
 inline constexpr Statement kAppendGroup{"append_group", R"(
 WITH wanted AS (
-    SELECT * FROM unnest($16::text[], $17::bigint[]) WITH ORDINALITY AS w(stream_id, added, idx)),
+    SELECT * FROM unnest($16::text[], $17::bigint[], $22::text[])
+            WITH ORDINALITY AS w(stream_id, added, owner, idx)),
 added AS (
-    INSERT INTO streams AS s (stream_id, current_version)
-    SELECT stream_id, added FROM wanted ORDER BY idx
+    INSERT INTO streams AS s (stream_id, current_version, owner)
+    SELECT stream_id, added, owner FROM wanted ORDER BY idx
     ON CONFLICT (stream_id) DO UPDATE SET current_version = s.current_version + excluded.current_version
-    RETURNING s.stream_id, s.current_version),
+    RETURNING s.stream_id, s.current_version, s.owner),
 prior AS (
-    SELECT w.idx, w.stream_id, a.current_version - w.added AS version
+    SELECT w.idx, w.stream_id, a.current_version - w.added AS version, a.owner
     FROM wanted w JOIN added a ON a.stream_id = w.stream_id),
 checked AS (
-    SELECT append_assumption(bool_and(p.version + m.before BETWEEN m.lowest AND m.highest)) AS holds
-    FROM unnest($18::text[], $19::bigint[], $20::bigint[], $21::bigint[])
-            AS m(stream_id, before, lowest, highest)
+    SELECT append_assumption(bool_and((m.owner = '' OR m.owner = p.owner)
+                                      AND p.version + m.before BETWEEN m.lowest AND m.highest)) AS holds
+    FROM unnest($18::text[], $19::bigint[], $20::bigint[], $21::bigint[], $23::text[])
+            AS m(stream_id, before, lowest, highest, owner)
     JOIN prior p ON p.stream_id = m.stream_id),
 h AS (
     )" ES_TAKE_POSITIONS R"(WHERE (SELECT holds FROM checked)
@@ -84,11 +92,12 @@ written AS (
     FROM h CROSS JOIN )" ES_GIVEN_EVENTS R"(JOIN prior p ON p.stream_id = e.stream_id)
 SELECT h.base, p.version FROM h CROSS JOIN prior p ORDER BY p.idx)"};
 
-// Locks the group's streams, in stream id order, creating the missing ones at version 0, and
-// finds the stored events that carry any of the group's event ids.
+// Locks the group's streams, in stream id order, creating the missing ones at version 0 without
+// an owner, and finds the stored events that carry any of the group's event ids.
 //   $1 the group's stream ids, sorted and distinct (text[]), $2 every event id (text[])
-// Rows: (stream_id, current_version, NULL, NULL) for each locked or created stream;
-//       (stream_id, stream_version, event_id, global_position) for each stored id.
+// Rows: (stream_id, current_version, NULL, NULL, owner) for each locked or created stream (owner
+//       NULL for a created one); (stream_id, stream_version, event_id, global_position, NULL)
+//       for each stored id.
 // A stream committed by someone else after this statement's snapshot was taken is in neither
 // set of the first kind: the caller runs the statement again (a new snapshot sees it).
 inline constexpr Statement kLockStreams{"lock_streams", R"(
@@ -98,13 +107,13 @@ WITH created AS (
     ON CONFLICT (stream_id) DO NOTHING
     RETURNING stream_id),
 locked AS (
-    SELECT stream_id, current_version FROM streams
+    SELECT stream_id, current_version, owner FROM streams
     WHERE stream_id = ANY($1::text[]) ORDER BY stream_id COLLATE "C" FOR UPDATE)
-SELECT stream_id, current_version, NULL::text, NULL::bigint FROM locked
+SELECT stream_id, current_version, NULL::text, NULL::bigint, owner FROM locked
 UNION ALL
-SELECT stream_id, 0, NULL, NULL FROM created
+SELECT stream_id, 0, NULL, NULL, NULL FROM created
 UNION ALL
-SELECT stream_id, stream_version, event_id, global_position
+SELECT stream_id, stream_version, event_id, global_position, NULL
 FROM events WHERE event_id = ANY($2::text[]))"};
 
 // The stored events that carry one of the given ids, seen from a fresh snapshot.
@@ -114,18 +123,20 @@ SELECT stream_id, stream_version, event_id, global_position
 FROM events WHERE event_id = ANY($1::text[]))"};
 
 // The careful way's write: takes the positions, writes the events, moves the streams to their
-// new versions, drops streams this transaction created but wrote nothing to, and queues a NOTIFY
+// new versions and owners (the owner is new for a stream created by kLockStreams, unchanged for
+// the others), drops streams this transaction created but wrote nothing to, and queues a NOTIFY
 // of the new head for other processes. Returns the position before the first event.
 //   $1..$14 as above, the versions ($3) absolute; $15 notification channel, $16 written streams
-//   text[], $17 their new versions bigint[], $18 streams left empty text[]
+//   text[], $17 their new versions bigint[], $18 streams left empty text[], $19 the owners of the
+//   written streams text[]
 inline constexpr Statement kWriteEvents{"write_events", R"(
 WITH h AS (
     )" ES_TAKE_POSITIONS R"(RETURNING position - $1 AS base, recorded_at),
 written AS (
     )" ES_INSERT_EVENTS("e.stream_version") R"(FROM h, )" ES_GIVEN_EVENTS R"(),
 moved AS (
-    UPDATE streams s SET current_version = v.version
-    FROM unnest($16::text[], $17::bigint[]) AS v(stream_id, version)
+    UPDATE streams s SET current_version = v.version, owner = v.owner
+    FROM unnest($16::text[], $17::bigint[], $19::text[]) AS v(stream_id, version, owner)
     WHERE s.stream_id = v.stream_id),
 emptied AS (
     DELETE FROM streams WHERE stream_id = ANY($18::text[]) AND current_version = 0)
@@ -143,16 +154,19 @@ SELECT base, pg_notify($15, (base + $1)::text) FROM h)"};
     "(extract(epoch FROM e.recorded_at) * 1000000)::bigint, e.event_id, e.type_name, "            \
     "e.content_type, e.tenant_id, e.correlation_id, e.causation_id, e.headers, e.payload"
 
-// $1 stream_id, $2 the first (forward) or last (backward) version, $3 max_count.
+// $1 stream_id, $2 the first (forward) or last (backward) version, $3 max_count, $4 the reader's
+// owner_tenant ('' = no check): a stream of another owner reads as no row, as a missing one.
 inline constexpr Statement kReadStreamForward{"read_stream_forward",
     "SELECT s.current_version, " ES_EVENT_COLUMNS " FROM streams s LEFT JOIN LATERAL ("
     "SELECT * FROM events e WHERE e.stream_id = s.stream_id AND e.stream_version >= $2 "
-    "ORDER BY e.stream_version LIMIT $3) e ON true WHERE s.stream_id = $1 "
+    "ORDER BY e.stream_version LIMIT $3) e ON true "
+    "WHERE s.stream_id = $1 AND ($4 = '' OR s.owner = $4) "
     "ORDER BY e.stream_version"};
 inline constexpr Statement kReadStreamBackward{"read_stream_backward",
     "SELECT s.current_version, " ES_EVENT_COLUMNS " FROM streams s LEFT JOIN LATERAL ("
     "SELECT * FROM events e WHERE e.stream_id = s.stream_id AND e.stream_version <= $2 "
-    "ORDER BY e.stream_version DESC LIMIT $3) e ON true WHERE s.stream_id = $1 "
+    "ORDER BY e.stream_version DESC LIMIT $3) e ON true "
+    "WHERE s.stream_id = $1 AND ($4 = '' OR s.owner = $4) "
     "ORDER BY e.stream_version DESC"};
 
 // $1 after, $2 scan, $3 max_count, $4 stream prefix ('' = all), $5 false when no stream can

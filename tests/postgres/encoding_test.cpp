@@ -76,6 +76,17 @@ TEST(EventColumnsTest, GivenANulInATextField_WhenChecked_ThenInvalidArgumentNami
         << status.message();
 }
 
+TEST(EventColumnsTest, GivenANulInTheOwnerTenant_WhenChecked_ThenInvalidArgument) {
+    // Text cannot carry it: sent as a parameter, "acme\0x" would arrive as "acme" and match acme.
+    const std::string owner("acme\0x", 6);
+    abi::AppendBuilder append;
+    append.add_event().tenant_id = abi::bytes("acme");
+    append.request().owner_tenant = abi::bytes(owner);
+    const Status status = check_storable(append.request());
+    EXPECT_EQ(status.code(), Code::invalid_argument);
+    EXPECT_NE(status.message().find("owner_tenant"), std::string::npos) << status.message();
+}
+
 TEST(EventColumnsTest, GivenTwoEvents_WhenLaidOut_ThenPayloadAndHeadersAreFoundByOffset) {
     const std::string payload_a("\0\1", 2);
     abi::AppendBuilder append;

@@ -2,7 +2,8 @@
 // transaction, yet each keeps its own verdict: a wrong expected version or an event PostgreSQL
 // refuses fails only that append; identical retries racing each other are answered once; appends
 // to one stream in one group get consecutive versions and the positions they were stored at;
-// racing creators of one stream have one winner.
+// racing creators of one stream have one winner; an append into another owner's stream fails
+// alone (plugin.h "Stream owners"), and owners racing to create one stream have one winner.
 #include <algorithm>
 #include <barrier>
 #include <thread>
@@ -19,16 +20,21 @@ namespace {
 constexpr int kThreads = 16;
 constexpr int kRounds = 10;
 
-// One append request that owns its bytes.
+// One append request that owns its bytes. With an `owner`, its events are of that tenant and it
+// names that owner (owner_tenant), as the server sends a tenant's append.
 class Request {
 public:
-    Request(std::string stream, std::vector<std::string> ids, std::string type = "Happened") {
+    Request(std::string stream, std::vector<std::string> ids, std::string type = "Happened",
+            std::string owner = "") {
         append_.request().stream_id = append_.keep(std::move(stream));
         const es_bytes type_name = append_.keep(std::move(type));
+        const es_bytes tenant = append_.keep(std::move(owner));
+        append_.request().owner_tenant = tenant;
         for (std::string& id : ids) {
             es_event_data& event = append_.add_event();
             event.event_id = append_.keep(std::move(id));
             event.type_name = type_name;
+            event.tenant_id = tenant;
         }
     }
     es_append_request& get() { return append_.request(); }
@@ -196,6 +202,75 @@ TEST(GroupCommitTest, GivenAppendsCreatingOneStreamTogether_ThenOneWinsAndTheOth
     EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems.front());
     for (int round = 0; round < kRounds; ++round) EXPECT_EQ(winners[round], 1) << round;
     EXPECT_EQ(sql("SELECT count(*) FROM " + schema + ".events")[0][0].as<int>(), kRounds);
+}
+
+TEST(GroupCommitTest, GivenAppendsIntoAnotherOwnersStreamAmongOthers_ThenOnlyThoseArePermissionDenied) {
+    const std::string schema = unique_schema("group_owner");
+    auto store = open_store({{"schema", schema}});
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    // Every thread's stream belongs to acme.
+    for (int t = 0; t < kThreads; ++t) {
+        Request create("Owned-" + std::to_string(t), {id(t, kRounds)}, "Happened", "acme");
+        es_append_result result = abi::make_struct<es_append_result>();
+        ASSERT_TRUE(store.value()->append(create.get(), result).ok());
+    }
+    std::mutex mutex;
+    std::vector<std::string> problems;
+    in_rounds([&](int t, int round) {
+        // Odd threads are globex, expecting the version acme's stream has: refused, no version.
+        const bool intruder = t % 2 == 1;
+        Request request("Owned-" + std::to_string(t), {id(t, round)}, "Happened",
+                        intruder ? "globex" : "acme");
+        request.get().expected_kind = ES_EXPECT_EXACT;
+        request.get().expected_version = intruder ? 1 : round + 1;
+        es_append_result result = abi::make_struct<es_append_result>();
+        const Status status = store.value()->append(request.get(), result);
+        std::lock_guard lock(mutex);
+        if (!intruder && !status.ok()) problems.push_back("acme failed: " + status.message());
+        if (intruder && (status.code() != Code::permission_denied || result.actual_version != 0)) {
+            problems.push_back("globex not refused: " + std::string(code_name(status.code())) +
+                               " " + status.message());
+        }
+    });
+    EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems.front());
+    EXPECT_EQ(sql("SELECT count(*) FROM " + schema + ".events WHERE tenant_id = 'globex'")[0][0]
+                  .as<int>(),
+              0);
+    const int appends = kThreads / 2 * kRounds;
+    const pqxx::result written = sql("SELECT count(*), count(DISTINCT xmin::text) FROM " + schema +
+                                     ".events WHERE tenant_id = 'acme' AND stream_version > 1");
+    EXPECT_EQ(written[0][0].as<int>(), appends);
+    EXPECT_LT(written[0][1].as<int>(), appends) << "no two appends shared a transaction";
+}
+
+TEST(GroupCommitTest, GivenOwnersCreatingOneStreamTogether_ThenOneOwnerHasItAndTheOthersAreRefused) {
+    const std::string schema = unique_schema("group_owner_race");
+    auto store = open_store({{"schema", schema}});
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    std::mutex mutex;
+    std::vector<std::string> problems;
+    in_rounds([&](int t, int round) {
+        // Threads of four tenants append to the round's new stream, expecting any version.
+        Request request("Raced-" + std::to_string(round), {id(t, round)}, "Happened",
+                        "tenant-" + std::to_string(t % 4));
+        es_append_result result = abi::make_struct<es_append_result>();
+        const Status status = store.value()->append(request.get(), result);
+        std::lock_guard lock(mutex);
+        if (!status.ok() && status.code() != Code::permission_denied) {
+            problems.push_back(std::string(code_name(status.code())) + " " + status.message());
+        }
+    });
+    EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems.front());
+    const pqxx::result streams =
+        sql("SELECT s.stream_id, s.owner, count(DISTINCT e.tenant_id), min(e.tenant_id), "
+            "count(*) FROM " + schema + ".streams s JOIN " + schema +
+            ".events e USING (stream_id) GROUP BY s.stream_id, s.owner");
+    ASSERT_EQ(streams.size(), size_t{kRounds});
+    for (const pqxx::row& stream : streams) {
+        EXPECT_EQ(stream[2].as<int>(), 1) << stream[0].c_str() << ": events of several tenants";
+        EXPECT_EQ(stream[1].as<std::string>(), stream[3].as<std::string>()) << stream[0].c_str();
+        EXPECT_EQ(stream[4].as<int>(), kThreads / 4) << stream[0].c_str();
+    }
 }
 
 }  // namespace

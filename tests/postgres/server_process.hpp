@@ -18,12 +18,13 @@ namespace eventstore::test {
 class PostgresServerProcess {
 public:
     // Starts eventstored on a free port with the postgres plugin on `schema`, with `options`
-    // (more YAML lines under backend.options, each indented by four spaces) and `backend` (more
-    // lines under backend, indented by two), and waits until it listens (fails the test if it
-    // does not). On `port` when given (a server started again where its clients look for it).
+    // (more YAML lines under backend.options, each indented by four spaces), `backend` (more
+    // lines under backend, indented by two) and `top_level` (more top-level YAML, such as an
+    // `auth:` section), and waits until it listens (fails the test if it does not). On `port`
+    // when given (a server started again where its clients look for it).
     PostgresServerProcess(const TempDir& dir, const std::string& schema,
                           const std::string& options = "", const std::string& backend = "",
-                          uint16_t port = 0);
+                          uint16_t port = 0, const std::string& top_level = "");
 
     EventstoredProcess& process() { return *process_; }
     uint16_t port() const { return port_; }

@@ -1,7 +1,10 @@
 // Two eventstored processes on one database (issue 4, acceptance 2): appends through A and B
 // interleaved reach a subscriber on B once each, in position order, with every acknowledged
-// position; expected-version races between clients of A and B have exactly one winner.
+// position; expected-version races between clients of A and B have exactly one winner; two
+// tenants racing through A and B to create one stream never both get it (issue 23).
 #include <algorithm>
+#include <array>
+#include <barrier>
 #include <mutex>
 #include <thread>
 
@@ -9,6 +12,7 @@
 
 #include "cas_race.hpp"
 #include "pg_test_support.hpp"
+#include "security/crypto.hpp"
 #include "server_process.hpp"
 #include "subscriber.hpp"
 #include "test_server.hpp"
@@ -75,6 +79,80 @@ TEST_F(TwoServersTest, GivenClientsOfAAndBRacingOnOneStream_WhenEachExpectsTheSa
     constexpr uint64_t kRounds = 15;
     expect_one_winner_per_round([this](int racer) { return (racer % 2 == 0 ? a_ : b_).stub(); },
                                 kRacers, kRounds);
+}
+
+const std::string kAcme = "acme-token";
+const std::string kGlobex = "globex-token";
+const std::string kOperator = "operator-token";
+
+// Auth on, with two tenants sharing the prefix `orders-` and an operator without a tenant.
+std::string auth_with_two_tenants() {
+    std::string auth = "auth:\n  enabled: true\n  tokens:\n";
+    for (const auto& [name, token, tenant] :
+         std::array<std::array<std::string, 3>, 3>{{{"acme", kAcme, "acme"},
+                                                     {"globex", kGlobex, "globex"},
+                                                     {"operator", kOperator, ""}}}) {
+        auth += "    - {name: " + name + ", sha256: " + server::sha256_hex(token) +
+                ", permissions: [read, write], stream_prefixes: [\"" +
+                (tenant.empty() ? "" : "orders-") + "\"]" +
+                (tenant.empty() ? "" : ", tenant: " + tenant) + "}\n";
+    }
+    return auth;
+}
+
+std::unique_ptr<grpc::ClientContext> as(const std::string& token) {
+    auto context = context_with_deadline();
+    context->AddMetadata("authorization", "Bearer " + token);
+    return context;
+}
+
+class TwoServersOwnersTest : public ::testing::Test {
+protected:
+    TempDir dir_;
+    const std::string schema_ = unique_schema("two_servers_owners");
+    PostgresServerProcess a_{dir_, schema_, "", "", 0, auth_with_two_tenants()};
+    PostgresServerProcess b_{dir_, schema_, "", "", 0, auth_with_two_tenants()};
+};
+
+TEST_F(TwoServersOwnersTest, GivenTenantsOfAAndBRacingToCreateStreams_ThenEachStreamHasOneOwner) {
+    // The plugin checks owners itself (ABI 1.3): no loader fallback read.
+    EXPECT_NE(a_.process().log().find("(ABI 1.3, "), std::string::npos) << a_.process().log();
+    constexpr int kStreams = 20;
+    const std::array<std::string, 2> tokens{kAcme, kGlobex};
+    const std::array<std::unique_ptr<v1::EventStore::Stub>, 2> stubs{a_.stub(), b_.stub()};
+    for (int i = 0; i < kStreams; ++i) {
+        const std::string stream = "orders-race-" + std::to_string(i);
+        std::barrier start(2);
+        std::array<grpc::Status, 2> outcomes;
+        std::vector<std::thread> racers;
+        for (size_t r = 0; r < 2; ++r) {
+            racers.emplace_back([&, r] {
+                v1::AppendRequest request;
+                request.set_stream_id(stream);
+                for (int e = 0; e < 2; ++e) *request.add_events() = make_event();
+                v1::AppendResponse response;
+                start.arrive_and_wait();
+                outcomes[r] = stubs[r]->Append(as(tokens[r]).get(), request, &response);
+            });
+        }
+        for (auto& racer : racers) racer.join();
+        const int won = int{outcomes[0].ok()} + int{outcomes[1].ok()};
+        EXPECT_EQ(won, 1) << stream;
+        for (const grpc::Status& outcome : outcomes) {
+            if (!outcome.ok()) {
+                EXPECT_EQ(outcome.error_code(), grpc::StatusCode::PERMISSION_DENIED) << stream;
+            }
+        }
+        v1::ReadStreamRequest read;
+        read.set_stream_id(stream);
+        read.set_forward(true);
+        v1::ReadStreamResponse events;
+        ASSERT_TRUE(stubs[i % 2]->ReadStream(as(kOperator).get(), read, &events).ok()) << stream;
+        ASSERT_EQ(events.events_size(), 2) << stream;
+        const std::string owner = events.events(0).metadata().tenant_id();
+        EXPECT_EQ(events.events(1).metadata().tenant_id(), owner) << stream;
+        EXPECT_EQ(owner, outcomes[0].ok() ? "acme" : "globex") << stream;
+    }
 }
 
 }  // namespace
