@@ -100,12 +100,14 @@ void GroupCommitter::commit_groups() {
             run_group(members);
         }
         const auto took = std::chrono::steady_clock::now() - started;
-        const size_t decided = group.size();
+        lock.lock();
+        // The callers about to be answered are likely to append again soon, with those still
+        // queued (counted before they are answered, so that none of them counts twice).
+        expected_ = group.size() + queue_.size();
+        gather_window_ = std::min<std::chrono::steady_clock::duration>(took / 2, kMaxGatherWindow);
+        lock.unlock();
         complete(group);
         lock.lock();
-        // The callers just answered are likely to append again soon, with those still queued.
-        expected_ = decided + queue_.size();
-        gather_window_ = std::min<std::chrono::steady_clock::duration>(took / 2, kMaxGatherWindow);
     }
 }
 
