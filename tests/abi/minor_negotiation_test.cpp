@@ -60,16 +60,18 @@ const es_plugin_api* answer_offer(uint32_t major, uint32_t max_minor) {
     return table;
 }
 
-// Minors 2 and 3 (this header's) added request fields only, so 1.1, 1.2 and 1.3 hosts get the
-// same table under their own minor.
-TEST(MinorNegotiation, GivenAHostOfAbi11To13_WhenAnswered_ThenItsMinorAndTheFullTableWithStoreHealth) {
-    static_assert(ES_PLUGIN_ABI_MINOR == 3, "a new minor: answer it here too");
-    for (const uint32_t minor : {1u, 2u, 3u}) {
+// Minors 2 and 3 added request fields only, so 1.1, 1.2 and 1.3 hosts get the table of 1.1's
+// size under their own minor; 1.4 (this header's) added append_async, which a Store-based plugin
+// leaves NULL (the host then calls its blocking append on threads of its own).
+TEST(MinorNegotiation, GivenAHostOfAbi11To14_WhenAnswered_ThenItsMinorAndATableOfThatMinorsSize) {
+    static_assert(ES_PLUGIN_ABI_MINOR == 4, "a new minor: answer it here too");
+    for (const uint32_t minor : {1u, 2u, 3u, 4u}) {
         const es_plugin_api* table = answer_offer(ES_PLUGIN_ABI_MAJOR, minor);
         ASSERT_NE(table, nullptr);
         EXPECT_EQ(table->abi_minor, minor);
-        EXPECT_EQ(table->struct_size, sizeof(es_plugin_api));
+        EXPECT_EQ(table->struct_size, minor < 4 ? ES_PLUGIN_API_SIZE_1_1 : sizeof(es_plugin_api));
         EXPECT_NE(table->store_health, nullptr);
+        if (minor == 4) EXPECT_EQ(table->append_async, nullptr);
     }
 }
 

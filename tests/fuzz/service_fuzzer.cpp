@@ -48,7 +48,7 @@ private:
         v1::AppendRequest request;
         if (!request.ParseFromArray(body.data(), static_cast<int>(body.size()))) return;
         v1::AppendResponse response;
-        const grpc::Status status = service_.Append(&context_, &request, &response);
+        const grpc::Status status = service_.append_blocking(context_, request, response);
         require(one_of(status.error_code(),
                        {StatusCode::OK, StatusCode::INVALID_ARGUMENT, StatusCode::RESOURCE_EXHAUSTED,
                         StatusCode::FAILED_PRECONDITION, StatusCode::ALREADY_EXISTS}),

@@ -15,6 +15,21 @@ google::protobuf::ArenaOptions arena_options(char* initial_block, size_t size) {
 
 }  // namespace
 
+grpc::Status append_answer(const Status& status, const es_append_result& result,
+                           const v1::AppendRequest& request, const Caller& caller,
+                           const grpc::ServerContextBase& context, v1::AppendResponse& response) {
+    if (status.code() == Code::failed_precondition) {
+        return wrong_expected_version(status, request, result.actual_version);
+    }
+    if (!status.ok()) {
+        return backend_to_grpc(Authorizer::visible_append_failure(caller, status), context);
+    }
+    response.set_current_version(result.current_version);
+    response.set_first_global_position(result.first_global_position);
+    response.set_last_global_position(result.last_global_position);
+    return grpc::Status::OK;
+}
+
 AppendCall::AppendCall() : arena_(arena_options(initial_block_, kInitialBlock)) {
     set_request(google::protobuf::Arena::CreateMessage<v1::AppendRequest>(&arena_));
     set_response(google::protobuf::Arena::CreateMessage<v1::AppendResponse>(&arena_));
@@ -31,19 +46,7 @@ void AppendCall::start(loader::Store& store, grpc::CallbackServerContext& contex
 }
 
 void AppendCall::complete(const Status& status, const es_append_result& result) {
-    if (status.code() == Code::failed_precondition) {
-        reactor_->Finish(wrong_expected_version(status, *request(), result.actual_version));
-        return;
-    }
-    if (!status.ok()) {
-        reactor_->Finish(backend_to_grpc(Authorizer::visible_append_failure(caller_, status), *context_));
-        return;
-    }
-    v1::AppendResponse* response = MessageHolder::response();
-    response->set_current_version(result.current_version);
-    response->set_first_global_position(result.first_global_position);
-    response->set_last_global_position(result.last_global_position);
-    reactor_->Finish(grpc::Status::OK);
+    reactor_->Finish(append_answer(status, result, *request(), caller_, *context_, *response()));
 }
 
 }  // namespace eventstore::server

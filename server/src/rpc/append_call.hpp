@@ -25,6 +25,13 @@
 
 namespace eventstore::server {
 
+// The answer to an Append whose append the store decided with `status` and `result`: the
+// response filled on OK, WrongExpectedVersion on FAILED_PRECONDITION, else the backend's status as
+// `caller` may see it.
+grpc::Status append_answer(const Status& status, const es_append_result& result,
+                           const v1::AppendRequest& request, const Caller& caller,
+                           const grpc::ServerContextBase& context, v1::AppendResponse& response);
+
 class AppendCall final : public grpc::MessageHolder<v1::AppendRequest, v1::AppendResponse>,
                          public loader::AsyncAppend {
 public:

@@ -32,7 +32,7 @@ TokenSet::Change EventStoreService::replace_tokens(const std::vector<TokenConfig
     return change;
 }
 
-Status EventStoreService::admit_append(const grpc::CallbackServerContext& context,
+Status EventStoreService::admit_append(const grpc::ServerContextBase& context,
                                        const v1::AppendRequest& request, Caller& caller,
                                        abi::AppendBuilder& append) const {
     auto authenticated = auth_.authenticate(context, Access::write);
@@ -57,6 +57,17 @@ grpc::ServerUnaryReactor* EventStoreService::Append(grpc::CallbackServerContext*
     }
     AppendCall::of(*context).start(store_, *context, *reactor, std::move(caller), std::move(append));
     return reactor;
+}
+
+grpc::Status EventStoreService::append_blocking(const grpc::ServerContextBase& context,
+                                                const v1::AppendRequest& request,
+                                                v1::AppendResponse& response) {
+    Caller caller;
+    abi::AppendBuilder append;
+    if (Status s = admit_append(context, request, caller, append); !s.ok()) return to_grpc(s, context);
+    es_append_result result{};
+    const Status status = store_.append(append.request(), result);
+    return append_answer(status, result, request, caller, context, response);
 }
 
 namespace {

@@ -30,6 +30,10 @@ public:
     grpc::ServerUnaryReactor* Append(grpc::CallbackServerContext* context,
                                      const v1::AppendRequest* request,
                                      v1::AppendResponse* response) override;
+    // The same Append for a caller without a gRPC call (the fuzz target): the same checks and
+    // answer, the store's blocking append on the calling thread.
+    grpc::Status append_blocking(const grpc::ServerContextBase& context,
+                                 const v1::AppendRequest& request, v1::AppendResponse& response);
     grpc::Status ReadStream(grpc::ServerContext* context, const v1::ReadStreamRequest* request,
                             v1::ReadStreamResponse* response) override;
     grpc::Status ReadAll(grpc::ServerContext* context, const v1::ReadAllRequest* request,
@@ -52,7 +56,7 @@ private:
     }
 
     // The checks of an Append before it reaches the store; OK, or the status to answer.
-    Status admit_append(const grpc::CallbackServerContext& context, const v1::AppendRequest& request,
+    Status admit_append(const grpc::ServerContextBase& context, const v1::AppendRequest& request,
                         Caller& caller, abi::AppendBuilder& append) const;
 
     loader::Store& store_;
