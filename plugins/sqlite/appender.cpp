@@ -14,14 +14,21 @@ namespace {
 
 constexpr const char* kFindId =
     "SELECT stream_id, stream_version, global_position FROM events WHERE event_id = ?1";
-constexpr const char* kCurrentVersion = "SELECT current_version FROM streams WHERE stream_id = ?1";
+constexpr const char* kStream = "SELECT current_version, owner FROM streams WHERE stream_id = ?1";
 constexpr const char* kInsertEvent =
     "INSERT INTO events (global_position, stream_id, stream_version, event_id, type_name, "
     "content_type, tenant_id, correlation_id, causation_id, headers, payload, recorded_at_us) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+// A new stream gets its owner (?3); an existing one keeps its own.
 constexpr const char* kSetVersion =
-    "INSERT INTO streams (stream_id, current_version) VALUES (?1, ?2) "
+    "INSERT INTO streams (stream_id, current_version, owner) VALUES (?1, ?2, ?3) "
     "ON CONFLICT (stream_id) DO UPDATE SET current_version = excluded.current_version";
+
+// A stream's row: its current version (0: no stream) and, when it has one, its owner.
+struct StreamRow {
+    uint64_t version = 0;
+    std::string owner;
+};
 
 std::vector<plugin::StoredId> stored_ids(Connection& connection, const es_append_request& request) {
     std::vector<plugin::StoredId> stored;
@@ -36,9 +43,10 @@ std::vector<plugin::StoredId> stored_ids(Connection& connection, const es_append
     return stored;
 }
 
-uint64_t current_version(Connection& connection, std::string_view stream_id) {
-    Query query(connection, kCurrentVersion);
-    return query.bind(1, stream_id).step() ? static_cast<uint64_t>(query.integer(0)) : 0;
+StreamRow stream_row(Connection& connection, std::string_view stream_id) {
+    Query query(connection, kStream);
+    if (!query.bind(1, stream_id).step()) return {};
+    return {static_cast<uint64_t>(query.integer(0)), std::string(query.bytes(1))};
 }
 
 void insert_event(Connection& connection, const es_event_data& event, std::string_view stream_id,
@@ -66,11 +74,16 @@ void insert_event(Connection& connection, const es_event_data& event, std::strin
 
 Status append_in_transaction(Connection& connection, const es_append_request& request,
                              es_append_result& result, uint64_t& head, int64_t recorded_at_us) {
+    const std::string_view stream_id = abi::view(request.stream_id);
+    const StreamRow stream = stream_row(connection, stream_id);
+    // The owner first, before anything that would tell more about the stream (plugin.h).
+    if (stream.version > 0 && plugin::owned_by_another(request, stream.owner)) {
+        return plugin::not_the_owner(stream_id);
+    }
     const Result<bool> retry = plugin::judge_retry(request, stored_ids(connection, request), result);
     if (!retry.ok()) return retry.status();
     if (retry.value()) return {};
-    const std::string_view stream_id = abi::view(request.stream_id);
-    const uint64_t current = current_version(connection, stream_id);
+    const uint64_t current = stream.version;
     if (!plugin::expected_matches(request, current)) {
         return plugin::wrong_expected_version(request, current, result);
     }
@@ -80,9 +93,12 @@ Status append_in_transaction(Connection& connection, const es_append_request& re
                      recorded_at_us, headers);
     }
     const uint64_t version = current + request.event_count;
+    // A new stream's owner: the tenant of its first event (plugin.h "Stream owners"); requests
+    // reaching a store carry events.
     Query(connection, kSetVersion)
         .bind(1, stream_id)
         .bind(2, static_cast<int64_t>(version))
+        .bind(3, abi::view(request.events[0]->tenant_id))
         .run();
     result.current_version = version;
     result.first_global_position = head + 1;

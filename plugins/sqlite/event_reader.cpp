@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "eventstore/append_rules.hpp"
 #include "eventstore/page_rules.hpp"
 #include "page_iterator.hpp"
 
@@ -22,7 +23,7 @@ constexpr const char* kStreamForward =
 constexpr const char* kStreamBackward =
     "SELECT " EVENT_COLUMNS " FROM events WHERE stream_id = ?1 AND stream_version <= ?2 "
     "ORDER BY stream_version DESC LIMIT ?3";
-constexpr const char* kCurrentVersion = "SELECT current_version FROM streams WHERE stream_id = ?1";
+constexpr const char* kStream = "SELECT current_version, owner FROM streams WHERE stream_id = ?1";
 constexpr const char* kHead = "SELECT coalesce(max(global_position), 0) FROM events";
 constexpr const char* kAll =
     "SELECT " EVENT_COLUMNS " FROM events WHERE global_position > ?1 AND global_position <= ?2 "
@@ -77,11 +78,12 @@ Result<std::unique_ptr<plugin::Iterator>> read_stream(Connection& connection,
                            : request.from_version == 0 ? kFar
                                                        : request.from_version;
     Snapshot snapshot(connection);
-    Query current_version(connection, kCurrentVersion);
-    const uint64_t current = single_number(current_version.bind(1, stream_id));
-    if (current == 0) {
-        return Status(Code::not_found, "stream '" + std::string(stream_id) + "' not found");
-    }
+    Query stream(connection, kStream);
+    // A stream of another owner (plugin.h "Stream owners") reads as a missing one, word for word.
+    const bool visible =
+        stream.bind(1, stream_id).step() && !plugin::owned_by_another(request, stream.bytes(1));
+    const uint64_t current = visible ? static_cast<uint64_t>(stream.integer(0)) : 0;
+    if (current == 0) return plugin::stream_not_found(stream_id);
     Query query(connection, request.forward ? kStreamForward : kStreamBackward);
     query.bind(1, stream_id).bind(2, bounded(bound)).bind(3, int64_t{request.max_count});
     std::vector<ReadEvent> events = collect(query);
