@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds and tests the TypeScript SDK from a clean clone: installs the pinned dependencies from
 # npm (npm ci), generates the stubs from proto/ (npm run generate), compiles (tsc), packs the npm
-# tarball into $EVENTSTORE_SDK_BUILD_DIR, installs that tarball there for interop.sh, and runs the
-# tests (node --test) against eventstored processes the tests start themselves.
+# tarball into $EVENTSTORE_SDK_BUILD_DIR and checks it (scripts/check-pack.js: the README, .d.ts
+# types, the exports map), installs that tarball there for interop.sh, and runs the tests
+# (node --test) against eventstored processes the tests start themselves.
 # Env (set by ctest, see sdks/CMakeLists.txt; defaults for a manual run from the build tree):
 #   EVENTSTORED, EVENTSTORE_MEMORY_PLUGIN, EVENTSTORE_PROTO_DIR, EVENTSTORE_SDK_BUILD_DIR
 set -euo pipefail
@@ -28,6 +29,8 @@ echo "== npm pack into $build"
 rm -f "$build"/eventstore-client-*.tgz
 npm pack --pack-destination "$build"
 tarball=$(ls "$build"/eventstore-client-*.tgz)
+echo "== npm pack --dry-run: the README, types and the exports map are in the tarball"
+npm pack --dry-run --json 2>/dev/null | node scripts/check-pack.js
 
 echo "== install the tarball for interop.sh: $build/interop-app"
 npm run build:test

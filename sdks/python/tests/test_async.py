@@ -38,7 +38,7 @@ def test_async_append_read_and_typed_errors(server, stream_id):
                 await client.append(stream_id, evs(1), exact(4))
             assert (caught.value.stream_id, caught.value.expected, caught.value.actual_version) == (stream_id, exact(4), 5)
             forward = [e.stream_version async for e in client.read_stream(stream_id, page_size=2)]
-            backward = [e.stream_version async for e in client.read_stream(stream_id, backward=True, page_size=2)]
+            backward = [e.stream_version async for e in client.read_stream(stream_id, direction="backward", page_size=2)]
             everything = [e.stream_version async for e in client.read_all(stream_prefix=stream_id, page_size=2)]
             assert forward == everything == [1, 2, 3, 4, 5] and backward == [5, 4, 3, 2, 1]
             with pytest.raises(NotFound):

@@ -1,5 +1,6 @@
 """The sync client against a real eventstored: append modes, typed errors, paging, read_all."""
 import datetime
+import socket
 import uuid
 
 import pytest
@@ -9,6 +10,7 @@ from eventstore_client import (
     NO_STREAM,
     STREAM_EXISTS,
     AlreadyExists,
+    DeadlineExceeded,
     EventStoreClient,
     EventStoreError,
     InvalidArgument,
@@ -85,7 +87,7 @@ def test_reading_a_missing_stream_is_not_found(client, stream_id):
     with pytest.raises(NotFound):
         list(client.read_stream(stream_id))
     with pytest.raises(NotFound):
-        list(client.read_stream(stream_id, backward=True))
+        list(client.read_stream(stream_id, direction="backward"))
 
 
 def test_bad_input_is_invalid_argument_naming_the_field(client, stream_id):
@@ -113,11 +115,30 @@ def test_forward_paging_yields_every_version_once_in_order(client, stream_id):
 
 def test_backward_paging_goes_from_the_last_down_to_one(client, stream_id):
     client.append(stream_id, events(10), NO_STREAM)
-    assert [e.stream_version for e in client.read_stream(stream_id, backward=True, page_size=3)] == list(range(10, 0, -1))
-    assert [e.stream_version for e in client.read_stream(stream_id, backward=True, from_version=5, page_size=2)] == [5, 4, 3, 2, 1]
-    assert [e.stream_version for e in client.read_stream(stream_id, backward=True, limit=4)] == [10, 9, 8, 7]
+    assert [e.stream_version for e in client.read_stream(stream_id, direction="backward", page_size=3)] == list(range(10, 0, -1))
+    assert [e.stream_version for e in client.read_stream(stream_id, direction="backward", from_version=5, page_size=2)] == [5, 4, 3, 2, 1]
+    assert [e.stream_version for e in client.read_stream(stream_id, direction="backward", limit=4)] == [10, 9, 8, 7]
     # a page size that divides the stream exactly: the last page ends at version 1 with no extra call
-    assert [e.stream_version for e in client.read_stream(stream_id, backward=True, page_size=5)] == list(range(10, 0, -1))
+    assert [e.stream_version for e in client.read_stream(stream_id, direction="backward", page_size=5)] == list(range(10, 0, -1))
+
+
+def test_a_deadline_ends_a_call_to_a_server_that_does_not_answer(stream_id):
+    # A listening socket that never speaks HTTP/2: every call waits until its deadline.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        target = f"127.0.0.1:{silent.getsockname()[1]}"
+        with EventStoreClient(target, timeout=None) as client:
+            with pytest.raises(DeadlineExceeded):
+                client.append(stream_id, events(1), timeout=0.2)
+            with pytest.raises(DeadlineExceeded):
+                list(client.read_all(timeout=0.2))
+        with EventStoreClient(target, timeout=0.2) as client:
+            with pytest.raises(DeadlineExceeded):
+                list(client.read_stream(stream_id))
+
+
+def test_an_unknown_direction_is_refused(client, stream_id):
+    with pytest.raises(ValueError, match="direction"):
+        list(client.read_stream(stream_id, direction="sideways"))
 
 
 def test_read_all_with_a_prefix_pages_over_only_those_streams_in_global_order(client):

@@ -68,6 +68,15 @@ def test_protobuf_helper_matches_the_interop_vector_and_decodes():
         decode_protobuf(recorded(event), pb.CaughtUp)
     with pytest.raises(ValueError, match="content_type"):
         decode_json(recorded(event))
+    untyped = bytes_event(event.type_name, event.payload, content_type="")
+    assert decode_protobuf(recorded(untyped), pb.Checkpoint).global_position == vector["global_position"]
+
+
+def test_decode_json_takes_application_json_or_an_empty_content_type_and_refuses_others():
+    assert decode_json(recorded(bytes_event("T", b'{"a":1}', content_type=""))) == {"a": 1}
+    assert decode_json(recorded(bytes_event("T", b"[1]", content_type="application/json"))) == [1]
+    with pytest.raises(ValueError, match="content_type"):
+        decode_json(recorded(bytes_event("T", b"{}", content_type="text/plain")))
 
 
 def test_new_events_get_distinct_increasing_uuid_v7_ids():

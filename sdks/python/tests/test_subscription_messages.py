@@ -70,7 +70,7 @@ class ScriptedStub:
         self._scripts = list(scripts)
         self.requests = []
 
-    def Subscribe(self, request):  # noqa: N802 - the gRPC method's name
+    def Subscribe(self, request, metadata=()):  # noqa: N802 - the gRPC method's name
         self.requests.append(request)
         return ScriptedCall(self._scripts.pop(0))
 
@@ -152,7 +152,7 @@ class ScriptedAsyncCall:
 
 
 class ScriptedAsyncStub(ScriptedStub):
-    def Subscribe(self, request):  # noqa: N802
+    def Subscribe(self, request, metadata=()):  # noqa: N802
         self.requests.append(request)
         return ScriptedAsyncCall(self._scripts.pop(0))
 

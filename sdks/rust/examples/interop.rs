@@ -4,9 +4,7 @@
 //! verify: reads S and checks every event byte for byte against the vectors; exit 1 on a difference.
 use eventstore_client::json::Value;
 use eventstore_client::proto::eventstore::v1::Checkpoint;
-use eventstore_client::{
-    Client, ExpectedVersion, NewEvent, ReadStreamOptions, RecordedEvent, RecordedEventExt,
-};
+use eventstore_client::{Client, ExpectedVersion, NewEvent, ReadStreamOptions, RecordedEvent};
 use futures_util::TryStreamExt;
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -81,25 +79,24 @@ fn is_uuid_v7(id: &str) -> bool {
 }
 
 fn check(i: usize, v: &Value, e: &RecordedEvent, problems: &mut Vec<String>) {
-    let m = e.meta();
     let mut same = |field: &str, got: &str, want: &str| {
         if got != want {
             problems.push(format!("event {i}: {field} is {got:?}, expected {want:?}"));
         }
     };
-    same("type_name", &m.type_name, text(v, "type_name"));
-    same("content_type", &m.content_type, text(v, "content_type"));
-    same("tenant_id", &m.tenant_id, text(v, "tenant_id"));
+    same("type_name", &e.type_name, text(v, "type_name"));
+    same("content_type", &e.content_type, text(v, "content_type"));
+    same("tenant_id", &e.tenant_id, text(v, "tenant_id"));
     same(
         "correlation_id",
-        &m.correlation_id,
+        &e.correlation_id,
         text(v, "correlation_id"),
     );
-    same("causation_id", &m.causation_id, text(v, "causation_id"));
-    if m.headers != headers(v) {
+    same("causation_id", &e.causation_id, text(v, "causation_id"));
+    if e.headers != headers(v) {
         problems.push(format!(
             "event {i}: headers are {:?}, expected {:?}",
-            m.headers,
+            e.headers,
             headers(v)
         ));
     }
@@ -110,10 +107,10 @@ fn check(i: usize, v: &Value, e: &RecordedEvent, problems: &mut Vec<String>) {
             e.payload, want
         ));
     }
-    if !is_uuid_v7(&m.event_id) {
+    if !is_uuid_v7(&e.event_id) {
         problems.push(format!(
             "event {i}: event_id {:?} is not a UUID v7",
-            m.event_id
+            e.event_id
         ));
     }
     if e.stream_version != i as u64 + 1 {

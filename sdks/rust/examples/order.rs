@@ -11,7 +11,6 @@
 use eventstore_client::json::{json, Value};
 use eventstore_client::{
     AppendResult, Client, Error, ExpectedVersion, NewEvent, ReadStreamOptions, RecordedEvent,
-    RecordedEventExt,
 };
 use futures_util::TryStreamExt;
 
@@ -58,7 +57,7 @@ pub fn stream_id(order_id: &str) -> String {
 impl Order {
     pub fn apply(&mut self, event: &RecordedEvent) -> Result<(), Error> {
         let data: Value = event.json()?;
-        match event.meta().type_name.as_str() {
+        match event.type_name.as_str() {
             "OrderPlaced" => self.placed = true,
             "OrderLineAdded" => {
                 self.lines += 1;

@@ -3,9 +3,8 @@
 //! it; reads and subscriptions are plain `Iterator`s. Do not use it from inside an async runtime.
 use crate::client::{AppendResult, ClientOptions, EventStream, ReadAllOptions, ReadStreamOptions};
 use crate::error::{Error, Result};
-use crate::event::NewEvent;
+use crate::event::{NewEvent, RecordedEvent};
 use crate::expected::ExpectedVersion;
-use crate::proto::eventstore::v1::RecordedEvent;
 use crate::subscription::{SubscribeOptions, SubscriptionMessage, SubscriptionStream};
 use futures_util::StreamExt;
 use std::sync::Arc;
@@ -33,6 +32,14 @@ impl Client {
             runtime: Arc::new(runtime),
             inner,
         })
+    }
+
+    /// A clone whose unary calls have this deadline (None: none); see [`crate::Client::with_timeout`].
+    pub fn with_timeout(&self, timeout: Option<Duration>) -> Self {
+        Client {
+            runtime: self.runtime.clone(),
+            inner: self.inner.with_timeout(timeout),
+        }
     }
 
     /// The async client this one drives.

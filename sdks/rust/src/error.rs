@@ -23,9 +23,20 @@ pub enum Error {
     AlreadyExists(String),
     /// INVALID_ARGUMENT (the message names the field).
     InvalidArgument(String),
+    /// RESOURCE_EXHAUSTED: over a limit (append size or count, subscriptions per connection).
+    ResourceExhausted(String),
+    /// DEADLINE_EXCEEDED: the call's deadline passed (the client's timeout, or the backend's).
+    DeadlineExceeded(String),
+    /// UNAUTHENTICATED: auth is on and the call carried no token, or an unknown one.
+    Unauthenticated(String),
+    /// PERMISSION_DENIED: the token may not do this (write with a read-only token, a stream
+    /// outside its prefixes, another tenant's stream).
+    PermissionDenied(String),
     /// UNAVAILABLE: the server is down, unreachable or shutting down.
     Unavailable(String),
-    /// Any other gRPC status (RESOURCE_EXHAUSTED, INTERNAL, ...).
+    /// CANCELLED: the call was cancelled.
+    Cancelled(String),
+    /// Any other gRPC status (INTERNAL, UNKNOWN, ...).
     Status(tonic::Status),
     /// A bad target address or channel setup.
     Connection(String),
@@ -43,7 +54,12 @@ impl Error {
             Error::NotFound(_) => Code::NotFound,
             Error::AlreadyExists(_) => Code::AlreadyExists,
             Error::InvalidArgument(_) => Code::InvalidArgument,
+            Error::ResourceExhausted(_) => Code::ResourceExhausted,
+            Error::DeadlineExceeded(_) => Code::DeadlineExceeded,
+            Error::Unauthenticated(_) => Code::Unauthenticated,
+            Error::PermissionDenied(_) => Code::PermissionDenied,
             Error::Unavailable(_) => Code::Unavailable,
+            Error::Cancelled(_) => Code::Cancelled,
             Error::Status(s) => s.code(),
             Error::Connection(_) => Code::Unavailable,
             Error::Encode(_) | Error::Decode(_) => Code::Unknown,
@@ -62,7 +78,12 @@ impl Error {
             Error::NotFound(m)
             | Error::AlreadyExists(m)
             | Error::InvalidArgument(m)
+            | Error::ResourceExhausted(m)
+            | Error::DeadlineExceeded(m)
+            | Error::Unauthenticated(m)
+            | Error::PermissionDenied(m)
             | Error::Unavailable(m)
+            | Error::Cancelled(m)
             | Error::Connection(m)
             | Error::Encode(m)
             | Error::Decode(m) => m.clone(),
@@ -89,7 +110,12 @@ impl std::fmt::Display for Error {
             Error::NotFound(m) => write!(f, "not found: {m}"),
             Error::AlreadyExists(m) => write!(f, "already exists: {m}"),
             Error::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
+            Error::ResourceExhausted(m) => write!(f, "resource exhausted: {m}"),
+            Error::DeadlineExceeded(m) => write!(f, "deadline exceeded: {m}"),
+            Error::Unauthenticated(m) => write!(f, "unauthenticated: {m}"),
+            Error::PermissionDenied(m) => write!(f, "permission denied: {m}"),
             Error::Unavailable(m) => write!(f, "unavailable: {m}"),
+            Error::Cancelled(m) => write!(f, "cancelled: {m}"),
             Error::Status(s) => write!(f, "{:?}: {}", s.code(), s.message()),
             Error::Connection(m) => write!(f, "connection: {m}"),
             Error::Encode(m) => write!(f, "encode: {m}"),
@@ -138,6 +164,16 @@ impl From<tonic::Status> for Error {
             Code::Unknown | Code::Cancelled | Code::Internal if is_transport_failure(&status) => {
                 Error::Unavailable(message)
             }
+            Code::ResourceExhausted => Error::ResourceExhausted(message),
+            Code::DeadlineExceeded => Error::DeadlineExceeded(message),
+            // tonic's channel ends a call whose grpc-timeout passed with CANCELLED
+            // "Timeout expired" (its TimeoutExpired): the client's deadline.
+            Code::Cancelled if message == tonic::TimeoutExpired(()).to_string() => {
+                Error::DeadlineExceeded(message)
+            }
+            Code::Unauthenticated => Error::Unauthenticated(message),
+            Code::PermissionDenied => Error::PermissionDenied(message),
+            Code::Cancelled => Error::Cancelled(message),
             _ => Error::Status(status),
         }
     }
@@ -155,6 +191,9 @@ fn is_transport_failure(status: &tonic::Status) -> bool {
         "error reading a body from connection",
         "connection reset",
         "broken pipe",
+        // hyper, when the connection closes under a request (a refused TLS handshake, say).
+        "operation was canceled",
+        "connection closed before message completed",
         "connection refused",
     ]
     .iter()

@@ -3,9 +3,11 @@ use crate::proto::eventstore::v1 as pb;
 use prost::{Message, Name};
 use serde::{de::DeserializeOwned, Serialize};
 use std::collections::HashMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub const CONTENT_TYPE_JSON: &str = "application/json";
 pub const CONTENT_TYPE_PROTOBUF: &str = "application/x-protobuf";
+pub const CONTENT_TYPE_BYTES: &str = "application/octet-stream";
 
 /// An event to append. Its `event_id` is a UUID v7 made here, on the client, so that retrying
 /// the same `NewEvent`s is idempotent on the server.
@@ -43,6 +45,11 @@ impl NewEvent {
             headers: HashMap::new(),
             payload: payload.into(),
         }
+    }
+
+    /// Raw bytes with content type `application/octet-stream` (see [`NewEvent::new`] for another).
+    pub fn bytes(type_name: impl Into<String>, payload: impl Into<Vec<u8>>) -> Self {
+        Self::new(type_name, CONTENT_TYPE_BYTES, payload)
     }
 
     /// A JSON payload (`application/json`), compact, keys in insertion order (see [`crate::json`]).
@@ -95,14 +102,13 @@ impl NewEvent {
 
     /// Marks this event as caused by `handled`: causation_id = its event_id, correlation_id =
     /// its correlation_id, or its event_id when that is empty (it started the conversation).
-    pub fn caused_by(mut self, handled: &pb::RecordedEvent) -> Self {
-        let metadata = handled.metadata.clone().unwrap_or_default();
-        self.correlation_id = if metadata.correlation_id.is_empty() {
-            metadata.event_id.clone()
+    pub fn caused_by(mut self, handled: &RecordedEvent) -> Self {
+        self.correlation_id = if handled.correlation_id.is_empty() {
+            handled.event_id.clone()
         } else {
-            metadata.correlation_id
+            handled.correlation_id.clone()
         };
-        self.causation_id = metadata.event_id;
+        self.causation_id = handled.event_id.clone();
         self
     }
 
@@ -122,54 +128,82 @@ impl NewEvent {
     }
 }
 
-/// Decoders and accessors on a read event.
-pub trait RecordedEventExt {
-    /// The metadata (an empty one if the server sent none).
-    fn meta(&self) -> &pb::EventMetadata;
-    /// Decodes a JSON payload; fails unless content_type is `application/json`.
-    fn json<T: DeserializeOwned>(&self) -> Result<T>;
-    /// Decodes a Protobuf payload; fails unless content_type is `application/x-protobuf` and
-    /// type_name is `M`'s full name.
-    fn protobuf<M: Message + Name + Default>(&self) -> Result<M>;
-    /// True when type_name is `M`'s full name.
-    fn is<M: Name>(&self) -> bool;
+/// An event as stored: where and when, its metadata and its payload byte for byte as appended
+/// (sdks/SPEC.md, "Events").
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct RecordedEvent {
+    pub stream_id: String,
+    /// 1-based version in its stream.
+    pub stream_version: u64,
+    /// 1-based position in the global log.
+    pub global_position: u64,
+    pub event_id: String,
+    pub type_name: String,
+    pub content_type: String,
+    pub tenant_id: String,
+    pub correlation_id: String,
+    pub causation_id: String,
+    pub headers: HashMap<String, String>,
+    pub payload: Vec<u8>,
+    /// When the server stored it (None if the server sent no time).
+    pub recorded_at: Option<SystemTime>,
 }
 
-static EMPTY_METADATA: std::sync::OnceLock<pb::EventMetadata> = std::sync::OnceLock::new();
-
-impl RecordedEventExt for pb::RecordedEvent {
-    fn meta(&self) -> &pb::EventMetadata {
-        self.metadata
-            .as_ref()
-            .unwrap_or_else(|| EMPTY_METADATA.get_or_init(Default::default))
-    }
-
-    fn json<T: DeserializeOwned>(&self) -> Result<T> {
-        let content_type = &self.meta().content_type;
-        if content_type != CONTENT_TYPE_JSON {
+impl RecordedEvent {
+    /// Decodes a JSON payload; fails unless content_type is `application/json` or empty.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        if !self.content_type.is_empty() && self.content_type != CONTENT_TYPE_JSON {
             return Err(Error::Decode(format!(
-                "event {} has content_type '{content_type}', not {CONTENT_TYPE_JSON}",
-                self.meta().event_id
+                "event {} has content_type '{}', not {CONTENT_TYPE_JSON}",
+                self.event_id, self.content_type
             )));
         }
         crate::json::from_slice(&self.payload)
     }
 
-    fn protobuf<M: Message + Name + Default>(&self) -> Result<M> {
-        let meta = self.meta();
-        if meta.content_type != CONTENT_TYPE_PROTOBUF || meta.type_name != M::full_name() {
+    /// Decodes a Protobuf payload; fails unless content_type is `application/x-protobuf` or empty
+    /// and type_name is `M`'s full name.
+    pub fn protobuf<M: Message + Name + Default>(&self) -> Result<M> {
+        let content_type_fits =
+            self.content_type.is_empty() || self.content_type == CONTENT_TYPE_PROTOBUF;
+        if !content_type_fits || self.type_name != M::full_name() {
             return Err(Error::Decode(format!(
                 "event {} is '{}' ({}), not {} ({CONTENT_TYPE_PROTOBUF})",
-                meta.event_id,
-                meta.type_name,
-                meta.content_type,
+                self.event_id,
+                self.type_name,
+                self.content_type,
                 M::full_name()
             )));
         }
         M::decode(self.payload.as_slice()).map_err(|e| Error::Decode(e.to_string()))
     }
 
-    fn is<M: Name>(&self) -> bool {
-        self.meta().type_name == M::full_name()
+    /// True when type_name is `M`'s full name.
+    pub fn is<M: Name>(&self) -> bool {
+        self.type_name == M::full_name()
+    }
+
+    /// The event of the wire's message.
+    pub fn from_proto(event: pb::RecordedEvent) -> Self {
+        let metadata = event.metadata.unwrap_or_default();
+        let recorded_at = event.recorded_at.and_then(|t| {
+            let seconds = u64::try_from(t.seconds).ok()?;
+            let nanos = u32::try_from(t.nanos).ok()?;
+            UNIX_EPOCH.checked_add(Duration::new(seconds, nanos))
+        });
+        RecordedEvent {
+            stream_id: event.stream_id,
+            stream_version: event.stream_version,
+            global_position: event.global_position,
+            event_id: metadata.event_id,
+            type_name: metadata.type_name,
+            content_type: metadata.content_type,
+            tenant_id: metadata.tenant_id,
+            correlation_id: metadata.correlation_id,
+            causation_id: metadata.causation_id,
+            headers: metadata.headers,
+            payload: event.payload,
+            recorded_at,
+        }
     }
 }

@@ -3,13 +3,16 @@
 //! A thin layer over the tonic stubs generated (by `build.rs`, into the target dir) from
 //! `proto/eventstore/v1/eventstore.proto` and `proto/google/rpc/status.proto`:
 //!
-//! * [`Client`]: `append`, `read_stream` / `read_all` (paged for you, as `futures` Streams) and
-//!   `subscribe` (events, checkpoints, caught-up, optional resume after `UNAVAILABLE`);
+//! * [`Client`]: TLS (rustls) or plaintext, a bearer token, a deadline per call; `append`,
+//!   `read_stream` / `read_all` (paged for you, as `futures` Streams) and `subscribe` (events,
+//!   checkpoints, caught-up, optional resume after `UNAVAILABLE`);
 //! * [`NewEvent`]: events with client-made UUID v7 ids, JSON / Protobuf / raw payload helpers,
 //!   correlation and causation from the event being handled;
-//! * [`RecordedEventExt`]: the matching decoders on read events;
+//! * [`RecordedEvent`]: a read event, with the matching decoders;
 //! * [`ExpectedVersion`]: `any`, `no_stream`, `stream_exists`, `exact(n)`;
 //! * [`Error`]: typed errors, with [`Error::WrongExpectedVersion`] read from the status detail.
+//!
+//! The behaviour and the defaults are those of the one client API of every SDK: `sdks/SPEC.md`.
 
 /// The generated protobuf and gRPC types.
 pub mod proto {
@@ -36,13 +39,14 @@ mod subscription;
 
 pub use client::{
     AppendResult, Client, ClientOptions, Direction, EventStream, ReadAllOptions, ReadStreamOptions,
+    DEFAULT_KEEPALIVE_TIME, DEFAULT_KEEPALIVE_TIMEOUT, DEFAULT_TIMEOUT,
 };
 pub use error::{Error, Result};
 pub use event::{
-    new_event_id, NewEvent, RecordedEventExt, CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF,
+    new_event_id, NewEvent, RecordedEvent, CONTENT_TYPE_BYTES, CONTENT_TYPE_JSON,
+    CONTENT_TYPE_PROTOBUF,
 };
 pub use expected::ExpectedVersion;
-pub use proto::eventstore::v1::{EventMetadata, RecordedEvent};
 pub use subscription::{
     Resume, SubscribeOptions, SubscriptionMessage, SubscriptionStream, DEFAULT_MAX_BATCH_EVENTS,
 };

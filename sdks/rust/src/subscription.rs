@@ -2,6 +2,7 @@
 //! messages (single events or batches, checkpoints, caught-up) into a stream of one message per
 //! event, resuming after `UNAVAILABLE` from the last message it yielded.
 use crate::error::{Error, Result};
+use crate::event::RecordedEvent;
 use crate::proto::eventstore::v1 as pb;
 use futures_util::stream::{self, BoxStream, StreamExt};
 use std::collections::VecDeque;
@@ -11,12 +12,14 @@ use std::time::Duration;
 /// A subscription; see [`SubscriptionMessage`].
 pub type SubscriptionStream = BoxStream<'static, Result<SubscriptionMessage>>;
 
-/// How a subscription resumes after `UNAVAILABLE` (server shutting down, connection lost).
+/// How a subscription resumes after `UNAVAILABLE` (server shutting down, connection lost): the
+/// resume policy of sdks/SPEC.md, "Subscribe". The default tries forever, 100 ms doubling to 5 s.
 #[derive(Clone, Debug)]
 pub struct Resume {
-    /// Consecutive failed attempts before the error is given to the caller (0: never give up).
-    pub max_attempts: u32,
-    /// Wait before the first attempt; doubled after each failure, up to `max_delay`.
+    /// Consecutive failed tries before the error is given to the caller (None: never give up).
+    /// The count starts again with each message yielded.
+    pub max_attempts: Option<u32>,
+    /// Wait before the first try; doubled after each failure, up to `max_delay`.
     pub initial_delay: Duration,
     pub max_delay: Duration,
 }
@@ -24,9 +27,9 @@ pub struct Resume {
 impl Default for Resume {
     fn default() -> Self {
         Resume {
-            max_attempts: 10,
+            max_attempts: None,
             initial_delay: Duration::from_millis(100),
-            max_delay: Duration::from_secs(2),
+            max_delay: Duration::from_secs(5),
         }
     }
 }
@@ -90,25 +93,21 @@ impl SubscribeOptions {
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubscriptionMessage {
     /// A matching event.
-    Event(pb::RecordedEvent),
+    Event(RecordedEvent),
     /// No matching event up to this position (sent while the filter skips events): a safe
     /// position to store and resume after.
     Checkpoint(u64),
     /// The catch-up reached the head at this position; live events follow. Sent once per
     /// server call: a resumed subscription gets a new one.
     CaughtUp(u64),
-    /// The subscription was resumed after `UNAVAILABLE` (only with [`SubscribeOptions::resume`]):
-    /// it continues after `after_position`, the last delivered position. `reason` is the error.
-    Resumed { after_position: u64, reason: String },
 }
 
 impl SubscriptionMessage {
-    /// The position a consumer may store to resume after this message (None for `Resumed`).
-    pub fn position(&self) -> Option<u64> {
+    /// The position a consumer may store to resume after this message.
+    pub fn position(&self) -> u64 {
         match self {
-            SubscriptionMessage::Event(e) => Some(e.global_position),
-            SubscriptionMessage::Checkpoint(p) | SubscriptionMessage::CaughtUp(p) => Some(*p),
-            SubscriptionMessage::Resumed { .. } => None,
+            SubscriptionMessage::Event(e) => e.global_position,
+            SubscriptionMessage::Checkpoint(p) | SubscriptionMessage::CaughtUp(p) => *p,
         }
     }
 }
@@ -129,11 +128,13 @@ pub(crate) trait Subscriber: Send + 'static {
 fn messages(response: pb::SubscribeResponse) -> Vec<SubscriptionMessage> {
     use pb::subscribe_response::Message;
     match response.message {
-        Some(Message::Event(event)) => vec![SubscriptionMessage::Event(event)],
+        Some(Message::Event(event)) => {
+            vec![SubscriptionMessage::Event(RecordedEvent::from_proto(event))]
+        }
         Some(Message::Batch(batch)) => batch
             .events
             .into_iter()
-            .map(SubscriptionMessage::Event)
+            .map(|event| SubscriptionMessage::Event(RecordedEvent::from_proto(event)))
             .collect(),
         Some(Message::Checkpoint(c)) => vec![SubscriptionMessage::Checkpoint(c.global_position)],
         Some(Message::CaughtUp(c)) => vec![SubscriptionMessage::CaughtUp(c.global_position)],
@@ -157,7 +158,6 @@ pub(crate) fn subscribe<S: Subscriber>(
         responses: Option<Responses>,
         pending: VecDeque<SubscriptionMessage>,
         failures: u32,
-        reason: Option<String>,
         finished: bool,
     }
     let state = State {
@@ -169,7 +169,6 @@ pub(crate) fn subscribe<S: Subscriber>(
         responses: None,
         pending: VecDeque::new(),
         failures: 0,
-        reason: None,
         finished: false,
     };
 
@@ -179,9 +178,7 @@ pub(crate) fn subscribe<S: Subscriber>(
         let Some(resume) = s.resume.clone() else {
             return Some(error);
         };
-        if !error.is_unavailable()
-            || (resume.max_attempts != 0 && s.failures >= resume.max_attempts)
-        {
+        if !error.is_unavailable() || resume.max_attempts.is_some_and(|max| s.failures >= max) {
             return Some(error);
         }
         let shift = s.failures.min(16);
@@ -190,7 +187,6 @@ pub(crate) fn subscribe<S: Subscriber>(
             .saturating_mul(1 << shift)
             .min(resume.max_delay);
         s.failures += 1;
-        s.reason = Some(error.to_string());
         tokio::time::sleep(delay).await;
         None
     }
@@ -201,9 +197,7 @@ pub(crate) fn subscribe<S: Subscriber>(
                 return None;
             }
             if let Some(message) = s.pending.pop_front() {
-                if let Some(position) = message.position() {
-                    s.position = s.position.max(position);
-                }
+                s.position = s.position.max(message.position());
                 s.failures = 0;
                 return Some((Ok(message), s));
             }
@@ -214,16 +208,7 @@ pub(crate) fn subscribe<S: Subscriber>(
                     max_batch_events: s.max_batch_events,
                 };
                 match s.subscriber.open(request).await {
-                    Ok(responses) => {
-                        s.responses = Some(responses);
-                        if let Some(reason) = s.reason.take() {
-                            let message = SubscriptionMessage::Resumed {
-                                after_position: s.position,
-                                reason,
-                            };
-                            return Some((Ok(message), s));
-                        }
-                    }
+                    Ok(responses) => s.responses = Some(responses),
                     Err(error) => {
                         if let Some(error) = failed(&mut s, error).await {
                             s.finished = true;
@@ -330,9 +315,6 @@ mod tests {
             SubscriptionMessage::Event(e) => format!("event@{}", e.global_position),
             SubscriptionMessage::Checkpoint(p) => format!("checkpoint@{p}"),
             SubscriptionMessage::CaughtUp(p) => format!("caught_up@{p}"),
-            SubscriptionMessage::Resumed { after_position, .. } => {
-                format!("resumed@{after_position}")
-            }
         }
     }
 
@@ -395,13 +377,30 @@ mod tests {
             "event@1",
             "event@2",
             "checkpoint@4",
-            "resumed@4",
             "caught_up@4",
             "event@5",
             "event@6",
         ];
         assert_eq!(got, expected);
         assert_eq!(scripted.requests(), [(0, 500), (4, 500)]);
+    }
+
+    #[tokio::test]
+    async fn a_resume_gives_up_after_max_attempts_failures_in_a_row_and_by_default_never() {
+        assert_eq!(Resume::default().max_attempts, None);
+        assert_eq!(Resume::default().initial_delay, Duration::from_millis(100));
+        assert_eq!(Resume::default().max_delay, Duration::from_secs(5));
+        let unavailable = || vec![Err(tonic::Status::unavailable("down"))];
+        let scripted = Scripted::new(vec![unavailable(), unavailable(), unavailable()]);
+        let resume = Resume {
+            max_attempts: Some(2),
+            initial_delay: Duration::ZERO,
+            ..Resume::default()
+        };
+        let subscription = subscribe(scripted.clone(), SubscribeOptions::new().resume(resume));
+        let result: Result<Vec<_>> = subscription.try_collect().await;
+        assert!(matches!(result, Err(Error::Unavailable(_))), "{result:?}");
+        assert_eq!(scripted.requests().len(), 3);
     }
 
     #[tokio::test]

@@ -4,8 +4,8 @@ mod common;
 use common::{unique, Server};
 use eventstore_client::blocking::Client;
 use eventstore_client::{
-    Error, ExpectedVersion, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEventExt,
-    SubscribeOptions, SubscriptionMessage,
+    Error, ExpectedVersion, NewEvent, ReadAllOptions, ReadStreamOptions, SubscribeOptions,
+    SubscriptionMessage,
 };
 use std::time::Duration;
 
@@ -68,7 +68,7 @@ fn blocking_append_read_and_subscribe() {
             .expect("not ended")
             .unwrap()
         {
-            SubscriptionMessage::Event(e) => seen.push(e.meta().type_name.clone()),
+            SubscriptionMessage::Event(e) => seen.push(e.type_name.clone()),
             SubscriptionMessage::CaughtUp(p) => {
                 assert_eq!(p, 5);
                 break;

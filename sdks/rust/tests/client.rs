@@ -4,8 +4,8 @@ mod common;
 use common::{unique, Server};
 use eventstore_client::proto::eventstore::v1::Checkpoint;
 use eventstore_client::{
-    json, Client, Error, ExpectedVersion, NewEvent, ReadAllOptions, ReadStreamOptions,
-    RecordedEvent, RecordedEventExt, Resume, SubscribeOptions, SubscriptionMessage,
+    json, Client, ClientOptions, Error, ExpectedVersion, NewEvent, ReadAllOptions,
+    ReadStreamOptions, RecordedEvent, Resume, SubscribeOptions, SubscriptionMessage,
 };
 use futures_util::{StreamExt, TryStreamExt};
 use std::time::Duration;
@@ -164,7 +164,7 @@ async fn paging_forward_and_backward() {
 
     let forward = read(&client, &s, ReadStreamOptions::forward().page_size(3)).await;
     assert_eq!(versions(&forward), (1..=10).collect::<Vec<_>>());
-    assert_eq!(forward[9].meta().type_name, "E10");
+    assert_eq!(forward[9].type_name, "E10");
     let backward = read(&client, &s, ReadStreamOptions::backward().page_size(3)).await;
     assert_eq!(versions(&backward), (1..=10).rev().collect::<Vec<_>>());
     let middle = read(
@@ -177,7 +177,7 @@ async fn paging_forward_and_backward() {
     let some = read(
         &client,
         &s,
-        ReadStreamOptions::forward().from_version(4).max_count(3),
+        ReadStreamOptions::forward().from_version(4).limit(3),
     )
     .await;
     assert_eq!(versions(&some), vec![4, 5, 6]);
@@ -186,7 +186,7 @@ async fn paging_forward_and_backward() {
     // exactly one page left
     let exact = read(&client, &s, ReadStreamOptions::forward().page_size(5)).await;
     assert_eq!(exact.len(), 10);
-    let last_two = read(&client, &s, ReadStreamOptions::backward().max_count(2)).await;
+    let last_two = read(&client, &s, ReadStreamOptions::backward().limit(2)).await;
     assert_eq!(versions(&last_two), vec![10, 9]);
 }
 
@@ -273,7 +273,6 @@ async fn subscribe_catch_up_then_caught_up_then_live() {
             SubscriptionMessage::Event(e) => caught.push(e),
             SubscriptionMessage::CaughtUp(p) => break p,
             SubscriptionMessage::Checkpoint(_) => {}
-            other => panic!("unexpected {other:?}"),
         }
     };
     assert_eq!(versions(&caught), vec![1, 2]);
@@ -358,7 +357,6 @@ async fn subscribe_batched_or_one_event_per_message_yields_the_same_messages() {
                     break;
                 }
                 SubscriptionMessage::Checkpoint(_) => {}
-                other => panic!("unexpected {other:?}"),
             }
         }
         seen.push(got);
@@ -405,7 +403,7 @@ async fn subscribe_resume_gives_up_with_unavailable() {
     let mut server = Server::start();
     let client = connect(&server).await;
     let resume = Resume {
-        max_attempts: 3,
+        max_attempts: Some(3),
         initial_delay: Duration::from_millis(20),
         max_delay: Duration::from_millis(50),
     };
@@ -442,7 +440,7 @@ async fn subscribe_resumes_after_a_server_restart_from_the_last_position() {
     };
     history(client.clone()).await;
     let resume = Resume {
-        max_attempts: 100,
+        max_attempts: Some(100),
         initial_delay: Duration::from_millis(50),
         max_delay: Duration::from_millis(200),
     };
@@ -467,27 +465,19 @@ async fn subscribe_resumes_after_a_server_restart_from_the_last_position() {
         )
         .await
         .unwrap();
-    let mut resumed = None;
+    // The resume yields nothing of its own: the next messages are the new call's.
     let mut events = Vec::new();
     while events.len() < 2 {
         match next(&mut sub).await {
-            SubscriptionMessage::Resumed {
-                after_position,
-                reason,
-            } => {
-                assert!(reason.contains("unavailable"), "{reason}");
-                resumed = Some(after_position)
-            }
             SubscriptionMessage::Event(e) => events.push(e),
             SubscriptionMessage::CaughtUp(_) | SubscriptionMessage::Checkpoint(_) => {}
         }
     }
-    assert_eq!(resumed, Some(3));
     assert_eq!(
         events.iter().map(|e| e.global_position).collect::<Vec<_>>(),
         vec![4, 5]
     );
-    assert_eq!(events[0].meta().type_name, "New4");
+    assert_eq!(events[0].type_name, "New4");
 }
 
 /// Resume after a crash (SIGKILL: no UNAVAILABLE status, the connection just drops), same
@@ -506,7 +496,7 @@ async fn subscribe_resumes_after_a_server_crash() {
         .await
         .unwrap();
     let resume = Resume {
-        max_attempts: 100,
+        max_attempts: Some(100),
         initial_delay: Duration::from_millis(50),
         max_delay: Duration::from_millis(200),
     };
@@ -535,27 +525,48 @@ async fn subscribe_resumes_after_a_server_crash() {
         .append("crash-1", [ev("New3")], ExpectedVersion::exact(2))
         .await
         .unwrap();
-    let mut resumed = None;
     loop {
         match next(&mut sub).await {
-            SubscriptionMessage::Resumed {
-                after_position,
-                reason,
-            } => {
-                eprintln!("resumed after a crash: {reason}");
-                resumed = Some(after_position)
-            }
             SubscriptionMessage::Event(e) => {
-                assert_eq!(
-                    (e.global_position, e.meta().type_name.as_str()),
-                    (3, "New3")
-                );
+                assert_eq!((e.global_position, e.type_name.as_str()), (3, "New3"));
                 break;
             }
             SubscriptionMessage::CaughtUp(_) | SubscriptionMessage::Checkpoint(_) => {}
         }
     }
-    assert_eq!(resumed, Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deadline_ends_a_call_to_a_server_that_does_not_answer() {
+    // A listening socket that never speaks HTTP/2: every call waits until its deadline.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let target = silent.local_addr().unwrap().to_string();
+    let unbounded = ClientOptions {
+        timeout: None,
+        ..ClientOptions::default()
+    };
+    let hurried = Client::connect_lazy(&target, unbounded)
+        .unwrap()
+        .with_timeout(Some(Duration::from_millis(200)));
+    let appended = hurried
+        .append(unique("late"), [ev("Late")], ExpectedVersion::any())
+        .await;
+    assert!(
+        matches!(appended, Err(Error::DeadlineExceeded(_))),
+        "{appended:?}"
+    );
+    let read: Result<Vec<_>, _> = hurried.read_all(ReadAllOptions::new()).try_collect().await;
+    assert!(matches!(read, Err(Error::DeadlineExceeded(_))), "{read:?}");
+    let by_default = ClientOptions {
+        timeout: Some(Duration::from_millis(200)),
+        ..ClientOptions::default()
+    };
+    let read: Result<Vec<_>, _> = Client::connect_lazy(&target, by_default)
+        .unwrap()
+        .read_stream(unique("late"), ReadStreamOptions::forward())
+        .try_collect()
+        .await;
+    assert!(matches!(read, Err(Error::DeadlineExceeded(_))), "{read:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -583,14 +594,13 @@ async fn metadata_and_payload_round_trip_byte_for_byte() {
     let check = |read: &[RecordedEvent]| {
         assert_eq!(read.len(), sent.len());
         for (r, e) in read.iter().zip(&sent) {
-            let m = r.meta();
-            assert_eq!(m.event_id, e.event_id);
-            assert_eq!(m.type_name, e.type_name);
-            assert_eq!(m.content_type, e.content_type);
-            assert_eq!(m.tenant_id, e.tenant_id);
-            assert_eq!(m.correlation_id, e.correlation_id);
-            assert_eq!(m.causation_id, e.causation_id);
-            assert_eq!(m.headers, e.headers);
+            assert_eq!(r.event_id, e.event_id);
+            assert_eq!(r.type_name, e.type_name);
+            assert_eq!(r.content_type, e.content_type);
+            assert_eq!(r.tenant_id, e.tenant_id);
+            assert_eq!(r.correlation_id, e.correlation_id);
+            assert_eq!(r.causation_id, e.causation_id);
+            assert_eq!(r.headers, e.headers);
             assert_eq!(r.payload, e.payload);
             assert!(r.recorded_at.is_some());
         }
@@ -658,16 +668,23 @@ fn json_helper_is_compact_ordered_and_unescaped() {
         r#"{"order_id":"Order-123","total":42,"lines":[{"sku":"é","qty":2}],"note":"zero\u0000byte","ctl":"\u001f\n"}"#
     );
     let recorded = RecordedEvent {
-        metadata: Some(eventstore_client::EventMetadata {
-            content_type: event.content_type.clone(),
-            type_name: event.type_name.clone(),
-            ..Default::default()
-        }),
+        content_type: event.content_type.clone(),
+        type_name: event.type_name.clone(),
         payload: event.payload.clone(),
         ..Default::default()
     };
     let back: json::Value = recorded.json().unwrap();
     assert_eq!(back, value);
+    let untyped = RecordedEvent {
+        payload: event.payload.clone(),
+        ..Default::default()
+    };
+    assert_eq!(untyped.json::<json::Value>().unwrap(), value);
+    let text = RecordedEvent {
+        content_type: "text/plain".into(),
+        ..untyped
+    };
+    assert!(matches!(text.json::<json::Value>(), Err(Error::Decode(_))));
     assert!(matches!(
         recorded.protobuf::<Checkpoint>(),
         Err(Error::Decode(_))
@@ -701,11 +718,8 @@ fn protobuf_helper_uses_the_full_name() {
     assert_eq!(event.content_type, "application/x-protobuf");
     assert_eq!(event.payload, vec![0x08, 0xac, 0x02]);
     let recorded = RecordedEvent {
-        metadata: Some(eventstore_client::EventMetadata {
-            content_type: event.content_type.clone(),
-            type_name: event.type_name.clone(),
-            ..Default::default()
-        }),
+        content_type: event.content_type.clone(),
+        type_name: event.type_name.clone(),
         payload: event.payload.clone(),
         ..Default::default()
     };
@@ -746,7 +760,7 @@ async fn correlation_and_causation_from_the_handled_event() {
         .remove(0);
     let reaction = ev("Reacted")
         .caused_by(&handled)
-        .with_tenant_id(handled.meta().tenant_id.clone());
+        .with_tenant_id(handled.tenant_id.clone());
     assert_eq!(
         reaction.correlation_id, start.event_id,
         "empty correlation: the handled event's id"
@@ -765,9 +779,9 @@ async fn correlation_and_causation_from_the_handled_event() {
         "the correlation is carried on"
     );
     assert_eq!(third.causation_id, reaction.event_id);
-    assert_eq!(second.meta().correlation_id, start.event_id);
-    assert_eq!(second.meta().causation_id, start.event_id);
-    assert_eq!(second.meta().tenant_id, "t-1");
+    assert_eq!(second.correlation_id, start.event_id);
+    assert_eq!(second.causation_id, start.event_id);
+    assert_eq!(second.tenant_id, "t-1");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,9 +5,7 @@ mod order;
 
 use common::Server;
 use eventstore_client::json::json;
-use eventstore_client::{
-    Client, ExpectedVersion, NewEvent, ReadStreamOptions, RecordedEvent, RecordedEventExt,
-};
+use eventstore_client::{Client, ExpectedVersion, NewEvent, ReadStreamOptions, RecordedEvent};
 use futures_util::TryStreamExt;
 use order::{execute, execute_with, load, stream_id, Command, OrderError};
 
@@ -46,7 +44,7 @@ async fn given_a_placed_order_with_a_line_when_shipped_then_order_shipped_at_ver
     let result = execute(&client, "o1", &Command::Ship).await.unwrap();
     assert_eq!(result.current_version, 3);
     let events = stream(&client, "o1").await;
-    assert_eq!(events[2].meta().type_name, "OrderShipped");
+    assert_eq!(events[2].type_name, "OrderShipped");
     assert_eq!(
         events[2].json::<eventstore_client::json::Value>().unwrap()["total_cents"],
         2500
@@ -70,10 +68,7 @@ async fn given_no_history_when_placed_then_order_placed_at_version_1() {
     .await
     .unwrap();
     assert_eq!(result.current_version, 1);
-    assert_eq!(
-        stream(&client, "o2").await[0].meta().type_name,
-        "OrderPlaced"
-    );
+    assert_eq!(stream(&client, "o2").await[0].type_name, "OrderPlaced");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

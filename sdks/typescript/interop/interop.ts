@@ -103,7 +103,7 @@ function compare(i: number, v: Vector, e: RecordedEvent): string[] {
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const vectors = (JSON.parse(readFileSync(args.vectors, "utf8")) as { events: Vector[] }).events;
-  const client = new EventStoreClient(args.target, { callTimeoutMs: 30_000 });
+  const client = new EventStoreClient(args.target, { timeoutMs: 30_000 });
   try {
     if (args.mode === "write") {
       const result = await client.append(args.stream, vectors.map(toEvent), noStream);

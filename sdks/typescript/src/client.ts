@@ -10,21 +10,47 @@ import type { EventData, RecordedEvent } from "./events";
 import { any, toProtoExpectedVersion, type ExpectedVersion } from "./expected";
 import { uuidv7 } from "./uuid";
 
-/** How to reach the server. */
+/** The defaults of sdks/SPEC.md ("Defaults and why"). */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_KEEPALIVE_TIME_MS = 360_000;
+export const DEFAULT_KEEPALIVE_TIMEOUT_MS = 20_000;
+
+/** PEM text or bytes. */
+export type Pem = string | Uint8Array;
+
+/** How to reach the server (sdks/SPEC.md, "Connect"). Nothing is required. */
 export interface ClientOptions {
-  /** Default: insecure (plain-text HTTP/2), which is what eventstored serves today. */
-  credentials?: ChannelCredentials;
+  /** Speak TLS. Implied by caCert, clientCert and clientKey. Default: plaintext, as eventstored serves on loopback. */
+  tls?: boolean;
+  /** PEM of the CA(s) that signed the server's certificate. Default: the system's roots. */
+  caCert?: Pem;
+  /** PEM certificate chain and private key of this client, for mutual TLS (both or neither). */
+  clientCert?: Pem;
+  clientKey?: Pem;
+  /** A bearer token, sent as `authorization: Bearer <token>` on every call. */
+  token?: string;
+  /** The default deadline of each unary call (append, one read page), in ms; each call's timeoutMs wins. Default 30000; Infinity: none. */
+  timeoutMs?: number;
+  /** Keepalive pings while a call is open: after this long without traffic, and the wait for the answer (defaults 360000 and 20000). */
+  keepaliveTimeMs?: number;
+  keepaliveTimeoutMs?: number;
   /**
    * The largest response accepted, in bytes. Default -1 (unlimited): a ReadStream/ReadAll page can
    * exceed 4 MiB by one event, and one event can hold ~4 MiB, so gRPC's 4 MiB default is too small.
    */
   maxReceiveMessageLength?: number;
-  /** Deadline of each unary call (append, one read page), in milliseconds. Default: none. */
-  callTimeoutMs?: number;
+  /** Your own channel credentials, instead of tls / caCert / clientCert / clientKey. */
+  credentials?: ChannelCredentials;
   /** The channel's reconnect backoff: first and largest wait, in ms (defaults 250 and 5000). */
   reconnectBackoffMs?: { initial?: number; max?: number };
   /** Any other grpc-js channel option; these win over the ones above. */
   channelOptions?: ChannelOptions;
+}
+
+/** Options of one unary call. */
+export interface CallSettings {
+  /** This call's deadline in ms (default: the client's timeoutMs). */
+  timeoutMs?: number;
 }
 
 /** The result of an append. For an idempotent retry, the original append's result. */
@@ -37,15 +63,15 @@ export interface AppendResult {
 
 export type Direction = "forward" | "backward";
 
-export interface ReadStreamOptions {
+export interface ReadStreamOptions extends CallSettings {
   /** Default "forward". */
   direction?: Direction;
   /** Forward: the first version to read (default 1). Backward: the highest version to read (default the last). */
   fromVersion?: number | bigint;
-  /** Events per request (default: the server's page, 100; the server clamps to its cap, 1000). */
+  /** Events per request (default 0: the server's page, 100; the server clamps to its cap, 1000). */
   pageSize?: number;
-  /** Stop after this many events in total (default: all of them). */
-  maxCount?: number;
+  /** The most events the whole read yields, over all pages (default: all of them). */
+  limit?: number;
 }
 
 export interface ReadStreamPage {
@@ -54,13 +80,15 @@ export interface ReadStreamPage {
   endOfStream: boolean;
 }
 
-export interface ReadAllOptions {
+export interface ReadAllOptions extends CallSettings {
   /** Read events with a global position after this one (default 0: from the start). */
   afterPosition?: number | bigint;
   /** Only streams whose id starts with this (default: every stream). */
   streamPrefix?: string;
+  /** Events per request, as in ReadStreamOptions. */
   pageSize?: number;
-  maxCount?: number;
+  /** The most events the whole read yields (default: up to the head). */
+  limit?: number;
 }
 
 export interface ReadAllPage {
@@ -132,15 +160,16 @@ interface PageStep {
 /**
  * The events of a paged read (a stream, the global log), `limit` at most, fetched page by page as
  * they are consumed; each iteration reads from the start again. `start` begins a read and returns
- * its `nextPage`, which fetches the page after the one before (`left`: how many events the caller
- * still wants).
+ * its `nextPage`, which fetches the page after the one before with a request for `size` events:
+ * the page size, or fewer when fewer are still wanted under the limit (0: the server's page).
  */
-function paged(limit: number, start: () => (left: number) => Promise<PageStep>): EventIterable {
+function paged(pageSize: number, limit: number, start: () => (size: number) => Promise<PageStep>): EventIterable {
   return new EventIterable(async function* () {
     const nextPage = start();
     let left = limit;
     while (left > 0) {
-      const page = await nextPage(left);
+      const wanted = Math.min(pageSize > 0 ? pageSize : Infinity, left);
+      const page = await nextPage(Number.isFinite(wanted) ? Math.min(wanted, MAX_UINT32) : 0);
       for (const event of page.events) {
         if (left <= 0) return;
         left -= 1;
@@ -239,6 +268,8 @@ export class Subscription implements AsyncIterable<SubscriptionMessage> {
     private readonly resume: ResumeOptions | undefined,
     signal: AbortSignal | undefined,
     private readonly onEnd?: (subscription: Subscription) => void,
+    /** The metadata of each Subscribe call (the bearer token). */
+    private readonly metadata: () => Metadata = () => new Metadata(),
   ) {
     if (!Number.isInteger(maxBatchEvents) || maxBatchEvents < 0 || maxBatchEvents > MAX_UINT32) {
       throw new RangeError(`maxBatchEvents must be an integer from 0 (one event per message) to ${MAX_UINT32}, not ${maxBatchEvents}`);
@@ -269,11 +300,10 @@ export class Subscription implements AsyncIterable<SubscriptionMessage> {
       while (!this.closed) {
         let call: ClientReadableStream<SubscribeResponse> | undefined;
         try {
-          call = this.grpc.subscribe({
-            afterGlobalPosition: this.lastPosition,
-            streamPrefix: this.streamPrefix,
-            maxBatchEvents: this.maxBatchEvents,
-          });
+          call = this.grpc.subscribe(
+            { afterGlobalPosition: this.lastPosition, streamPrefix: this.streamPrefix, maxBatchEvents: this.maxBatchEvents },
+            this.metadata(),
+          );
           this.call = call;
           for await (const response of call as AsyncIterable<SubscribeResponse>) {
             attempt = 0;
@@ -308,6 +338,20 @@ export class Subscription implements AsyncIterable<SubscriptionMessage> {
   }
 }
 
+function pemBuffer(pem: Pem | undefined): Buffer | null {
+  if (pem === undefined) return null;
+  return typeof pem === "string" ? Buffer.from(pem, "utf8") : Buffer.from(pem);
+}
+
+/** TLS credentials from the options (plaintext unless one of tls, caCert, clientCert, clientKey is set). */
+function channelCredentials(options: ClientOptions): ChannelCredentials {
+  if ((options.clientCert === undefined) !== (options.clientKey === undefined)) {
+    throw new TypeError("clientCert and clientKey go together: give both (mutual TLS) or neither");
+  }
+  if (!options.tls && options.caCert === undefined && options.clientCert === undefined) return grpcCredentials.createInsecure();
+  return grpcCredentials.createSsl(pemBuffer(options.caCert), pemBuffer(options.clientKey), pemBuffer(options.clientCert));
+}
+
 /**
  * A client of eventstored. One client holds one gRPC channel; share it, and `close()` it at the end.
  *
@@ -316,18 +360,23 @@ export class Subscription implements AsyncIterable<SubscriptionMessage> {
  */
 export class EventStoreClient {
   readonly grpc: GrpcEventStoreClient;
-  private readonly callTimeoutMs: number | undefined;
+  private readonly timeoutMs: number;
+  private readonly token: string | undefined;
 
   constructor(target: string, options: ClientOptions = {}) {
     const channelOptions: ChannelOptions = {
       "grpc.max_receive_message_length": options.maxReceiveMessageLength ?? -1,
       "grpc.max_send_message_length": -1,
+      "grpc.keepalive_time_ms": options.keepaliveTimeMs ?? DEFAULT_KEEPALIVE_TIME_MS,
+      "grpc.keepalive_timeout_ms": options.keepaliveTimeoutMs ?? DEFAULT_KEEPALIVE_TIMEOUT_MS,
+      "grpc.keepalive_permit_without_calls": 0,
       "grpc.initial_reconnect_backoff_ms": options.reconnectBackoffMs?.initial ?? 250,
       "grpc.max_reconnect_backoff_ms": options.reconnectBackoffMs?.max ?? 5000,
       ...options.channelOptions,
     };
-    this.grpc = new GrpcEventStoreClient(target, options.credentials ?? grpcCredentials.createInsecure(), channelOptions);
-    this.callTimeoutMs = options.callTimeoutMs;
+    this.grpc = new GrpcEventStoreClient(target, options.credentials ?? channelCredentials(options), channelOptions);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.token = options.token;
   }
 
   private readonly subscriptions = new Set<Subscription>();
@@ -338,13 +387,25 @@ export class EventStoreClient {
     this.grpc.close();
   }
 
-  private callOptions(): Partial<CallOptions> {
-    return this.callTimeoutMs === undefined ? {} : { deadline: Date.now() + this.callTimeoutMs };
+  /** The metadata every call carries: the bearer token, if any. */
+  private metadata(): Metadata {
+    const metadata = new Metadata();
+    if (this.token) metadata.set("authorization", `Bearer ${this.token}`);
+    return metadata;
   }
 
-  private unary<Req, Res>(method: (req: Req, md: Metadata, opts: Partial<CallOptions>, cb: (e: unknown, r: Res) => void) => unknown, request: Req): Promise<Res> {
+  private callOptions(settings: CallSettings): Partial<CallOptions> {
+    const timeoutMs = settings.timeoutMs ?? this.timeoutMs;
+    return Number.isFinite(timeoutMs) ? { deadline: Date.now() + timeoutMs } : {};
+  }
+
+  private unary<Req, Res>(
+    method: (req: Req, md: Metadata, opts: Partial<CallOptions>, cb: (e: unknown, r: Res) => void) => unknown,
+    request: Req,
+    settings: CallSettings,
+  ): Promise<Res> {
     return new Promise((resolve, reject) => {
-      method.call(this.grpc, request, new Metadata(), this.callOptions(), (error: unknown, response: Res) => {
+      method.call(this.grpc, request, this.metadata(), this.callOptions(settings), (error: unknown, response: Res) => {
         if (error) reject(toEventStoreError(error));
         else resolve(response);
       });
@@ -356,25 +417,31 @@ export class EventStoreClient {
    * version) when the stream is not at `expectedVersion`, AlreadyExistsError when an event id is
    * already stored and this is not an idempotent retry, InvalidArgumentError for bad input.
    */
-  async append(streamId: string, events: EventData | readonly EventData[], expectedVersion: ExpectedVersion = any): Promise<AppendResult> {
+  async append(
+    streamId: string,
+    events: EventData | readonly EventData[],
+    expectedVersion: ExpectedVersion = any,
+    settings: CallSettings = {},
+  ): Promise<AppendResult> {
     const list = Array.isArray(events) ? (events as readonly EventData[]) : [events as EventData];
-    const response = await this.unary(this.grpc.append as never, {
-      streamId,
-      expectedVersion: toProtoExpectedVersion(expectedVersion),
-      events: list.map(toProtoEvent),
-    });
+    const request = { streamId, expectedVersion: toProtoExpectedVersion(expectedVersion), events: list.map(toProtoEvent) };
+    const response = await this.unary(this.grpc.append as never, request, settings);
     const r = response as { currentVersion: bigint; firstGlobalPosition: bigint; lastGlobalPosition: bigint };
     return { currentVersion: r.currentVersion, firstGlobalPosition: r.firstGlobalPosition, lastGlobalPosition: r.lastGlobalPosition };
   }
 
-  /** One ReadStream request: a single page, as the server answers it. */
-  async readStreamPage(streamId: string, options: { fromVersion?: number | bigint; maxCount?: number; forward?: boolean } = {}): Promise<ReadStreamPage> {
-    const response = (await this.unary(this.grpc.readStream as never, {
+  /** One ReadStream request: a single page of `pageSize` events (0: the server's page), as the server answers it. */
+  async readStreamPage(
+    streamId: string,
+    options: { fromVersion?: number | bigint; pageSize?: number; direction?: Direction } & CallSettings = {},
+  ): Promise<ReadStreamPage> {
+    const request = {
       streamId,
       fromVersion: BigInt(options.fromVersion ?? 0),
-      maxCount: options.maxCount ?? 0,
-      forward: options.forward ?? true,
-    })) as { events: ProtoRecordedEvent[]; nextFromVersion: bigint; endOfStream: boolean };
+      maxCount: options.pageSize ?? 0,
+      forward: (options.direction ?? "forward") === "forward",
+    };
+    const response = (await this.unary(this.grpc.readStream as never, request, options)) as { events: ProtoRecordedEvent[]; nextFromVersion: bigint; endOfStream: boolean };
     return { events: response.events.map(fromProtoRecordedEvent), nextFromVersion: response.nextFromVersion, endOfStream: response.endOfStream };
   }
 
@@ -383,12 +450,13 @@ export class EventStoreClient {
    * A stream that does not exist throws NotFoundError from the first iteration.
    */
   readStream(streamId: string, options: ReadStreamOptions = {}): EventIterable {
-    const forward = (options.direction ?? "forward") === "forward";
-    return paged(options.maxCount ?? Infinity, () => {
+    const direction = options.direction ?? "forward";
+    if (direction !== "forward" && direction !== "backward") throw new RangeError(`direction must be "forward" or "backward", not ${direction}`);
+    const forward = direction === "forward";
+    return paged(options.pageSize ?? 0, options.limit ?? Infinity, () => {
       let from = BigInt(options.fromVersion ?? 0);
-      return async (left) => {
-        const pageSize = Math.min(options.pageSize ?? 0, Number.isFinite(left) ? left : Infinity);
-        const page = await this.readStreamPage(streamId, { fromVersion: from, maxCount: options.pageSize ? pageSize : 0, forward });
+      return async (pageSize) => {
+        const page = await this.readStreamPage(streamId, { fromVersion: from, pageSize, direction, timeoutMs: options.timeoutMs });
         from = page.nextFromVersion;
         // Backward, the last page says next_from_version = 0 with end_of_stream: never pass 0 back.
         return { events: page.events, last: page.endOfStream || page.events.length === 0 || (!forward && page.nextFromVersion === 0n) };
@@ -396,22 +464,23 @@ export class EventStoreClient {
     });
   }
 
-  /** One ReadAll request: a single page, as the server answers it. */
-  async readAllPage(options: { afterPosition?: number | bigint; maxCount?: number; streamPrefix?: string } = {}): Promise<ReadAllPage> {
-    const response = (await this.unary(this.grpc.readAll as never, {
+  /** One ReadAll request: a single page of `pageSize` events (0: the server's page), as the server answers it. */
+  async readAllPage(options: { afterPosition?: number | bigint; pageSize?: number; streamPrefix?: string } & CallSettings = {}): Promise<ReadAllPage> {
+    const request = {
       afterGlobalPosition: BigInt(options.afterPosition ?? 0),
-      maxCount: options.maxCount ?? 0,
+      maxCount: options.pageSize ?? 0,
       streamPrefix: options.streamPrefix ?? "",
-    })) as { events: ProtoRecordedEvent[]; lastScannedPosition: bigint; reachedHead: boolean };
+    };
+    const response = (await this.unary(this.grpc.readAll as never, request, options)) as { events: ProtoRecordedEvent[]; lastScannedPosition: bigint; reachedHead: boolean };
     return { events: response.events.map(fromProtoRecordedEvent), lastScannedPosition: response.lastScannedPosition, reachedHead: response.reachedHead };
   }
 
   /** Reads the global log in position order up to its current head, paging for the caller. */
   readAll(options: ReadAllOptions = {}): EventIterable {
-    return paged(options.maxCount ?? Infinity, () => {
+    return paged(options.pageSize ?? 0, options.limit ?? Infinity, () => {
       let after = BigInt(options.afterPosition ?? 0);
-      return async () => {
-        const page = await this.readAllPage({ afterPosition: after, maxCount: options.pageSize ?? 0, streamPrefix: options.streamPrefix });
+      return async (pageSize) => {
+        const page = await this.readAllPage({ afterPosition: after, pageSize, streamPrefix: options.streamPrefix, timeoutMs: options.timeoutMs });
         const last = page.reachedHead || page.lastScannedPosition <= after;
         after = page.lastScannedPosition;
         return { events: page.events, last };
@@ -436,6 +505,7 @@ export class EventStoreClient {
       resume,
       options.signal,
       (s) => this.subscriptions.delete(s),
+      () => this.metadata(),
     );
     if (!subscription.isClosed) this.subscriptions.add(subscription);
     return subscription;

@@ -45,6 +45,12 @@ export class UnavailableError extends EventStoreError {}
 export class ResourceExhaustedError extends EventStoreError {}
 /** CANCELLED: the call was cancelled (for instance by closing a subscription). */
 export class CancelledError extends EventStoreError {}
+/** DEADLINE_EXCEEDED: the call's deadline passed (the client's timeoutMs, or the backend's). */
+export class DeadlineExceededError extends EventStoreError {}
+/** UNAUTHENTICATED: auth is on and the call carried no token, or an unknown one. */
+export class UnauthenticatedError extends EventStoreError {}
+/** PERMISSION_DENIED: the token may not do this (write with a read-only token, a stream outside its prefixes, another tenant's stream). */
+export class PermissionDeniedError extends EventStoreError {}
 
 const WRONG_EXPECTED_VERSION_TYPE = "eventstore.v1.WrongExpectedVersion";
 
@@ -96,6 +102,12 @@ export function toEventStoreError(error: unknown): EventStoreError {
       return new ResourceExhaustedError(message, code, message, metadata, { cause: error });
     case status.CANCELLED:
       return new CancelledError(message, code, message, metadata, { cause: error });
+    case status.DEADLINE_EXCEEDED:
+      return new DeadlineExceededError(message, code, message, metadata, { cause: error });
+    case status.UNAUTHENTICATED:
+      return new UnauthenticatedError(message, code, message, metadata, { cause: error });
+    case status.PERMISSION_DENIED:
+      return new PermissionDeniedError(message, code, message, metadata, { cause: error });
     default:
       return new EventStoreError(message, code, message, metadata, { cause: error });
   }

@@ -67,10 +67,10 @@ export function jsonEvent(typeName: string, value: unknown, options: EventOption
   return newEvent(typeName, encodeJson(value), { ...options, contentType: options.contentType ?? ContentTypes.json });
 }
 
-/** Parses a JSON event's payload. Throws a TypeError if the content type is set and is not JSON. */
+/** Parses a JSON event's payload. Throws a TypeError if the content type is neither application/json nor empty (sdks/SPEC.md, "Events"). */
 export function decodeJsonEvent<T = unknown>(event: Pick<EventData, "contentType" | "payload">): T {
-  if (event.contentType && !/^application\/(.+\+)?json\b/.test(event.contentType)) {
-    throw new TypeError(`the event's content type is ${event.contentType}, not application/json`);
+  if (event.contentType !== ContentTypes.json && event.contentType !== "") {
+    throw new TypeError(`the event's content type is ${event.contentType}, not ${ContentTypes.json}`);
   }
   return decodeJson<T>(event.payload);
 }
@@ -104,8 +104,14 @@ export function protobufEvent<T>(codec: ProtobufCodec<T>, message: T, options: E
   });
 }
 
-/** Decodes a Protobuf event's payload with `codec`; throws a TypeError if its type_name is another message. */
-export function decodeProtobufEvent<T>(codec: ProtobufCodec<T>, event: Pick<EventData, "typeName" | "payload">, typeName?: string): T {
+/**
+ * Decodes a Protobuf event's payload with `codec`; throws a TypeError if its content type is neither
+ * application/x-protobuf nor empty, or its type_name is another message.
+ */
+export function decodeProtobufEvent<T>(codec: ProtobufCodec<T>, event: Pick<EventData, "typeName" | "contentType" | "payload">, typeName?: string): T {
+  if (event.contentType !== ContentTypes.protobuf && event.contentType !== "") {
+    throw new TypeError(`the event's content type is ${event.contentType}, not ${ContentTypes.protobuf}`);
+  }
   const expected = fullName(codec as ProtobufCodec<unknown>, typeName);
   if (event.typeName !== expected) {
     throw new TypeError(`the event's type_name is ${event.typeName}, not ${expected}`);

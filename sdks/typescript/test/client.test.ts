@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { before, describe, test } from "node:test";
 import {
   AlreadyExistsError,
+  DeadlineExceededError,
   any,
   EventStoreClient,
   EventStoreError,
@@ -90,7 +92,7 @@ describe("paging", () => {
   });
 
   test("forward from a version, with a total limit", async () => {
-    const read = await client.readStream(s, { fromVersion: 4, pageSize: 2, maxCount: 5 }).toArray();
+    const read = await client.readStream(s, { fromVersion: 4, pageSize: 2, limit: 5 }).toArray();
     assert.deepEqual(read.map((e) => e.streamVersion), [4n, 5n, 6n, 7n, 8n]);
   });
 
@@ -99,16 +101,41 @@ describe("paging", () => {
     assert.deepEqual(read.map((e) => e.streamVersion), [10n, 9n, 8n, 7n, 6n, 5n, 4n, 3n, 2n, 1n]);
   });
 
+  test("a limit below the page size asks for just those events; a limit of 0 reads nothing", async () => {
+    const read = await client.readStream(s, { direction: "backward", pageSize: 100, limit: 3 }).toArray();
+    assert.deepEqual(read.map((e) => e.streamVersion), [10n, 9n, 8n]);
+    assert.deepEqual(await client.readAll({ streamPrefix: s, limit: 0 }).toArray(), []);
+  });
+
+  test("a deadline ends a call to a server that does not answer; a call's own deadline wins", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket)); // never speaks HTTP/2
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const target = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const unbounded = new EventStoreClient(target, { timeoutMs: Infinity });
+    const hurried = new EventStoreClient(target, { timeoutMs: 200 });
+    try {
+      await assert.rejects(unbounded.append(s, [jsonEvent("Late", {})], any, { timeoutMs: 200 }), DeadlineExceededError);
+      await assert.rejects(unbounded.readAll({ timeoutMs: 200 }).toArray(), DeadlineExceededError);
+      await assert.rejects(hurried.readStream(s).toArray(), DeadlineExceededError);
+    } finally {
+      unbounded.close();
+      hurried.close();
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+
   test("backward from the middle", async () => {
     const read = await client.readStream(s, { direction: "backward", fromVersion: 5, pageSize: 2 }).toArray();
     assert.deepEqual(read.map((e) => e.streamVersion), [5n, 4n, 3n, 2n, 1n]);
   });
 
   test("single pages expose the server's paging fields", async () => {
-    const first = await client.readStreamPage(s, { maxCount: 4 });
+    const first = await client.readStreamPage(s, { pageSize: 4 });
     assert.equal(first.nextFromVersion, 5n);
     assert.equal(first.endOfStream, false);
-    const lastBackward = await client.readStreamPage(s, { forward: false, fromVersion: 2, maxCount: 5 });
+    const lastBackward = await client.readStreamPage(s, { direction: "backward", fromVersion: 2, pageSize: 5 });
     assert.deepEqual(lastBackward.events.map((e) => e.streamVersion), [2n, 1n]);
     assert.equal(lastBackward.nextFromVersion, 0n);
     assert.equal(lastBackward.endOfStream, true);
@@ -186,7 +213,7 @@ describe("round trip", () => {
     const s = uniqueStream("large");
     await client.append(s, [newEvent("Large", Buffer.alloc(3 * 1024 * 1024, 1))], noStream);
     await client.append(s, [newEvent("Large", Buffer.alloc(3 * 1024 * 1024, 2))], exact(1));
-    const page = await client.readStreamPage(s, { maxCount: 10 });
+    const page = await client.readStreamPage(s, { pageSize: 10 });
     assert.equal(page.events.length, 2);
     assert.equal(page.events[1]!.payload[0], 2);
   });

@@ -46,8 +46,10 @@ describe("JSON helper", () => {
     assert.equal(encodeJsonText({ big: 12345678901234567890n, skip: undefined, d: new Date(0) }), '{"big":12345678901234567890,"d":"1970-01-01T00:00:00.000Z"}');
   });
 
-  test("decodeJsonEvent refuses another content type", () => {
+  test("decodeJsonEvent takes application/json or an empty content type and refuses others", () => {
+    assert.deepEqual(decodeJsonEvent(newEvent("T", Buffer.from('{"a":1}'), { contentType: "" })), { a: 1 });
     assert.throws(() => decodeJsonEvent(newEvent("T", Buffer.from("{}"), { contentType: "text/plain" })), TypeError);
+    assert.throws(() => decodeJsonEvent(newEvent("T", Buffer.from("{}"), { contentType: "application/ld+json" })), TypeError);
   });
 });
 
@@ -60,9 +62,11 @@ describe("Protobuf helper", () => {
     assert.deepEqual(decodeProtobufEvent(proto.Checkpoint, event), { globalPosition: 300n });
   });
 
-  test("decoding another message type is refused", () => {
+  test("decoding another message type or content type is refused; an empty content type is taken", () => {
     const event = protobufEvent(proto.Checkpoint, { globalPosition: 1n });
     assert.throws(() => decodeProtobufEvent(proto.CaughtUp, event), TypeError);
+    assert.throws(() => decodeProtobufEvent(proto.Checkpoint, { ...event, contentType: "application/json" }), TypeError);
+    assert.deepEqual(decodeProtobufEvent(proto.Checkpoint, { ...event, contentType: "" }), { globalPosition: 1n });
   });
 });
 

@@ -26,15 +26,18 @@ export class TestServer {
   private child: ChildProcess | undefined;
   private log = "";
   private readonly dir = mkdtempSync(path.join(tmpdir(), "eventstore-ts-"));
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly extraConfig: string,
+  ) {}
 
   get target(): string {
     return `127.0.0.1:${this.port}`;
   }
 
-  /** Starts a server on a free port and waits until it listens. */
-  static async start(): Promise<TestServer> {
-    const server = new TestServer(await freePort());
+  /** Starts a server on a free port and waits until it listens; `extraConfig` is appended to its YAML config. */
+  static async start(extraConfig = ""): Promise<TestServer> {
+    const server = new TestServer(await freePort(), extraConfig);
     await server.launch();
     return server;
   }
@@ -42,7 +45,7 @@ export class TestServer {
   /** (Re)starts the process on the same port (the memory backend starts empty). */
   async launch(): Promise<void> {
     const config = path.join(this.dir, "eventstore.yaml");
-    writeFileSync(config, `listen: ${this.target}\nbackend:\n  plugin: ${MEMORY_PLUGIN}\n`);
+    writeFileSync(config, `listen: ${this.target}\nbackend:\n  plugin: ${MEMORY_PLUGIN}\n${this.extraConfig}`);
     this.log = "";
     const child = spawn(EVENTSTORED, ["--config", config], { stdio: ["ignore", "ignore", "pipe"] });
     this.child = child;
@@ -104,7 +107,7 @@ export function serveClient(use: (client: EventStoreClient) => void): void {
   let client: EventStoreClient | undefined;
   before(async () => {
     server = await TestServer.start();
-    client = new EventStoreClient(server.target, { callTimeoutMs: 30_000 });
+    client = new EventStoreClient(server.target, { timeoutMs: 30_000 });
     use(client);
   });
   after(async () => {

@@ -90,7 +90,7 @@ describe("subscribe (one shared server)", () => {
   });
 
   test("checkpoints while the prefix filter skips many events", async () => {
-    const before = (await client.readAllPage({ afterPosition: 0, maxCount: 1000 })).lastScannedPosition;
+    const before = (await client.readAllPage({ afterPosition: 0, pageSize: 1000 })).lastScannedPosition;
     await client.append(uniqueStream("noise"), events(1500));
     const reader = new Reader(client.subscribe({ streamPrefix: uniqueStream("nothing-matches"), afterPosition: before }));
     try {
@@ -143,7 +143,7 @@ describe("subscribe (one shared server)", () => {
 describe("subscribe when the server shuts down", () => {
   test("without resume: the iteration throws UnavailableError", async () => {
     const server = await TestServer.start();
-    const client = new EventStoreClient(server.target, { callTimeoutMs: 30_000 });
+    const client = new EventStoreClient(server.target, { timeoutMs: 30_000 });
     try {
       const s = uniqueStream("down");
       await client.append(s, events(2), noStream);
@@ -188,7 +188,7 @@ describe("subscribe when the server shuts down", () => {
 
       await server.launch();
       // A new client for the refill: the subscriber's channel may still wait in its reconnect backoff.
-      const writer = new EventStoreClient(server.target, { callTimeoutMs: 30_000 });
+      const writer = new EventStoreClient(server.target, { timeoutMs: 30_000 });
       await writer.append(s, history, noStream); // the same history, at the same positions 1..3
       const fresh = events(2);
       await writer.append(s, fresh);

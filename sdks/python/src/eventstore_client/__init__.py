@@ -5,10 +5,14 @@ from .aio import AsyncEventStoreClient, AsyncSubscription
 from .client import EventStoreClient, Subscription
 from .errors import (
     AlreadyExists,
+    Cancelled,
+    DeadlineExceeded,
     EventStoreError,
     InvalidArgument,
     NotFound,
+    PermissionDenied,
     ResourceExhausted,
+    Unauthenticated,
     Unavailable,
     WrongExpectedVersion,
 )
@@ -46,7 +50,11 @@ __all__ = [
     "AlreadyExists",
     "InvalidArgument",
     "ResourceExhausted",
+    "DeadlineExceeded",
+    "Unauthenticated",
+    "PermissionDenied",
     "Unavailable",
+    "Cancelled",
     *_events.__all__,
     "ExpectedVersion",
     "ANY",

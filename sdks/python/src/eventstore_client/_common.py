@@ -13,20 +13,60 @@ from .expected import ANY, ExpectedVersion
 
 MAX_UINT32 = 2**32 - 1
 DEFAULT_MAX_BATCH_EVENTS = 500
+# The defaults of sdks/SPEC.md ("Defaults and why"), in seconds.
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_KEEPALIVE_TIME = 360.0
+DEFAULT_KEEPALIVE_TIMEOUT = 20.0
+DIRECTIONS = ("forward", "backward")
 
 
-def channel_options(max_receive_message_length: int, extra: Sequence[tuple[str, object]] | None):
-    """gRPC channel options: responses may exceed gRPC's default 4 MiB (a page holds up to 4 MiB of
-    events plus one), and a lost server is retried often enough for a subscription to resume."""
+def channel_options(
+    max_receive_message_length: int,
+    keepalive_time: float,
+    keepalive_timeout: float,
+    extra: Sequence[tuple[str, object]] | None,
+):
+    """gRPC channel options: the receive limit (unlimited by default: a page can exceed gRPC's
+    4 MiB), keepalive pings while a call is open, and a lost server retried often enough for a
+    subscription to resume (not grpc.min_reconnect_backoff_ms: gRPC core also takes it as the
+    time a connection attempt may take, so a small one fails slow handshakes). `extra` wins."""
     options = {
         "grpc.max_receive_message_length": max_receive_message_length,
         "grpc.max_send_message_length": -1,
+        "grpc.keepalive_time_ms": int(keepalive_time * 1000),
+        "grpc.keepalive_timeout_ms": int(keepalive_timeout * 1000),
+        "grpc.keepalive_permit_without_calls": 0,
         "grpc.initial_reconnect_backoff_ms": 100,
-        "grpc.min_reconnect_backoff_ms": 100,
         "grpc.max_reconnect_backoff_ms": 1000,
     }
     options.update(dict(extra or ()))
     return list(options.items())
+
+
+def channel_credentials(
+    tls: bool, ca_cert: bytes | None, client_cert: bytes | None, client_key: bytes | None
+) -> grpc.ChannelCredentials | None:
+    """TLS credentials (None: plaintext): the CA's PEM (None: the system's roots), and the client's
+    certificate chain and key for mutual TLS (both or neither)."""
+    if (client_cert is None) != (client_key is None):
+        raise ValueError("client_cert and client_key go together: give both (mutual TLS) or neither")
+    if not (tls or ca_cert or client_cert):
+        return None
+    return grpc.ssl_channel_credentials(
+        root_certificates=ca_cert, private_key=client_key, certificate_chain=client_cert
+    )
+
+
+def open_channel(grpc_module, target: str, credentials, options):
+    """A channel of grpc or grpc.aio: secure with credentials, else plaintext."""
+    if credentials is None:
+        return grpc_module.insecure_channel(target, options=options)
+    return grpc_module.secure_channel(target, credentials, options=options)
+
+
+def call_metadata(token: str | None) -> tuple[tuple[str, str], ...]:
+    """The metadata every call carries: the bearer token, if any."""
+    return (("authorization", f"Bearer {token}"),) if token else ()
 
 
 def append_request(stream_id: str, events, expected_version: ExpectedVersion | None) -> pb.AppendRequest:
@@ -45,7 +85,7 @@ def append_request(stream_id: str, events, expected_version: ExpectedVersion | N
 
 class _Pager:
     """What both pagers share: pages of page_size events (0: the server's default), and at most
-    `limit` events in all (None: no limit)."""
+    `limit` events in all (None: no limit); a request asks for no more than are still wanted."""
 
     def __init__(self, page_size: int, limit: int | None):
         self.page_size = page_size
@@ -72,11 +112,13 @@ class StreamPager(_Pager):
     """ReadStream paging. Forward: from next_from_version until end_of_stream. Backward: 0 means
     'from the last'; stops at end_of_stream (or next_from_version 0, which must never be sent back)."""
 
-    def __init__(self, stream_id: str, from_version: int, backward: bool, page_size: int, limit: int | None):
+    def __init__(self, stream_id: str, from_version: int, direction: str, page_size: int, limit: int | None):
+        if direction not in DIRECTIONS:
+            raise ValueError(f"direction must be 'forward' or 'backward', not {direction!r}")
         super().__init__(page_size, limit)
         self.stream_id = stream_id
         self.from_version = from_version
-        self.forward = not backward
+        self.forward = direction == "forward"
 
     def request(self) -> pb.ReadStreamRequest:
         return pb.ReadStreamRequest(
@@ -165,14 +207,17 @@ class ResumePolicy:
 class SubscriptionState:
     """What a subscription keeps and decides, sync or async: where it resumes, when it resumes
     and its counters. Subscription and AsyncSubscription do the calls and the waits. `cancelled`
-    is their threading.Event or asyncio.Event. A message's items wait in `_pending` and are handed
+    is their threading.Event or asyncio.Event; `metadata` goes with every Subscribe call (the token). A message's items wait in `_pending` and are handed
     over one at a time: `position` moves only when the user gets an item, so a resume starts after
     the last item handed over, and a cancel drops what is left of a batch."""
 
-    def __init__(self, stub, after_position: int, stream_prefix: str, max_batch_events: int, policy: ResumePolicy, cancelled):
+    def __init__(
+        self, stub, after_position: int, stream_prefix: str, max_batch_events: int, policy: ResumePolicy, cancelled, metadata=()
+    ):
         if not 0 <= max_batch_events <= MAX_UINT32:
             raise ValueError(f"max_batch_events must be 0 (one event per message) to {MAX_UINT32}, not {max_batch_events}")
         self._stub = stub
+        self._metadata = metadata
         self.position = after_position
         self.stream_prefix = stream_prefix
         self.max_batch_events = max_batch_events
@@ -186,6 +231,10 @@ class SubscriptionState:
     @property
     def cancelled(self) -> bool:
         return self._cancelled.is_set()
+
+    def _open_call(self):
+        """A new Subscribe call from the current position."""
+        return self._stub.Subscribe(self._request(), metadata=self._metadata)
 
     def _request(self) -> pb.SubscribeRequest:
         return pb.SubscribeRequest(

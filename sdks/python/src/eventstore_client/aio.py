@@ -31,18 +31,25 @@ class AsyncEventStoreClient:
         self,
         target: str = "127.0.0.1:50051",
         *,
-        channel: grpc.aio.Channel | None = None,
-        credentials: grpc.ChannelCredentials | None = None,
-        options: Sequence[tuple[str, object]] | None = None,
-        timeout: float | None = None,
+        tls: bool = False,
+        ca_cert: bytes | None = None,
+        client_cert: bytes | None = None,
+        client_key: bytes | None = None,
+        token: str | None = None,
+        timeout: float | None = _common.DEFAULT_TIMEOUT,
+        keepalive_time: float = _common.DEFAULT_KEEPALIVE_TIME,
+        keepalive_timeout: float = _common.DEFAULT_KEEPALIVE_TIMEOUT,
         max_receive_message_length: int = -1,
+        credentials: grpc.ChannelCredentials | None = None,
+        channel: grpc.aio.Channel | None = None,
+        options: Sequence[tuple[str, object]] | None = None,
     ):
         if channel is None:
-            opts = _common.channel_options(max_receive_message_length, options)
             if credentials is None:
-                channel = grpc.aio.insecure_channel(target, options=opts)
-            else:
-                channel = grpc.aio.secure_channel(target, credentials, options=opts)
+                credentials = _common.channel_credentials(tls, ca_cert, client_cert, client_key)
+            opts = _common.channel_options(max_receive_message_length, keepalive_time, keepalive_timeout, options)
+            channel = _common.open_channel(grpc.aio, target, credentials, opts)
+        self._metadata = _common.call_metadata(token)
         self._channel = channel
         self._stub = pb_grpc.EventStoreStub(channel)
         self.timeout = timeout
@@ -58,7 +65,7 @@ class AsyncEventStoreClient:
 
     async def _unary(self, method, request, timeout):
         try:
-            return await method(request, timeout=self.timeout if timeout is None else timeout)
+            return await method(request, timeout=self.timeout if timeout is None else timeout, metadata=self._metadata)
         except grpc.aio.AioRpcError as error:
             raise from_rpc_error(error) from error
 
@@ -80,13 +87,13 @@ class AsyncEventStoreClient:
         stream_id: str,
         *,
         from_version: int = 0,
-        backward: bool = False,
+        direction: str = "forward",
         page_size: int = 0,
         limit: int | None = None,
         timeout: float | None = None,
     ) -> AsyncIterator[RecordedEvent]:
         """An async iterator over the stream's events, page by page (see EventStoreClient.read_stream)."""
-        pager = _common.StreamPager(stream_id, from_version, backward, page_size, limit)
+        pager = _common.StreamPager(stream_id, from_version, direction, page_size, limit)
         while not pager.done:
             response = await self._unary(self._stub.ReadStream, pager.request(), timeout)
             for event in pager.accept(response):
@@ -122,16 +129,22 @@ class AsyncEventStoreClient:
         """An async iterator of RecordedEvent, Checkpoint and CaughtUp; resume and max_batch_events
         as in EventStoreClient.subscribe."""
         policy = _common.ResumePolicy(resume, max_resume_attempts, resume_backoff, max_resume_backoff)
-        return AsyncSubscription(self._stub, after_position, stream_prefix, max_batch_events, policy)
+        return AsyncSubscription(self._stub, after_position, stream_prefix, max_batch_events, policy, self._metadata)
 
 
 class AsyncSubscription(_common.SubscriptionState):
     """An async iterator over a subscription; cancel() or leaving `async with` ends it."""
 
     def __init__(
-        self, stub, after_position: int, stream_prefix: str, max_batch_events: int, policy: _common.ResumePolicy
+        self,
+        stub,
+        after_position: int,
+        stream_prefix: str,
+        max_batch_events: int,
+        policy: _common.ResumePolicy,
+        metadata=(),
     ):
-        super().__init__(stub, after_position, stream_prefix, max_batch_events, policy, asyncio.Event())
+        super().__init__(stub, after_position, stream_prefix, max_batch_events, policy, asyncio.Event(), metadata)
 
     def __aiter__(self) -> "AsyncSubscription":
         return self
@@ -155,7 +168,7 @@ class AsyncSubscription(_common.SubscriptionState):
             if self._cancelled.is_set():
                 raise StopAsyncIteration
             if self._call is None:
-                self._call = self._stub.Subscribe(self._request())
+                self._call = self._open_call()
             try:
                 message = await self._call.read()
             except asyncio.CancelledError:

@@ -20,28 +20,38 @@ class EventStoreClient:
         with EventStoreClient("127.0.0.1:50051") as client:
             client.append("Order-1", [json_event("OrderPlaced", {"total": 42})], NO_STREAM)
 
-    target: HOST:PORT (insecure channel unless credentials are given), or pass your own channel.
-    timeout: the default deadline in seconds of append and of each read page (None: none).
-    max_receive_message_length: gRPC's receive limit in bytes (-1: unlimited; the default, since
-    a page can exceed gRPC's default 4 MiB).
+    The options and their defaults are sdks/SPEC.md's "Connect": target HOST:PORT; TLS when
+    tls=True or a PEM ca_cert (None: the system's roots) or client_cert + client_key (mutual TLS)
+    is given; token: sent as `authorization: Bearer <token>` on every call; timeout: the default
+    deadline in seconds of append and of each read page (None: none; each call's timeout= wins);
+    keepalive_time / keepalive_timeout (seconds): pings while a call is open;
+    max_receive_message_length (-1: unlimited). credentials (a grpc.ChannelCredentials), channel
+    (your own) and options (extra gRPC channel options) are for what these do not cover.
     """
 
     def __init__(
         self,
         target: str = "127.0.0.1:50051",
         *,
-        channel: grpc.Channel | None = None,
-        credentials: grpc.ChannelCredentials | None = None,
-        options: Sequence[tuple[str, object]] | None = None,
-        timeout: float | None = None,
+        tls: bool = False,
+        ca_cert: bytes | None = None,
+        client_cert: bytes | None = None,
+        client_key: bytes | None = None,
+        token: str | None = None,
+        timeout: float | None = _common.DEFAULT_TIMEOUT,
+        keepalive_time: float = _common.DEFAULT_KEEPALIVE_TIME,
+        keepalive_timeout: float = _common.DEFAULT_KEEPALIVE_TIMEOUT,
         max_receive_message_length: int = -1,
+        credentials: grpc.ChannelCredentials | None = None,
+        channel: grpc.Channel | None = None,
+        options: Sequence[tuple[str, object]] | None = None,
     ):
         if channel is None:
-            opts = _common.channel_options(max_receive_message_length, options)
             if credentials is None:
-                channel = grpc.insecure_channel(target, options=opts)
-            else:
-                channel = grpc.secure_channel(target, credentials, options=opts)
+                credentials = _common.channel_credentials(tls, ca_cert, client_cert, client_key)
+            opts = _common.channel_options(max_receive_message_length, keepalive_time, keepalive_timeout, options)
+            channel = _common.open_channel(grpc, target, credentials, opts)
+        self._metadata = _common.call_metadata(token)
         self._channel = channel
         self._stub = pb_grpc.EventStoreStub(channel)
         self.timeout = timeout
@@ -57,7 +67,7 @@ class EventStoreClient:
 
     def _unary(self, method, request, timeout):
         try:
-            return method(request, timeout=self.timeout if timeout is None else timeout)
+            return method(request, timeout=self.timeout if timeout is None else timeout, metadata=self._metadata)
         except grpc.RpcError as error:
             raise from_rpc_error(error) from error
 
@@ -80,16 +90,17 @@ class EventStoreClient:
         stream_id: str,
         *,
         from_version: int = 0,
-        backward: bool = False,
+        direction: str = "forward",
         page_size: int = 0,
         limit: int | None = None,
         timeout: float | None = None,
     ) -> Iterator[RecordedEvent]:
-        """The stream's events, fetched page by page as you iterate. Forward from from_version (0:
-        from the first); backward from from_version (0: from the last) down to version 1.
-        page_size 0: the server's default page. Raises NotFound (when iterated) if there is no
+        """The stream's events, fetched page by page as you iterate (sdks/SPEC.md, "Read"). direction
+        "forward" from from_version (0: from the first), or "backward" from from_version (0: from
+        the last) down to version 1; page_size events per request (0: the server's page); limit:
+        the most events in all (None: every one). Raises NotFound (when iterated) if there is no
         such stream."""
-        pager = _common.StreamPager(stream_id, from_version, backward, page_size, limit)
+        pager = _common.StreamPager(stream_id, from_version, direction, page_size, limit)
         while not pager.done:
             response = self._unary(self._stub.ReadStream, pager.request(), timeout)
             yield from pager.accept(response)
@@ -128,7 +139,7 @@ class EventStoreClient:
         seconds, doubled each try, at most max_resume_backoff. max_batch_events: how many events
         the server may put in one message (0: one per message); they are still yielded one by one."""
         policy = _common.ResumePolicy(resume, max_resume_attempts, resume_backoff, max_resume_backoff)
-        return Subscription(self._stub, after_position, stream_prefix, max_batch_events, policy)
+        return Subscription(self._stub, after_position, stream_prefix, max_batch_events, policy, self._metadata)
 
 
 class Subscription(_common.SubscriptionState):
@@ -137,9 +148,15 @@ class Subscription(_common.SubscriptionState):
     starts), `resumes` how many times it subscribed again, `last_error` the last Unavailable."""
 
     def __init__(
-        self, stub, after_position: int, stream_prefix: str, max_batch_events: int, policy: _common.ResumePolicy
+        self,
+        stub,
+        after_position: int,
+        stream_prefix: str,
+        max_batch_events: int,
+        policy: _common.ResumePolicy,
+        metadata=(),
     ):
-        super().__init__(stub, after_position, stream_prefix, max_batch_events, policy, threading.Event())
+        super().__init__(stub, after_position, stream_prefix, max_batch_events, policy, threading.Event(), metadata)
         self._lock = threading.Lock()
 
     def __iter__(self) -> "Subscription":
@@ -161,7 +178,7 @@ class Subscription(_common.SubscriptionState):
         with self._lock:
             if self._cancelled.is_set():
                 raise StopIteration
-            self._call = self._stub.Subscribe(self._request())
+            self._call = self._open_call()
             return self._call
 
     def __next__(self) -> SubscriptionItem:

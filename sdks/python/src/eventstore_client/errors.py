@@ -45,8 +45,25 @@ class ResourceExhausted(EventStoreError):
     """RESOURCE_EXHAUSTED: over a limit (events or bytes of an append, the store's max_bytes)."""
 
 
+class DeadlineExceeded(EventStoreError):
+    """DEADLINE_EXCEEDED: the call's deadline passed (the client's timeout, or the backend's)."""
+
+
+class Unauthenticated(EventStoreError):
+    """UNAUTHENTICATED: auth is on and the call carried no token, or an unknown one."""
+
+
+class PermissionDenied(EventStoreError):
+    """PERMISSION_DENIED: the token may not do this (write with a read-only token, a stream outside
+    its prefixes, another tenant's stream)."""
+
+
 class Unavailable(EventStoreError):
     """UNAVAILABLE: the server cannot be reached, is shutting down, or lost its storage."""
+
+
+class Cancelled(EventStoreError):
+    """CANCELLED: the call was cancelled."""
 
 
 _BY_CODE = {
@@ -54,7 +71,11 @@ _BY_CODE = {
     grpc.StatusCode.ALREADY_EXISTS: AlreadyExists,
     grpc.StatusCode.INVALID_ARGUMENT: InvalidArgument,
     grpc.StatusCode.RESOURCE_EXHAUSTED: ResourceExhausted,
+    grpc.StatusCode.DEADLINE_EXCEEDED: DeadlineExceeded,
+    grpc.StatusCode.UNAUTHENTICATED: Unauthenticated,
+    grpc.StatusCode.PERMISSION_DENIED: PermissionDenied,
     grpc.StatusCode.UNAVAILABLE: Unavailable,
+    grpc.StatusCode.CANCELLED: Cancelled,
 }
 
 
@@ -101,6 +122,10 @@ __all__ = [
     "AlreadyExists",
     "InvalidArgument",
     "ResourceExhausted",
+    "DeadlineExceeded",
+    "Unauthenticated",
+    "PermissionDenied",
     "Unavailable",
+    "Cancelled",
     "from_rpc_error",
 ]

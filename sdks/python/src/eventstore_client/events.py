@@ -197,16 +197,17 @@ def bytes_event(
 
 
 def decode_json(event: RecordedEvent | EventData) -> Any:
-    """The payload parsed as JSON. Raises ValueError if content_type is not application/json."""
-    if event.content_type != JSON_CONTENT_TYPE:
+    """The payload parsed as JSON. Raises ValueError if content_type is neither application/json
+    nor empty (sdks/SPEC.md, "Events")."""
+    if event.content_type not in (JSON_CONTENT_TYPE, ""):
         raise ValueError(f"content_type is {event.content_type!r}, not {JSON_CONTENT_TYPE}")
     return json.loads(event.payload.decode("utf-8"))
 
 
 def decode_protobuf(event: RecordedEvent | EventData, message_type: type[M]) -> M:
-    """The payload parsed as message_type. Raises ValueError if content_type is not
-    application/x-protobuf or type_name is not message_type's full name."""
-    if event.content_type != PROTOBUF_CONTENT_TYPE:
+    """The payload parsed as message_type. Raises ValueError if content_type is neither
+    application/x-protobuf nor empty, or type_name is not message_type's full name."""
+    if event.content_type not in (PROTOBUF_CONTENT_TYPE, ""):
         raise ValueError(f"content_type is {event.content_type!r}, not {PROTOBUF_CONTENT_TYPE}")
     full_name = message_type.DESCRIPTOR.full_name
     if event.type_name != full_name:

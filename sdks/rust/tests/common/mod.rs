@@ -33,6 +33,11 @@ impl Server {
     }
 
     pub fn start_on(port: u16) -> Server {
+        Server::start_with(port, "")
+    }
+
+    /// On `port`, with `extra_config` appended to the YAML config (e.g. `tls` and `auth`).
+    pub fn start_with(port: u16, extra_config: &str) -> Server {
         let eventstored = repo_path("EVENTSTORED", "build/bin/eventstored");
         let plugin = repo_path("EVENTSTORE_MEMORY_PLUGIN", "build/plugins/memory.so");
         let dir = std::env::temp_dir().join(format!(
@@ -45,7 +50,7 @@ impl Server {
         std::fs::write(
             &config,
             format!(
-                "listen: 127.0.0.1:{port}\nbackend:\n  plugin: {}\n",
+                "listen: 127.0.0.1:{port}\nbackend:\n  plugin: {}\n{extra_config}",
                 plugin.display()
             ),
         )

@@ -38,7 +38,7 @@ describe("Order", () => {
     assert.deepEqual(result, { version: 3n, attempts: 1 });
     assert.deepEqual(await thenEvents(id, 2), [{ type: "OrderPaid", data: { amount: 42 } }]);
     const [paid] = await client.readStream(streamOf(id), { fromVersion: 3 }).toArray();
-    const [lineEvent] = await client.readStream(streamOf(id), { fromVersion: 2, maxCount: 1 }).toArray();
+    const [lineEvent] = await client.readStream(streamOf(id), { fromVersion: 2, limit: 1 }).toArray();
     assert.equal(paid!.causationId, lineEvent!.eventId, "causation: the last event handled");
   });
 
