@@ -117,6 +117,26 @@ protected:
         EXPECT_TRUE(IsOk(backend().append(stream("probe"), Expected::no_stream(), events).status))
             << "the refused request's events must not have been stored";
     }
+
+    // plugin.h GROWTH: `request` (of `events`, to stream("s")) is valid but for `unknown`, a set
+    // field beyond the struct this build knows: INVALID_ARGUMENT. Then the very same request with
+    // `unknown` zero must be stored, which proves the refusal was for that field alone (a plugin
+    // without the size check, refusing the request for another reason, fails here).
+    void expect_refused_for_growth_only(const es_append_request& request, uint64_t& unknown,
+                                        const std::vector<EventData>& events) {
+        ASSERT_EQ(abi::view(request.stream_id), stream("s")) << "the request itself is well formed";
+        es_append_result result{};
+        const Status refused = abi().append_raw(request, result);
+        EXPECT_TRUE(HasCode(refused, Code::invalid_argument))
+            << "a struct larger than the plugin knows, with a non-zero field beyond, must be "
+               "refused (plugin.h GROWTH)";
+        unknown = 0;
+        EXPECT_TRUE(IsOk(abi().append_raw(request, result)))
+            << "the same request with the unknown field zero is valid (plugin.h GROWTH: zero "
+               "bytes beyond the known size are accepted)";
+        EXPECT_TRUE(StreamHolds(stream("s"), ids_of(events)))
+            << "the refused request must have written nothing; the accepted one, its event";
+    }
 };
 
 TEST_F(AbiBadInput, UnknownExpectedKindIsInvalidArgument) {
@@ -128,7 +148,8 @@ TEST_F(AbiBadInput, UnknownExpectedKindIsInvalidArgument) {
 
 TEST_F(AbiBadInput, LargerStructWithUnknownFieldsSetIsRefused) {
     // The loader hands a plugin of an older minor each request as that minor knew it (cut to
-    // its size), so a larger struct reaches only a plugin of the header's own minor.
+    // its size), so a larger request reaches only a plugin of the header's own minor. (The event
+    // struct, which the loader never cuts, is checked for every minor below.)
     const uint32_t minor = abi().store().plugin().abi_minor();
     if (minor < ES_PLUGIN_ABI_MINOR) {
         GTEST_SKIP() << "the loader sends ABI 1." << minor << " requests of its size";
@@ -137,10 +158,25 @@ TEST_F(AbiBadInput, LargerStructWithUnknownFieldsSetIsRefused) {
     abi::AppendBuilder append = abi_append(stream("s"), Expected::any(), events);
     struct Grown {
         es_append_request known;
-        uint64_t unknown;  // a field from a future minor version, set
+        uint64_t unknown;  // a field from a future minor version
     } grown{append.request(), 1};
+    static_assert(sizeof(Grown) == sizeof(es_append_request) + sizeof(uint64_t));
     grown.known.struct_size = sizeof(Grown);
-    expect_invalid(grown.known, events);
+    expect_refused_for_growth_only(grown.known, grown.unknown, events);
+}
+
+TEST_F(AbiBadInput, LargerEventStructWithUnknownFieldsSetIsRefused) {
+    const std::vector<EventData> events = make_events(1);
+    abi::AppendBuilder append = abi_append(stream("s"), Expected::any(), events);
+    struct Grown {
+        es_event_data known;
+        uint64_t unknown;  // a field from a future minor version
+    } grown{append.event(0), 1};
+    static_assert(sizeof(Grown) == sizeof(es_event_data) + sizeof(uint64_t));
+    grown.known.struct_size = sizeof(Grown);
+    const es_event_data* pointers[] = {&grown.known};
+    append.request().events = pointers;
+    expect_refused_for_growth_only(append.request(), grown.unknown, events);
 }
 
 TEST_F(AbiBadInput, SmallerOlderEventStructIsReadWithDefaults) {

@@ -66,6 +66,14 @@ Status append_through_async(loader::Store& store, const es_append_request& reque
     return waiting.wait();
 }
 
+// The bytes of `value` as the suite sends them: empty text as {NULL, 0}, which plugin.h allows for
+// every es_bytes ("ptr may be NULL when len is 0"), so that every check also tests a plugin with
+// the NULL pointers a C host sends (memcpy from NULL, a NULL bound as SQL NULL instead of an
+// empty value).
+es_bytes sent(const std::string& value) {
+    return value.empty() ? es_bytes{nullptr, 0} : bytes(value);
+}
+
 // Drains an opened read into page.events and returns its paging summary; on any failure sets
 // page.status instead and returns nothing.
 template <class Page>
@@ -97,19 +105,21 @@ abi::AppendBuilder abi_append(const std::string& stream_id, Expected expected,
     es_append_request& request = append.request();
     request.expected_kind = expected_kind(expected.kind);
     request.expected_version = expected.version;
-    request.stream_id = append.keep(stream_id);
+    request.stream_id = stream_id.empty() ? sent(stream_id) : append.keep(stream_id);
     append.reserve(events.size());
     for (size_t i = 0; i < events.size(); ++i) {
         const EventData& data = events[i];
         es_event_data& event = append.add_event();
-        event.event_id = bytes(data.event_id);
-        event.type_name = bytes(data.type_name);
-        event.content_type = bytes(data.content_type);
-        event.tenant_id = bytes(data.tenant_id);
-        event.correlation_id = bytes(data.correlation_id);
-        event.causation_id = bytes(data.causation_id);
-        event.payload = bytes(data.payload);
-        for (const auto& [key, value] : data.headers) append.add_header(i, key, value);
+        event.event_id = sent(data.event_id);
+        event.type_name = sent(data.type_name);
+        event.content_type = sent(data.content_type);
+        event.tenant_id = sent(data.tenant_id);
+        event.correlation_id = sent(data.correlation_id);
+        event.causation_id = sent(data.causation_id);
+        event.payload = sent(data.payload);
+        std::vector<es_key_value> headers;
+        for (const auto& [key, value] : data.headers) headers.push_back({sent(key), sent(value)});
+        append.set_headers(i, std::move(headers));
     }
     return append;
 }
@@ -216,7 +226,7 @@ StreamPage AbiBackend::read_stream(const std::string& stream_id, uint64_t from_v
                                    uint32_t max_count, bool forward) {
     es_read_stream_request request = abi::make_struct<es_read_stream_request>();
     request.forward = forward;
-    request.stream_id = bytes(stream_id);
+    request.stream_id = sent(stream_id);
     request.from_version = from_version;
     // plugin.h: "the host has already clamped it"; the suite is the host here.
     request.max_count = validation::effective_page_size(max_count, limits_);
@@ -233,7 +243,7 @@ AllPage AbiBackend::read_all(uint64_t after_position, uint32_t max_count,
     es_read_all_request request = abi::make_struct<es_read_all_request>();
     request.after_position = after_position;
     request.max_count = validation::effective_page_size(max_count, limits_);
-    request.stream_prefix = bytes(stream_prefix);
+    request.stream_prefix = sent(stream_prefix);
     AllPage page;
     if (const auto info = drain_into(store_->read_all(request), page)) {
         page.last_scanned_position = info->last_scanned_position;

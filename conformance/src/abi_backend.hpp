@@ -22,7 +22,7 @@ namespace eventstore::conformance {
 
 // An append as an ABI request. Copies the stream id (checks pass temporaries such as
 // stream("s")) and borrows every byte of the events: keep them alive and unchanged while the
-// request is used. The result may be edited, for checks that send what no client
+// request is used. Every empty field is sent as {NULL, 0}, as in every request of the suite. The result may be edited, for checks that send what no client
 // library would (an unknown expected kind, a smaller struct).
 abi::AppendBuilder abi_append(const std::string& stream_id, Expected expected,
                               const std::vector<EventData>& events);

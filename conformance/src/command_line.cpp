@@ -1,6 +1,7 @@
 #include "command_line.hpp"
 
 #include <sstream>
+#include <string_view>
 
 #include <boost/program_options.hpp>
 #include <yaml-cpp/yaml.h>
@@ -27,7 +28,7 @@ po::options_description describe(CommandLine& line) {
          "threads of the concurrency checks (CAS race, positions, visibility)")
         ("duration-ms", po::value(&line.duration_ms)->default_value(2000),
          "how long each visibility check's writers and readers run")
-        ("help,h", po::bool_switch(&line.help), "print this help and exit");
+        ("help,h", "print this help, then GoogleTest's flags, and exit");
     return options;
 }
 
@@ -43,7 +44,6 @@ Result<CommandLine> parse_command_line(int argc, char** argv) {
     } catch (const po::error& e) {
         return Status(Code::invalid_argument, e.what());
     }
-    if (line.help) return line;
     if (line.plugin.empty() == line.target.empty()) {
         return Status(Code::invalid_argument, "give exactly one of --plugin and --target");
     }
@@ -53,6 +53,14 @@ Result<CommandLine> parse_command_line(int argc, char** argv) {
     if (line.writers < 2) return Status(Code::invalid_argument, "--writers must be at least 2");
     if (line.duration_ms < 1) return Status(Code::invalid_argument, "--duration-ms must be positive");
     return line;
+}
+
+bool asks_for_help(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--help" || arg == "-h" || arg == "-?") return true;
+    }
+    return false;
 }
 
 std::string usage() {

@@ -19,11 +19,13 @@ struct CommandLine {
     std::string target;                              // --target HOST:PORT
     int writers = 16;
     int duration_ms = 2000;
-    bool help = false;
 };
 
 // INVALID_ARGUMENT with a message for a person when the flags are wrong.
 Result<CommandLine> parse_command_line(int argc, char** argv);
+// Whether the command line asks for help (--help, -h or -?, the spellings GoogleTest knows too).
+bool asks_for_help(int argc, char** argv);
+// The usage line and the suite's own flags (GoogleTest's are not among them).
 std::string usage();
 
 // The plugin's options from a --config file: its `options` mapping when it has one, else the

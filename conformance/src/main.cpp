@@ -52,17 +52,18 @@ Result<Subject> target_subject(const CommandLine& line) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // The suite's own flags first; InitGoogleTest then prints GoogleTest's, as it does whenever
+    // it sees --help.
+    const bool help = asks_for_help(argc, argv);
+    if (help) std::cout << usage() << "\nGoogleTest's own flags:\n" << std::flush;
     ::testing::InitGoogleTest(&argc, argv);  // takes the --gtest_* flags out of argv
+    if (help) return 0;
     if (GTEST_FLAG_GET(list_tests)) return RUN_ALL_TESTS();
 
     auto line = parse_command_line(argc, argv);
     if (!line.ok()) {
         std::cerr << "eventstore-conformance: " << line.status().message() << "\n\n" << usage();
         return kExitCannotRun;
-    }
-    if (line.value().help) {
-        std::cout << usage();
-        return 0;
     }
     auto subject = line.value().target.empty() ? plugin_subject(line.value())
                                                : target_subject(line.value());

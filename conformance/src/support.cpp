@@ -150,7 +150,7 @@ std::vector<uint64_t> versions_of(const std::vector<RecordedEvent>& events) {
 Result<std::vector<RecordedEvent>> read_whole_stream(Backend& backend, const std::string& stream_id) {
     std::vector<RecordedEvent> events;
     uint64_t from = 0;
-    for (;;) {
+    for (int read = 0; read < kPageLimit; ++read) {
         StreamPage page = backend.read_stream(stream_id, from, 0, true);
         if (!page.status.ok()) return page.status;
         events.insert(events.end(), page.events.begin(), page.events.end());
@@ -162,13 +162,16 @@ Result<std::vector<RecordedEvent>> read_whole_stream(Backend& backend, const std
         }
         from = page.next_from_version;
     }
+    return Status(Code::internal, "read_stream of " + stream_id + " did not end after " +
+                                      std::to_string(kPageLimit) + " pages (now from version " +
+                                      std::to_string(from) + ")");
 }
 
 Result<std::vector<RecordedEvent>> read_all_with_prefix(Backend& backend, const std::string& prefix,
                                                         uint32_t page_size) {
     std::vector<RecordedEvent> events;
     uint64_t after = 0;
-    for (;;) {
+    for (int read = 0; read < kPageLimit; ++read) {
         AllPage page = backend.read_all(after, page_size, prefix);
         if (!page.status.ok()) return page.status;
         events.insert(events.end(), page.events.begin(), page.events.end());
@@ -179,6 +182,10 @@ Result<std::vector<RecordedEvent>> read_all_with_prefix(Backend& backend, const 
         }
         after = page.last_scanned_position;
     }
+    return Status(Code::internal, "read_all with prefix " + prefix +
+                                      " did not reach the head after " +
+                                      std::to_string(kPageLimit) + " pages (now after position " +
+                                      std::to_string(after) + ")");
 }
 
 void run_threads(int threads, const std::function<void(int)>& body) {

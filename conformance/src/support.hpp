@@ -43,10 +43,15 @@ std::vector<uint64_t> versions_of(const std::vector<RecordedEvent>& events);
 ::testing::AssertionResult SameIds(const std::vector<std::string>& expected,
                                    const std::vector<std::string>& actual);
 
-// Every event of a stream, forward, page by page (max_count 0: the default page). A failed read
-// or a page that does not move forward is the Status.
+// The most pages the two readers below read before they report that the reading did not end:
+// far more than any check writes, so only a plugin whose pages never end reaches it.
+constexpr int kPageLimit = 100000;
+
+// Every event of a stream, forward, page by page (max_count 0: the default page). A failed read,
+// a page that does not move forward, or kPageLimit pages without the end is the Status.
 Result<std::vector<RecordedEvent>> read_whole_stream(Backend& backend, const std::string& stream_id);
-// Every event whose stream id starts with `prefix`, page by page until reached_head.
+// Every event whose stream id starts with `prefix`, page by page until reached_head (at most
+// kPageLimit pages).
 Result<std::vector<RecordedEvent>> read_all_with_prefix(Backend& backend, const std::string& prefix,
                                                         uint32_t page_size = 0);
 

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "eventstore/plugin_util.h"
+
 void kurrent_message_clear(kurrent_message* message) {
     message->len = 0;
     message->text[0] = '\0';
@@ -40,14 +42,7 @@ void kurrent_message_add_unsigned(kurrent_message* message, unsigned long value)
 }
 
 void kurrent_message_write(const kurrent_message* message, es_error* err) {
-    size_t capacity;
-    size_t len = message->len;
-    if (err == NULL || err->struct_size <= offsetof(es_error, message)) return;
-    capacity = err->struct_size - offsetof(es_error, message);
-    if (capacity > ES_ERROR_MESSAGE_CAPACITY) capacity = ES_ERROR_MESSAGE_CAPACITY;
-    if (len > capacity - 1) len = capacity - 1;
-    memcpy(err->message, message->text, len);
-    err->message[len] = '\0';
+    es_util_write_error(err, message->text, message->len);
 }
 
 es_status kurrent_fail(es_status status, es_error* err, const char* first, ...) {

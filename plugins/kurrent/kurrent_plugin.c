@@ -3,14 +3,18 @@
  * this plugin also proves that the ABI is plain C.
  */
 #include "eventstore/plugin.h"
+#include "eventstore/plugin_util.h"
 #include "kurrent_store.h"
 
 #define KURRENT_BACKEND_VERSION "0.1.0"
 
+/* The ABI minor whose rules this plugin implements; a later header does not change it. */
+#define KURRENT_ABI_MINOR 3
+
 static const es_plugin_api kurrent_table = {
-    .struct_size = sizeof(es_plugin_api),
+    .struct_size = ES_UTIL_API_SIZE(KURRENT_ABI_MINOR),
     .abi_major = ES_PLUGIN_ABI_MAJOR,
-    .abi_minor = ES_PLUGIN_ABI_MINOR,
+    .abi_minor = KURRENT_ABI_MINOR,
     .name = "kurrent",
     .version = KURRENT_BACKEND_VERSION,
     .capabilities = 0, /* no notifications (nothing commits) and no durability of its own yet */

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eventstore/plugin_util.h"
 #include "kurrent_message.h"
 #include "kurrent_options.h"
-#include "kurrent_struct.h"
 
 struct es_store {
     char* connection_string; /* NUL-terminated copy: what a real client would connect to */
@@ -26,7 +26,8 @@ static void log_opened(const es_open_params* params) {
     es_host_callbacks host;
     es_bytes message;
     if (params->host == NULL) return;
-    if (kurrent_read_struct(params->host, &host, sizeof host, "es_host_callbacks", NULL) != ES_OK) {
+    if (es_util_read_struct(params->host, &host, sizeof host, sizeof host, "es_host_callbacks",
+                            NULL) != ES_OK) {
         return;
     }
     if (host.log == NULL) return;
@@ -39,8 +40,8 @@ es_status kurrent_store_open(const es_open_params* raw_params, es_store** out, e
     es_open_params params;
     kurrent_options options;
     es_store* store;
-    es_status status =
-        kurrent_read_struct(raw_params, &params, sizeof params, "es_open_params", err);
+    es_status status = es_util_read_struct(raw_params, &params, sizeof params, sizeof params,
+                                           "es_open_params", err);
     *out = NULL;
     if (status != ES_OK) return status;
     if (params.options == NULL) params.option_count = 0;

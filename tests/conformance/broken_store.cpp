@@ -39,6 +39,21 @@ Result<std::shared_ptr<plugin::Store>> open_memory(const plugin::OpenContext& co
         std::make_shared<memory::MemoryStore>(options.value(), host));
 }
 
+namespace {
+
+Result<std::shared_ptr<plugin::Store>> open_plain(const plugin::OpenContext& context) {
+    return open_memory(context, context.host);
+}
+
+}  // namespace
+
+es_plugin_api memory_table_with_append(const char* name, AppendFunction append) {
+    es_plugin_api table = plugin::detail::make_table<open_plain>(ES_PLUGIN_ABI_MINOR, name, "0.0.0",
+                                                                 ES_CAP_COMMIT_NOTIFICATIONS);
+    table.append = append;
+    return table;
+}
+
 Result<std::unique_ptr<plugin::Iterator>> edit_events(
     Result<std::unique_ptr<plugin::Iterator>> opened, EventEdit edit, PageEdit edit_page) {
     if (!opened.ok()) return opened.status();

@@ -41,6 +41,13 @@ private:
 Result<std::shared_ptr<plugin::Store>> open_memory(const plugin::OpenContext& context,
                                                    const plugin::Host& host);
 
+// The table of the helper's memory plugin (this header's minor) with `append` in place of the
+// helper's own append entry: for the fixtures that break the helper's request checks. Use it with
+// EVENTSTORE_BROKEN_APPEND_PLUGIN.
+using AppendFunction = es_status (*)(es_store*, const es_append_request*, es_append_result*,
+                                     es_error*);
+es_plugin_api memory_table_with_append(const char* name, AppendFunction append);
+
 // The open function of a fixture whose store is `Broken` around a memory store.
 template <class Broken>
 Result<std::shared_ptr<plugin::Store>> open_decorated(const plugin::OpenContext& context) {
@@ -57,5 +64,17 @@ Result<std::unique_ptr<plugin::Iterator>> edit_events(
     Result<std::unique_ptr<plugin::Iterator>> opened, EventEdit edit, PageEdit edit_page = {});
 
 }  // namespace eventstore::broken
+
+// Defines the entry of a fixture made by memory_table_with_append.
+#define EVENTSTORE_BROKEN_APPEND_PLUGIN(NAME, APPEND)                                             \
+    extern "C" ES_PLUGIN_EXPORT es_status eventstore_plugin_entry(                                \
+        const es_host_offer* offer, const es_plugin_api** api, es_error* err) {                   \
+        (void)offer;                                                                              \
+        (void)err;                                                                                \
+        static const es_plugin_api table =                                                        \
+            ::eventstore::broken::memory_table_with_append(NAME, APPEND);                         \
+        *api = &table;                                                                            \
+        return ES_OK;                                                                             \
+    }
 
 #endif

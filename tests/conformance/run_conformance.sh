@@ -8,6 +8,7 @@
 #                      (order does not matter)
 #   fails-all:TEXT     exit 1, "NOT CONFORMANT: ... failed N of N checks" (every check that ran
 #                      failed), and TEXT appears in the output
+# With MUST_SAY set in the environment, the output must also contain that text.
 # On a mismatch it prints the end of the output and what differs, and exits 1.
 set -u
 
@@ -74,4 +75,7 @@ fails-all:*)
     exit 2
     ;;
 esac
+if [ -n "${MUST_SAY:-}" ]; then
+    printf '%s\n' "$output" | grep -qF -- "$MUST_SAY" || fail "the output does not say: $MUST_SAY"
+fi
 echo "ok: $expectation"

@@ -3,8 +3,11 @@
 # (cmake --install --component plugin-dev) into a temporary prefix, builds a plugin OUT of tree
 # against it alone, and checks that the plugin exports only its entry symbol and that eventstored
 # loads it. MODE says how the plugin is built:
-#   cmake       examples/plugin-skeleton with find_package(EventStorePlugin) (CMake + Ninja); with
-#               CONFORMANCE (eventstore-conformance) given, it must also be CONFORMANT
+#   cmake       examples/plugin-skeleton (C++17) with find_package(EventStorePlugin) (CMake +
+#               Ninja); with CONFORMANCE (eventstore-conformance) given, it must also be
+#               CONFORMANT, by itself and served by eventstored (the suite over gRPC: appends and
+#               reads through the server)
+#   cmake-c     the same with examples/plugin-skeleton-c (C11 and the C helper plugin_util.h)
 #   pkg-config  the Kurrent stub's C sources (plugins/kurrent) with cc and
 #               `pkg-config --cflags --libs eventstore-plugin`
 # Environment: CC, CXX (compilers; default cc, c++), NM (default nm).
@@ -29,8 +32,8 @@ step() { echo "--- $*"; }
 step "install the kit into $prefix"
 cmake --install "$build_dir" --prefix "$prefix" --component plugin-dev >"$work/install.log" ||
     { cat "$work/install.log"; fail "cmake --install --component plugin-dev failed"; }
-for file in include/eventstore/plugin.h include/eventstore/plugin.hpp \
-    include/eventstore/status.hpp include/eventstore/abi_struct.hpp include/eventstore/deadline.hpp \
+for file in include/eventstore/plugin.h include/eventstore/plugin_util.h \
+    include/eventstore/plugin.hpp include/eventstore/status.hpp include/eventstore/abi_struct.hpp include/eventstore/deadline.hpp \
     include/eventstore/validation.hpp include/eventstore/append_builder.hpp \
     share/eventstore/eventstore-plugin.map; do
     [ -f "$prefix/$file" ] || fail "the kit lacks $file"
@@ -61,35 +64,81 @@ check_exports() {
     sh "$source_dir/tests/exports/check_exports.sh" "$1" || fail "$1 exports more than its entry"
 }
 
-case $mode in
-cmake)
-    step "configure and build examples/plugin-skeleton against the kit only"
-    cmake -S "$source_dir/examples/plugin-skeleton" -B "$work/skeleton" -G Ninja \
+# certify_served PLUGIN: eventstored serves PLUGIN on a free loopback port, and the suite,
+# over gRPC, finds it CONFORMANT: every append and read goes through the server and the plugin.
+certify_served() {
+    {
+        echo "listen: 127.0.0.1:0"
+        echo "backend:"
+        echo "  plugin: '$1'"
+    } >"$work/served.yaml"
+    "$eventstored" --config "$work/served.yaml" >"$work/served.log" 2>&1 &
+    served_pid=$!
+    served_address=""
+    for _ in $(seq 200); do
+        served_address=$(sed -n -E 's/.*listening on ([0-9.]+:[0-9]+) .*/\1/p' "$work/served.log")
+        [ -n "$served_address" ] && break
+        kill -0 "$served_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [ -z "$served_address" ]; then
+        kill "$served_pid" 2>/dev/null
+        cat "$work/served.log"
+        fail "eventstored did not start with $1"
+    fi
+    echo "eventstored serves $1 on $served_address"
+    served_status=0
+    sh "$source_dir/tests/conformance/run_conformance.sh" "conformant:40" \
+        "$conformance" --target "$served_address" --duration-ms 500 || served_status=$?
+    kill "$served_pid"
+    wait "$served_pid" 2>/dev/null || true
+    [ "$served_status" -eq 0 ] || fail "served by eventstored, $1 is not conformant"
+}
+
+# build_example DIR NAME LANGUAGE_FLAG: configures and builds examples/DIR against the kit only,
+# and checks NAME.so as a user would: its exports, eventstored loading it by path and installed
+# by short name, and (with CONFORMANCE) the suite, directly and through eventstored.
+build_example() {
+    example=$1
+    name=$2
+    shift 2
+    step "configure and build examples/$example against the kit only"
+    cmake -S "$source_dir/examples/$example" -B "$work/$example" -G Ninja \
         -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DCMAKE_CXX_COMPILER="${CXX:-c++}" -DCMAKE_INSTALL_PREFIX="$prefix" \
+        "$@" -DCMAKE_INSTALL_PREFIX="$prefix" \
         >"$work/configure.log" 2>&1 || { cat "$work/configure.log"; fail "configure failed"; }
-    grep -q "EventStorePlugin_DIR:PATH=$prefix/" "$work/skeleton/CMakeCache.txt" ||
+    grep -q "EventStorePlugin_DIR:PATH=$prefix/" "$work/$example/CMakeCache.txt" ||
         fail "find_package(EventStorePlugin) did not find the kit under $prefix"
-    cmake --build "$work/skeleton" -j1 >"$work/build.log" 2>&1 ||
+    cmake --build "$work/$example" -j1 >"$work/build.log" 2>&1 ||
         { cat "$work/build.log"; fail "build failed"; }
-    plugin="$work/skeleton/skeleton.so"
-    [ -f "$plugin" ] || fail "no skeleton.so"
+    plugin="$work/$example/$name.so"
+    [ -f "$plugin" ] || fail "no $name.so"
 
     step "exports"
     check_exports "$plugin"
 
     step "eventstored loads it, by path and installed by short name"
     check_loads "$plugin"
-    cmake --install "$work/skeleton" >/dev/null || fail "cmake --install of the skeleton failed"
-    installed=$(find "$prefix" -path "*/eventstore/plugins/skeleton.so")
-    [ -n "$installed" ] || fail "the skeleton did not install into <libdir>/eventstore/plugins"
-    check_loads skeleton "$(dirname "$installed")"
+    cmake --install "$work/$example" >/dev/null || fail "cmake --install of $example failed"
+    installed=$(find "$prefix" -path "*/eventstore/plugins/$name.so")
+    [ -n "$installed" ] || fail "$name did not install into <libdir>/eventstore/plugins"
+    check_loads "$name" "$(dirname "$installed")"
 
     if [ -n "$conformance" ]; then
         step "eventstore-conformance"
         sh "$source_dir/tests/conformance/run_conformance.sh" "conformant:40" \
-            "$conformance" --plugin "$plugin" || fail "the skeleton is not conformant"
+            "$conformance" --plugin "$plugin" || fail "$name is not conformant"
+        step "eventstore-conformance over gRPC, eventstored serving $name"
+        certify_served "$plugin"
     fi
+}
+
+case $mode in
+cmake)
+    build_example plugin-skeleton skeleton -DCMAKE_CXX_COMPILER="${CXX:-c++}"
+    ;;
+cmake-c)
+    build_example plugin-skeleton-c skeleton-c -DCMAKE_C_COMPILER="${CC:-cc}"
     ;;
 pkg-config)
     step "build the Kurrent stub with cc and pkg-config against the kit only"

@@ -94,8 +94,9 @@ for file in /usr/bin/eventstored /usr/bin/eventstore-conformance /usr/bin/events
   "$plugin_dir/postgres.so" "$plugin_dir/kurrent.so" "$config" \
   /lib/systemd/system/eventstored.service /usr/share/man/man1/eventstored.1.gz \
   /usr/share/man/man1/eventstore-sqlite-backup.1.gz \
-  /usr/include/eventstore/plugin.h \
-  /usr/share/doc/eventstore-plugin-dev/examples/plugin-skeleton/CMakeLists.txt; do
+  /usr/include/eventstore/plugin.h /usr/include/eventstore/plugin_util.h \
+  /usr/share/doc/eventstore-plugin-dev/examples/plugin-skeleton/CMakeLists.txt \
+  /usr/share/doc/eventstore-plugin-dev/examples/plugin-skeleton-c/skeleton_plugin.c; do
   [[ -f $file ]] || fail "not installed: $file"
 done
 getent passwd eventstore | grep -q ':/usr/sbin/nologin$' || fail "no system user eventstore with nologin"

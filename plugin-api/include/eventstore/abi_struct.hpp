@@ -1,9 +1,9 @@
-// eventstore/abi_struct.hpp: the growth and buffer rules of plugin.h, written once for both sides
-// (the host's loader and the C++ plugin helper). C++17, header-only.
+// eventstore/abi_struct.hpp: the growth and buffer rules of plugin.h for C++, on both sides (the
+// host's loader and the C++ plugin helper). The rules themselves are the C helper's
+// (eventstore/plugin_util.h), written once for C and C++. C++17, header-only.
 #ifndef EVENTSTORE_ABI_STRUCT_HPP
 #define EVENTSTORE_ABI_STRUCT_HPP
 
-#include <algorithm>
 #include <cstddef>
 #include <cstring>
 #include <string>
@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "eventstore/plugin.h"
+#include "eventstore/plugin_util.h"
 #include "eventstore/status.hpp"
 
 namespace eventstore::abi {
@@ -24,60 +25,6 @@ inline es_bytes bytes(std::string_view text) {
     return es_bytes{reinterpret_cast<const uint8_t*>(text.data()), text.size()};
 }
 
-// Reads a struct that another build filled: a smaller one is completed with zeros, a larger one
-// is accepted only when every byte this build does not know is zero. `what` names the struct;
-// `known` is how much of it this build knows (less than sizeof(T) for a plugin that speaks an
-// older minor, which knew the struct before it grew).
-template <class T>
-Result<T> read_struct(const T* in, const char* what, size_t known = sizeof(T)) {
-    if (in == nullptr) return Status(Code::invalid_argument, std::string(what) + " is NULL");
-    T out{};
-    const size_t size = in->struct_size;
-    if (size < sizeof(uint32_t)) {
-        return Status(Code::invalid_argument,
-                      std::string(what) + ".struct_size " + std::to_string(size) + " is too small");
-    }
-    if (size > known) {
-        const auto* raw = reinterpret_cast<const unsigned char*>(in);
-        const bool unknown_set =
-            std::any_of(raw + known, raw + size, [](unsigned char b) { return b != 0; });
-        if (unknown_set) {
-            return Status(Code::invalid_argument,
-                          std::string(what) + " is " + std::to_string(size) +
-                              " bytes with non-zero fields beyond the " + std::to_string(known) +
-                              " bytes this build knows");
-        }
-    }
-    std::memcpy(&out, in, std::min(size, known));
-    out.struct_size = static_cast<uint32_t>(sizeof(T));
-    return out;
-}
-
-// Whether a request struct ends with owner_tenant (ABI 1.3: append and read_stream).
-template <class Request, class = void>
-struct HasOwnerTenant : std::false_type {};
-template <class Request>
-struct HasOwnerTenant<Request, std::void_t<decltype(Request::owner_tenant)>> : std::true_type {};
-
-// The size of a request struct (append, read_stream, read_all) as ABI minor `minor` knew it:
-// before 1.2 without timeout_us, before 1.3 without owner_tenant.
-template <class Request>
-constexpr size_t request_size_at_minor(uint32_t minor) {
-    if (minor < 2) return offsetof(Request, timeout_us);
-    if constexpr (HasOwnerTenant<Request>::value) {
-        if (minor < 3) return offsetof(Request, owner_tenant);
-    }
-    return sizeof(Request);
-}
-
-// Writes `value` into a struct the other side owns, no further than its struct_size.
-template <class T>
-void write_struct(T* out, const T& value) {
-    const uint32_t size = out->struct_size;
-    std::memcpy(out, &value, std::min<size_t>(size, sizeof(T)));
-    out->struct_size = size;
-}
-
 // Makes a struct of this build, zeroed, with struct_size set.
 template <class T>
 T make_struct() {
@@ -86,19 +33,53 @@ T make_struct() {
     return value;
 }
 
-// Copies a message into an es_error, truncated to fit, NUL-terminated.
-inline void write_error(es_error* err, std::string_view message) {
-    if (err == nullptr || err->struct_size <= offsetof(es_error, message)) return;
-    const size_t capacity = std::min<size_t>(err->struct_size - offsetof(es_error, message),
-                                             ES_ERROR_MESSAGE_CAPACITY);
-    const size_t n = std::min(message.size(), capacity - 1);
-    std::memcpy(err->message, message.data(), n);
-    err->message[n] = '\0';
-}
-
 // Reads the message of an es_error the other side may have left without a terminator.
 inline std::string read_error(const es_error& err) {
     return std::string(err.message, strnlen(err.message, sizeof(err.message)));
+}
+
+// The Status of a C helper's call that returned `status` and wrote `err`.
+inline Status status_of(es_status status, const es_error& err) {
+    return status == ES_OK ? Status() : Status(static_cast<Code>(status), read_error(err));
+}
+
+// Reads a struct that another build filled: a smaller one is completed with zeros, a larger one
+// is accepted only when every byte this build does not know is zero (es_util_read_struct).
+// `what` names the struct; `known` is how much of it this build knows (less than sizeof(T) for a
+// plugin that speaks an older minor, which knew the struct before it grew).
+template <class T>
+Result<T> read_struct(const T* in, const char* what, size_t known = sizeof(T)) {
+    static_assert(std::is_trivially_copyable_v<T>, "ABI structs are plain C structs");
+    T out{};
+    es_error err = make_struct<es_error>();
+    const es_status status = es_util_read_struct(in, &out, sizeof(T), known, what, &err);
+    if (status != ES_OK) return status_of(status, err);
+    return out;
+}
+
+// The size of a request struct (append, read_stream, read_all) as ABI minor `minor` knew it
+// (es_util_*_request_size): before 1.2 without timeout_us, before 1.3 without owner_tenant.
+template <class Request>
+size_t request_size_at_minor(uint32_t minor) {
+    if constexpr (std::is_same_v<Request, es_append_request>) {
+        return es_util_append_request_size(minor);
+    } else if constexpr (std::is_same_v<Request, es_read_stream_request>) {
+        return es_util_read_stream_request_size(minor);
+    } else {
+        static_assert(std::is_same_v<Request, es_read_all_request>, "not a request struct");
+        return es_util_read_all_request_size(minor);
+    }
+}
+
+// Writes `value` into a struct the other side owns, no further than its struct_size.
+template <class T>
+void write_struct(T* out, const T& value) {
+    es_util_write_struct(out, &value, sizeof(T));
+}
+
+// Copies a message into an es_error, truncated to fit, NUL-terminated.
+inline void write_error(es_error* err, std::string_view message) {
+    es_util_write_error(err, message.data(), message.size());
 }
 
 }  // namespace eventstore::abi

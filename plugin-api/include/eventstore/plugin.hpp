@@ -34,6 +34,7 @@
 
 #include "eventstore/abi_struct.hpp"
 #include "eventstore/plugin.h"
+#include "eventstore/plugin_util.h"
 #include "eventstore/status.hpp"
 #include "eventstore/validation.hpp"
 
@@ -168,7 +169,7 @@ struct IteratorBox {
 // as ABI 1.1 knew them, without timeout_us; one capped below minor 3 reads append and read_stream
 // requests without owner_tenant. A set field beyond what it knows is refused (abi::read_struct).
 template <class Request>
-constexpr size_t known_request_size() {
+size_t known_request_size() {
     return abi::request_size_at_minor<Request>(EVENTSTORE_PLUGIN_ABI_MINOR);
 }
 
@@ -413,13 +414,11 @@ constexpr bool opens_async_store() {
 template <auto Open>
 es_plugin_api make_table(uint32_t minor, const char* name, const char* version,
                          uint64_t capabilities) {
-    static_assert(ES_PLUGIN_ABI_MINOR == 4, "a new minor: size its table here");
+    static_assert(ES_PLUGIN_ABI_MINOR == ES_UTIL_ABI_MINOR,
+                  "a new minor: teach eventstore/plugin_util.h its sizes (ES_UTIL_API_SIZE, "
+                  "es_util_*_request_size), raise ES_UTIL_ABI_MINOR, and fill its functions here");
     es_plugin_api api = abi::make_struct<es_plugin_api>();
-    // Minors 2 and 3 added request fields only (timeout_us, owner_tenant), so their tables are
-    // the size of 1.1's.
-    api.struct_size = minor == 0   ? ES_PLUGIN_API_SIZE_1_0
-                      : minor < 4 ? ES_PLUGIN_API_SIZE_1_1
-                                  : sizeof(es_plugin_api);
+    api.struct_size = static_cast<uint32_t>(ES_UTIL_API_SIZE(minor));
     api.abi_major = ES_PLUGIN_ABI_MAJOR;
     api.abi_minor = minor;
     api.name = name;
@@ -455,11 +454,7 @@ std::array<es_plugin_api, ES_PLUGIN_ABI_MINOR + 1> make_tables(const char* name,
 // The minor to answer `offer` with: the newest both sides know, at most `own`. An offer of
 // another major gets `own` (the host then refuses the major and names both versions).
 inline uint32_t answered_minor(const es_host_offer* offer, uint32_t own) {
-    if (offer == nullptr || offer->struct_size < offsetof(es_host_offer, host_version) ||
-        offer->abi_major != ES_PLUGIN_ABI_MAJOR) {
-        return own;
-    }
-    return std::min(own, offer->abi_max_minor);
+    return es_util_answer_minor(offer, own);
 }
 
 }  // namespace detail
