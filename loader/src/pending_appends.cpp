@@ -137,7 +137,7 @@ void PendingAppends::forget(Store& store) {
         entry->append->complete(
             Status(Code::internal, "the backend closed without deciding this append; its outcome "
                                    "is unknown: read the stream to see whether it was written"),
-            entry->result);
+            abi::make_struct<es_append_result>());
     }
 }
 
@@ -170,12 +170,13 @@ void PendingAppends::guard() {
                                   std::to_string(kGrace.count()) +
                                   " s: answered INTERNAL (outcome unknown); its memory is kept "
                                   "until it completes (plugin.h, \"Asynchronous append\")");
+            // Not entry->result: the backend may still be writing it.
             entry->append->complete(
                 Status(Code::internal,
                        "the backend did not decide this append within its deadline; its outcome "
                        "is unknown: read the stream to see whether it was written before retrying "
                        "with the same event ids"),
-                entry->result);
+                abi::make_struct<es_append_result>());
         }
         late.clear();
         lock.lock();
