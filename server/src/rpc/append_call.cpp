@@ -3,17 +3,6 @@
 #include "rpc/errors.hpp"
 
 namespace eventstore::server {
-namespace {
-
-google::protobuf::ArenaOptions arena_options(char* initial_block, size_t size) {
-    google::protobuf::ArenaOptions options;
-    options.initial_block = initial_block;
-    options.initial_block_size = size;
-    options.max_block_size = 256 * 1024;
-    return options;
-}
-
-}  // namespace
 
 grpc::Status append_answer(const Status& status, const es_append_result& result,
                            const v1::AppendRequest& request, const Caller& caller,
@@ -28,11 +17,6 @@ grpc::Status append_answer(const Status& status, const es_append_result& result,
     response.set_first_global_position(result.first_global_position);
     response.set_last_global_position(result.last_global_position);
     return grpc::Status::OK;
-}
-
-AppendCall::AppendCall() : arena_(arena_options(initial_block_, kInitialBlock)) {
-    set_request(google::protobuf::Arena::CreateMessage<v1::AppendRequest>(&arena_));
-    set_response(google::protobuf::Arena::CreateMessage<v1::AppendResponse>(&arena_));
 }
 
 void AppendCall::start(loader::Store& store, grpc::CallbackServerContext& context,

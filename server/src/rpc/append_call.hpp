@@ -1,8 +1,9 @@
 // append_call.hpp: one Append call on gRPC's callback API, from the request's arrival to the
 // backend's answer, without a thread that waits for it. gRPC asks the allocator for the call's
-// messages before it parses the request (so the request is parsed into this object's arena); the
-// handler checks the request and hands the append to the store (loader::Store::append_async); the
-// store's completion answers the client, from whatever thread the backend completes on.
+// messages before it parses the request (so the request lives in this object, as long as the
+// backend needs it); the handler checks the request and hands the append to the store
+// (loader::Store::append_async); the store's completion answers the client, from whatever thread
+// the backend completes on.
 //
 // Life: two holders, gRPC (until it releases the messages after the call ended) and the store
 // (from append_async until the backend is done with the request: its bytes are this object's
@@ -12,9 +13,7 @@
 #define EVENTSTORE_SERVER_APPEND_CALL_HPP
 
 #include <atomic>
-#include <cstddef>
 
-#include <google/protobuf/arena.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/support/message_allocator.h>
 
@@ -61,17 +60,17 @@ public:
     void release() override { drop(); }
 
 private:
-    // An arena sized so that a typical request parses without another allocation.
-    static constexpr size_t kInitialBlock = 8 * 1024;
-
-    AppendCall();
+    AppendCall() {
+        set_request(&request_);
+        set_response(&response_);
+    }
     ~AppendCall() override = default;
     void drop() {
         if (holders_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
     }
 
-    alignas(std::max_align_t) char initial_block_[kInitialBlock];
-    google::protobuf::Arena arena_;
+    v1::AppendRequest request_;
+    v1::AppendResponse response_;
     std::atomic<int> holders_{1};  // gRPC; the store from start()
     grpc::CallbackServerContext* context_ = nullptr;
     grpc::ServerUnaryReactor* reactor_ = nullptr;
