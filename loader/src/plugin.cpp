@@ -137,6 +137,16 @@ Result<std::shared_ptr<Plugin>> Plugin::load(const std::filesystem::path& path,
     if (const std::string missing = missing_function(api.value()); !missing.empty()) {
         return refuse(path, "its table lacks the required function " + missing);
     }
+    const bool names_lifecycle = (api.value().capabilities & ES_CAP_STREAM_LIFECYCLE) != 0;
+    const bool has_lifecycle =
+        api.value().change_stream != nullptr && api.value().stream_state != nullptr;
+    if (names_lifecycle != has_lifecycle) {
+        return refuse(path, names_lifecycle
+                                ? "its capabilities name ES_CAP_STREAM_LIFECYCLE, but its table lacks "
+                                  "change_stream or stream_state (ABI 1.5)"
+                                : "its table has change_stream or stream_state, but its capabilities "
+                                  "do not name ES_CAP_STREAM_LIFECYCLE (set both, or neither)");
+    }
     plugin->api_ = api.value();
     plugin->name_ = shown_name;
     plugin->version_ = table->version != nullptr ? table->version : "";

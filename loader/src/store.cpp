@@ -155,6 +155,31 @@ Result<std::unique_ptr<Iterator>> Store::read_all(const es_read_all_request& req
     return open_iterator(plugin_->api().read_all, request);
 }
 
+namespace {
+
+Status no_lifecycle(const Plugin& plugin) {
+    return Status(Code::unimplemented,
+                  "backend '" + plugin.name() + "' (ABI 1." + std::to_string(plugin.abi_minor()) +
+                      ") has no stream lifecycle: delete, tombstone, truncate and retention need a "
+                      "backend of ABI 1.5 that names ES_CAP_STREAM_LIFECYCLE (docs/plugin-abi.md)");
+}
+
+}  // namespace
+
+Status Store::change_stream(const es_stream_change_request& request, es_stream_state& state) {
+    if (!plugin_->has_stream_lifecycle()) return no_lifecycle(*plugin_);
+    state = abi::make_struct<es_stream_state>();
+    es_error err = abi::make_struct<es_error>();
+    return from_plugin(plugin_->api().change_stream(handle_, &request, &state, &err), err);
+}
+
+Status Store::stream_state(const es_stream_state_request& request, es_stream_state& state) {
+    if (!plugin_->has_stream_lifecycle()) return no_lifecycle(*plugin_);
+    state = abi::make_struct<es_stream_state>();
+    es_error err = abi::make_struct<es_error>();
+    return from_plugin(plugin_->api().stream_state(handle_, &request, &state, &err), err);
+}
+
 Status Store::check_health() {
     const auto health = plugin_->api().store_health;
     if (health == nullptr) return {};

@@ -127,12 +127,42 @@ ES_ASSERT_OFFSET(es_append_request, timeout_us, 48);
 ES_ASSERT_OFFSET(es_append_request, owner_tenant, 56);
 
 /* es_append_result */
-ES_ASSERT_SIZE(es_append_result, 40);
+ES_ASSERT_SIZE(es_append_result, 48);
 ES_ASSERT_OFFSET(es_append_result, struct_size, 0);
 ES_ASSERT_OFFSET(es_append_result, current_version, 8);
 ES_ASSERT_OFFSET(es_append_result, first_global_position, 16);
 ES_ASSERT_OFFSET(es_append_result, last_global_position, 24);
 ES_ASSERT_OFFSET(es_append_result, actual_version, 32);
+ES_ASSERT_OFFSET(es_append_result, tombstoned, 40);
+
+/* es_stream_change_request */
+ES_ASSERT_SIZE(es_stream_change_request, 88);
+ES_ASSERT_OFFSET(es_stream_change_request, struct_size, 0);
+ES_ASSERT_OFFSET(es_stream_change_request, kind, 4);
+ES_ASSERT_OFFSET(es_stream_change_request, stream_id, 8);
+ES_ASSERT_OFFSET(es_stream_change_request, expected_kind, 24);
+ES_ASSERT_OFFSET(es_stream_change_request, expected_version, 32);
+ES_ASSERT_OFFSET(es_stream_change_request, before_version, 40);
+ES_ASSERT_OFFSET(es_stream_change_request, max_count, 48);
+ES_ASSERT_OFFSET(es_stream_change_request, max_age_us, 56);
+ES_ASSERT_OFFSET(es_stream_change_request, timeout_us, 64);
+ES_ASSERT_OFFSET(es_stream_change_request, owner_tenant, 72);
+
+/* es_stream_state_request */
+ES_ASSERT_SIZE(es_stream_state_request, 48);
+ES_ASSERT_OFFSET(es_stream_state_request, struct_size, 0);
+ES_ASSERT_OFFSET(es_stream_state_request, stream_id, 8);
+ES_ASSERT_OFFSET(es_stream_state_request, timeout_us, 24);
+ES_ASSERT_OFFSET(es_stream_state_request, owner_tenant, 32);
+
+/* es_stream_state */
+ES_ASSERT_SIZE(es_stream_state, 48);
+ES_ASSERT_OFFSET(es_stream_state, struct_size, 0);
+ES_ASSERT_OFFSET(es_stream_state, last_version, 8);
+ES_ASSERT_OFFSET(es_stream_state, truncate_before, 16);
+ES_ASSERT_OFFSET(es_stream_state, tombstoned, 24);
+ES_ASSERT_OFFSET(es_stream_state, max_count, 32);
+ES_ASSERT_OFFSET(es_stream_state, max_age_us, 40);
 
 /* es_read_stream_request */
 ES_ASSERT_SIZE(es_read_stream_request, 64);
@@ -179,7 +209,7 @@ ES_ASSERT_OFFSET(es_page_info, last_scanned_position, 24);
 ES_ASSERT_OFFSET(es_page_info, reached_head, 32);
 
 /* es_plugin_api */
-ES_ASSERT_SIZE(es_plugin_api, 120);
+ES_ASSERT_SIZE(es_plugin_api, 136);
 ES_ASSERT_OFFSET(es_plugin_api, struct_size, 0);
 ES_ASSERT_OFFSET(es_plugin_api, abi_major, 4);
 ES_ASSERT_OFFSET(es_plugin_api, abi_minor, 8);
@@ -196,8 +226,11 @@ ES_ASSERT_OFFSET(es_plugin_api, iterator_page, 88);
 ES_ASSERT_OFFSET(es_plugin_api, iterator_destroy, 96);
 ES_ASSERT_OFFSET(es_plugin_api, store_health, 104);
 ES_ASSERT_OFFSET(es_plugin_api, append_async, 112);
+ES_ASSERT_OFFSET(es_plugin_api, change_stream, 120);
+ES_ASSERT_OFFSET(es_plugin_api, stream_state, 128);
 ES_ASSERT_VALUE(ES_PLUGIN_API_SIZE_1_0, 104);
 ES_ASSERT_VALUE(ES_PLUGIN_API_SIZE_1_1, 112);
+ES_ASSERT_VALUE(ES_PLUGIN_API_SIZE_1_4, 120);
 
 /* es_host_offer */
 ES_ASSERT_SIZE(es_host_offer, 24);

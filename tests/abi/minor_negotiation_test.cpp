@@ -61,17 +61,24 @@ const es_plugin_api* answer_offer(uint32_t major, uint32_t max_minor) {
 }
 
 // Minors 2 and 3 added request fields only, so 1.1, 1.2 and 1.3 hosts get the table of 1.1's
-// size under their own minor; 1.4 (this header's) added append_async, which a Store-based plugin
-// leaves NULL (the host then calls its blocking append on threads of its own).
-TEST(MinorNegotiation, GivenAHostOfAbi11To14_WhenAnswered_ThenItsMinorAndATableOfThatMinorsSize) {
-    static_assert(ES_PLUGIN_ABI_MINOR == 4, "a new minor: answer it here too");
-    for (const uint32_t minor : {1u, 2u, 3u, 4u}) {
+// size under their own minor; 1.4 added append_async, which a Store-based plugin leaves NULL (the
+// host then calls its blocking append on threads of its own); 1.5 (this header's) added
+// change_stream and stream_state, NULL for a plugin that does not name ES_CAP_STREAM_LIFECYCLE.
+TEST(MinorNegotiation, GivenAHostOfAbi11To15_WhenAnswered_ThenItsMinorAndATableOfThatMinorsSize) {
+    static_assert(ES_PLUGIN_ABI_MINOR == 5, "a new minor: answer it here too");
+    for (const uint32_t minor : {1u, 2u, 3u, 4u, 5u}) {
         const es_plugin_api* table = answer_offer(ES_PLUGIN_ABI_MAJOR, minor);
         ASSERT_NE(table, nullptr);
         EXPECT_EQ(table->abi_minor, minor);
-        EXPECT_EQ(table->struct_size, minor < 4 ? ES_PLUGIN_API_SIZE_1_1 : sizeof(es_plugin_api));
+        EXPECT_EQ(table->struct_size, minor < 4   ? ES_PLUGIN_API_SIZE_1_1
+                                      : minor < 5 ? ES_PLUGIN_API_SIZE_1_4
+                                                  : sizeof(es_plugin_api));
         EXPECT_NE(table->store_health, nullptr);
-        if (minor == 4) EXPECT_EQ(table->append_async, nullptr);
+        if (minor >= 4) EXPECT_EQ(table->append_async, nullptr);
+        if (minor >= 5) {
+            EXPECT_EQ(table->change_stream, nullptr);
+            EXPECT_EQ(table->stream_state, nullptr);
+        }
     }
 }
 
@@ -130,6 +137,25 @@ TEST(MinorNegotiation, GivenThePluginOfThisMinor_WhenLoaded_ThenItAnswersHealth)
 
 // The requests carry deadlines (ABI 1.2): the loader hands them to this plugin as ABI 1.0 knew
 // them, since the plugin would refuse a larger request with non-zero fields it does not know.
+// A plugin of a minor before 1.5 has no stream lifecycle: the loader answers for it.
+TEST(MinorNegotiation, GivenAPluginOfAbi10_WhenAskedToDeleteAStream_ThenUnimplementedNamingItsAbi) {
+    std::shared_ptr<loader::Plugin> plugin;
+    auto store = open_store(MEMORY_ABI_1_0_PLUGIN_PATH, plugin);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    EXPECT_FALSE(plugin->has_stream_lifecycle());
+    es_stream_change_request request = eventstore::abi::make_struct<es_stream_change_request>();
+    request.kind = ES_CHANGE_DELETE;
+    request.stream_id = eventstore::abi::bytes("s");
+    es_stream_state state{};
+    const Status status = store.value()->change_stream(request, state);
+    EXPECT_EQ(status.code(), Code::unimplemented);
+    EXPECT_NE(status.message().find("(ABI 1.0) has no stream lifecycle"), std::string::npos)
+        << status.message();
+    es_stream_state_request read = eventstore::abi::make_struct<es_stream_state_request>();
+    read.stream_id = eventstore::abi::bytes("s");
+    EXPECT_EQ(store.value()->stream_state(read, state).code(), Code::unimplemented);
+}
+
 TEST(MinorNegotiation, GivenAPluginOfAbi10_WhenLoaded_ThenItWorksWithDeadlinesAndIsReadyWhileOpen) {
     std::shared_ptr<loader::Plugin> plugin;
     auto store = open_store(MEMORY_ABI_1_0_PLUGIN_PATH, plugin);

@@ -140,19 +140,19 @@ TEST_F(LoaderFailure, GivenALibraryWithoutTheEntrySymbol_WhenStarting_ThenItExit
 TEST_F(LoaderFailure, GivenAPluginOfANewerAbiMajor_WhenStarting_ThenItExitsNamingBothVersions) {
     expect_refused(write_config(FIXTURE_ABI_MAJOR_2),
                    "plugin 'abi-major-2' implements ABI 2.0, but this eventstored speaks ABI 1.0 "
-                   "to 1.4; upgrade eventstored, or use a build of the plugin for ABI 1");
+                   "to 1.5; upgrade eventstored, or use a build of the plugin for ABI 1");
 }
 
 TEST_F(LoaderFailure, GivenAPluginOfAnOlderAbiMajor_WhenStarting_ThenItExitsNamingBothVersions) {
     expect_refused(write_config(FIXTURE_ABI_MAJOR_0),
                    "plugin 'abi-major-0' implements ABI 0.0, but this eventstored speaks ABI 1.0 "
-                   "to 1.4");
+                   "to 1.5");
 }
 
 TEST_F(LoaderFailure, GivenAPluginOfANewerAbiMinor_WhenStarting_ThenItExitsNamingBothVersions) {
     expect_refused(write_config(FIXTURE_ABI_MINOR_NEXT),
-                   "plugin 'abi-minor-next' needs ABI 1.5, but this eventstored knows ABI 1.0 to "
-                   "1.4 only; upgrade eventstored");
+                   "plugin 'abi-minor-next' needs ABI 1.6, but this eventstored knows ABI 1.0 to "
+                   "1.5 only; upgrade eventstored");
 }
 
 // --- The plugin's entry or table is wrong ----------------------------------------------------

@@ -49,7 +49,7 @@ protected:
 TEST_F(EventstoredTest, GivenTheMemoryPlugin_WhenStarted_ThenOneLineNamesVersionBackendAbiAndAddress) {
     const std::string log = process_->log();
     EXPECT_NE(log.find("eventstored " EVENTSTORE_VERSION " listening on 127.0.0.1:" +
-                       std::to_string(port_) + " with backend memory 0.1.0 (ABI 1.4"),
+                       std::to_string(port_) + " with backend memory 0.1.0 (ABI 1.5"),
               std::string::npos)
         << log;
 }
@@ -198,7 +198,7 @@ TEST(EventstoredCommandLineTest, GivenVersionOrHelp_WhenRun_ThenPrintsAndExitsZe
     TempDir dir;
     EventstoredProcess version({"--version"}, dir);
     EXPECT_EQ(version.wait_for_exit(10s), std::optional<int>(0));
-    EXPECT_NE(version.out().find("eventstored " EVENTSTORE_VERSION " (plugin ABI 1.4)"),
+    EXPECT_NE(version.out().find("eventstored " EVENTSTORE_VERSION " (plugin ABI 1.5)"),
               std::string::npos);
     EventstoredProcess help({"--help"}, dir);
     EXPECT_EQ(help.wait_for_exit(10s), std::optional<int>(0));

@@ -65,6 +65,10 @@ size_t request_size_at_minor(uint32_t minor) {
         return es_util_append_request_size(minor);
     } else if constexpr (std::is_same_v<Request, es_read_stream_request>) {
         return es_util_read_stream_request_size(minor);
+    } else if constexpr (std::is_same_v<Request, es_stream_change_request>) {
+        return es_util_stream_change_request_size(minor);
+    } else if constexpr (std::is_same_v<Request, es_stream_state_request>) {
+        return es_util_stream_state_request_size(minor);
     } else {
         static_assert(std::is_same_v<Request, es_read_all_request>, "not a request struct");
         return es_util_read_all_request_size(minor);

@@ -40,7 +40,7 @@ extern "C" {
 
 /* The ABI this header describes. A plugin built against it reports these numbers. */
 #define ES_PLUGIN_ABI_MAJOR 1
-#define ES_PLUGIN_ABI_MINOR 4
+#define ES_PLUGIN_ABI_MINOR 5
 
 /* The one symbol a plugin exports (see es_plugin_entry_fn). */
 #define ES_PLUGIN_ENTRY_SYMBOL "eventstore_plugin_entry"
@@ -64,7 +64,8 @@ enum {
     ES_ALREADY_EXISTS = 6,     /* event_id reused outside an idempotent retry */
     ES_PERMISSION_DENIED = 7,  /* append into a stream of another owner (see "Stream owners") */
     ES_RESOURCE_EXHAUSTED = 8, /* a size or count limit; the message names it */
-    ES_FAILED_PRECONDITION = 9,/* wrong expected version (es_append_result.actual_version) */
+    ES_FAILED_PRECONDITION = 9,/* wrong expected version (es_append_result.actual_version), or
+                                  a tombstoned stream (see "Stream lifecycle") */
     ES_UNIMPLEMENTED = 12,     /* the backend lacks the operation */
     ES_INTERNAL = 13,          /* a bug in the plugin */
     ES_UNAVAILABLE = 14        /* storage cannot be reached now; safe to retry */
@@ -223,6 +224,9 @@ typedef struct es_append_result {
     uint64_t first_global_position;
     uint64_t last_global_position;
     uint64_t actual_version;        /* on ES_FAILED_PRECONDITION: the stream's current version */
+    /* --- ABI 1.5 --- */
+    bool tombstoned;                /* on ES_FAILED_PRECONDITION: the stream is tombstoned, so no
+                                        append can ever succeed (see "Stream lifecycle") */
 } es_append_result;
 
 /* ---------------------------------------------------------------------------------------------
@@ -247,6 +251,90 @@ typedef struct es_append_result {
  * until done or store_close.
  * ------------------------------------------------------------------------------------------- */
 typedef void (*es_append_done_fn)(void* done_context, es_status status);
+
+/* ---------------------------------------------------------------------------------------------
+ * Stream lifecycle (ABI 1.5, optional: ES_CAP_STREAM_LIFECYCLE). Events of a stream can be
+ * removed: deleted, tombstoned, truncated, or expired by the stream's retention. Beside its events
+ * every stream has a state (es_stream_state):
+ *   last_version     the highest version ever appended, 0 for none. It never goes back: a removed
+ *                    event's version is never given again, and every expected version (append and
+ *                    delete) compares with last_version, removed events or not.
+ *   truncate_before  events with a lower version are removed; 1 (or 0, for a stream never
+ *                    changed) removes none. It never goes back. DELETE sets it to
+ *                    last_version + 1; TRUNCATE raises it to before_version, at most last_version + 1.
+ *   tombstoned       deleted for good: every later append, DELETE, TOMBSTONE, TRUNCATE and
+ *                    SET_RETENTION answers ES_FAILED_PRECONDITION with tombstoned set, and its
+ *                    events are removed as by DELETE.
+ *   max_count        retention: only the last max_count versions (> last_version - max_count)
+ *                    are kept; 0 = no limit.
+ *   max_age_us       retention: only events recorded less than max_age_us ago (recorded_at_us >=
+ *                    now - max_age_us, by the clock that sets recorded_at_us) are kept; 0 = none.
+ * READABLE   An event is readable while none of the rules above removes it. read_stream and
+ *            read_all return readable events only, from the moment the call that removed them
+ *            returns, or the moment an event passes a retention limit. A stream with no readable
+ *            event reads ES_NOT_FOUND, tombstoned or not (stream_state tells which). read_all
+ *            passes over removed positions: last_scanned_position covers them, no other position
+ *            moves, and the visibility rule (read_all) holds as before.
+ * ERASURE    The bytes of a removed event (payload, metadata, headers) leave the plugin's storage:
+ *            delete, tombstone and truncate remove them before the call returns; retention within
+ *            a bound the plugin documents. What stays elsewhere (a write-ahead log, free pages)
+ *            and the maintenance step that clears it are documented per plugin.
+ * EVENT IDS  A removed event's event_id is free again: an append that reuses it is a new append,
+ *            not an idempotent retry (a retry of a deleted append with ES_EXPECT_ANY appends
+ *            anew; with an exact expected version it meets last_version).
+ * OWNERS     The owner of a stream (see "Stream owners") outlives its events. change_stream with
+ *            owner_tenant set refuses a stream of another owner with ES_PERMISSION_DENIED, before
+ *            any other check; stream_state answers ES_NOT_FOUND for it.
+ * Both functions take timeout_us as the other calls do ("Deadlines"), are thread-safe, and are
+ * atomic with appends to the same stream: an append either lands before a DELETE (and is removed
+ * by it) or after (and continues the versions).
+ * ------------------------------------------------------------------------------------------- */
+typedef enum es_stream_change_kind {
+    /* Removes every event (truncate_before = last_version + 1) after checking expected_kind and
+     * expected_version as append does. A stream with no event ever (last_version 0): ES_NOT_FOUND,
+     * unless the expected version fails first. Deleting a deleted stream changes nothing. */
+    ES_CHANGE_DELETE = 1,
+    /* As DELETE, then marks the stream tombstoned. A stream with no event ever may be tombstoned
+     * (its name is then never usable). */
+    ES_CHANGE_TOMBSTONE = 2,
+    /* Raises truncate_before to before_version, capped at last_version + 1; a lower or equal
+     * before_version changes nothing. No expected version. A stream with no event ever:
+     * ES_NOT_FOUND. */
+    ES_CHANGE_TRUNCATE = 3,
+    /* Sets max_count and max_age_us (both replace the old values; 0 = no limit). Allowed on a
+     * stream with no event yet, which then starts with that retention. */
+    ES_CHANGE_SET_RETENTION = 4
+} es_stream_change_kind;
+
+typedef struct es_stream_change_request {
+    uint32_t struct_size;
+    uint32_t kind;             /* es_stream_change_kind; another value: ES_INVALID_ARGUMENT */
+    es_bytes stream_id;
+    uint32_t expected_kind;    /* DELETE and TOMBSTONE: es_expected_kind */
+    uint64_t expected_version; /* DELETE and TOMBSTONE, with ES_EXPECT_EXACT */
+    uint64_t before_version;   /* TRUNCATE */
+    uint64_t max_count;        /* SET_RETENTION */
+    uint64_t max_age_us;       /* SET_RETENTION */
+    uint64_t timeout_us;       /* see "Deadlines" */
+    es_bytes owner_tenant;     /* see "Stream owners" and OWNERS above */
+} es_stream_change_request;
+
+typedef struct es_stream_state_request {
+    uint32_t struct_size;
+    es_bytes stream_id;
+    uint64_t timeout_us;   /* see "Deadlines" */
+    es_bytes owner_tenant; /* see "Stream owners" */
+} es_stream_state_request;
+
+/* Filled by the plugin; struct_size is set by the host. */
+typedef struct es_stream_state {
+    uint32_t struct_size;
+    uint64_t last_version;
+    uint64_t truncate_before;
+    bool tombstoned;
+    uint64_t max_count;
+    uint64_t max_age_us;
+} es_stream_state;
 
 /* ---------------------------------------------------------------------------------------------
  * Reads: pull iterators. A read opens an iterator; the host calls iterator_next until it says
@@ -319,7 +407,10 @@ enum {
      * polling. Without it the host polls read_all. */
     ES_CAP_COMMIT_NOTIFICATIONS = 1u << 0,
     /* Acknowledged appends survive a crash of the server process. */
-    ES_CAP_DURABLE = 1u << 1
+    ES_CAP_DURABLE = 1u << 1,
+    /* The table has change_stream and stream_state (ABI 1.5, "Stream lifecycle"). Set exactly
+     * when both are non-NULL: the host refuses a table where the two disagree. */
+    ES_CAP_STREAM_LIFECYCLE = 1u << 2
 };
 
 /* Static, owned by the plugin, valid until the library is unloaded. The first five fields are
@@ -381,6 +472,21 @@ typedef struct es_plugin_api {
     void (*append_async)(es_store* store, const es_append_request* request,
                          es_append_result* result, es_error* err, es_append_done_fn done,
                          void* done_context);
+
+    /* --- ABI 1.5 --- */
+    /* Deletes, tombstones, truncates a stream or sets its retention (es_stream_change_kind), see
+     * "Stream lifecycle" above, and writes the stream's state after the change into `state`. On
+     * ES_FAILED_PRECONDITION `state` is the stream's state that refused it (last_version for a
+     * wrong expected version, tombstoned). Thread-safe. Optional with stream_state: see
+     * ES_CAP_STREAM_LIFECYCLE; NULL, and every table before 1.5, mean the host answers
+     * UNIMPLEMENTED. */
+    es_status (*change_stream)(es_store* store, const es_stream_change_request* request,
+                               es_stream_state* state, es_error* err);
+
+    /* Writes a stream's state. A stream with no event ever, not tombstoned and with no retention
+     * set: ES_NOT_FOUND. Thread-safe. Optional with change_stream. */
+    es_status (*stream_state)(es_store* store, const es_stream_state_request* request,
+                              es_stream_state* state, es_error* err);
 } es_plugin_api;
 
 /* The size of an es_plugin_api table as ABI 1.0 knew it: what a plugin answering minor 0 sets as
@@ -390,6 +496,9 @@ typedef struct es_plugin_api {
 
 /* The size of the table of ABI 1.1 to 1.3 (1.2 and 1.3 added request fields only). */
 #define ES_PLUGIN_API_SIZE_1_1 offsetof(es_plugin_api, append_async)
+
+/* The size of the table of ABI 1.4. */
+#define ES_PLUGIN_API_SIZE_1_4 offsetof(es_plugin_api, change_stream)
 
 /* What the host offers at load time; owned by the host, valid during the entry call. */
 typedef struct es_host_offer {

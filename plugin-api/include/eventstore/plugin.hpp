@@ -100,6 +100,11 @@ public:
     // Whether the store can serve now (ABI 1.1 store_health): OK, or UNAVAILABLE naming what is
     // wrong. Must answer within about a second. The default: ready while open.
     virtual Status health() { return {}; }
+    // Stream lifecycle (ABI 1.5, plugin.h "Stream lifecycle"): the host calls these only when the
+    // plugin names ES_CAP_STREAM_LIFECYCLE in its capabilities (EVENTSTORE_PLUGIN), and then the
+    // store overrides both. `state` is written on OK and on FAILED_PRECONDITION.
+    virtual Status change_stream(const es_stream_change_request& request, es_stream_state& state);
+    virtual Status stream_state(const es_stream_state_request& request, es_stream_state& state);
     // Called once, when the host closes the store. Stop here whatever talks to the Host (a
     // listener thread, timers): its callbacks are invalid once store_close returns, although this
     // object lives on while the host still holds iterators of it.
@@ -400,6 +405,41 @@ inline es_status store_health(es_store* store, es_error* err) {
     return guarded(err, [&]() -> Status { return unbox(store)->store->health(); });
 }
 
+inline es_status change_stream(es_store* store, const es_stream_change_request* request,
+                               es_stream_state* state, es_error* err) {
+    return guarded(err, [&]() -> Status {
+        if (state == nullptr) return Status(Code::invalid_argument, "es_stream_state is NULL");
+        auto read = abi::read_struct(request, "es_stream_change_request",
+                                     known_request_size<es_stream_change_request>());
+        if (!read.ok()) return read.status();
+        StoreBox* box = unbox(store);
+        if (Status s = validation::validate_stream_change(read.value(), box->limits); !s.ok()) return s;
+        es_stream_state out = abi::make_struct<es_stream_state>();
+        Status status = box->store->change_stream(read.value(), out);
+        if (status.ok() || status.code() == Code::failed_precondition) abi::write_struct(state, out);
+        return status;
+    });
+}
+
+inline es_status stream_state(es_store* store, const es_stream_state_request* request,
+                              es_stream_state* state, es_error* err) {
+    return guarded(err, [&]() -> Status {
+        if (state == nullptr) return Status(Code::invalid_argument, "es_stream_state is NULL");
+        auto read = abi::read_struct(request, "es_stream_state_request",
+                                     known_request_size<es_stream_state_request>());
+        if (!read.ok()) return read.status();
+        StoreBox* box = unbox(store);
+        if (Status s = validation::validate_stream_id(view(read.value().stream_id), box->limits);
+            !s.ok()) {
+            return s;
+        }
+        es_stream_state out = abi::make_struct<es_stream_state>();
+        Status status = box->store->stream_state(read.value(), out);
+        if (status.ok()) abi::write_struct(state, out);
+        return status;
+    });
+}
+
 // Whether Open opens an AsyncStore (its table has append_async) or a Store.
 template <auto Open>
 constexpr bool opens_async_store() {
@@ -436,6 +476,11 @@ es_plugin_api make_table(uint32_t minor, const char* name, const char* version,
     if constexpr (opens_async_store<Open>()) {
         if (minor >= 4) api.append_async = &append_async;
     }
+    if (minor >= 5 && (capabilities & ES_CAP_STREAM_LIFECYCLE) != 0) {
+        api.change_stream = &change_stream;
+        api.stream_state = &stream_state;
+    }
+    if (minor < 5) api.capabilities &= ~uint64_t{ES_CAP_STREAM_LIFECYCLE};
     return api;
 }
 
@@ -469,6 +514,14 @@ inline void AppendDone::drop() {
     std::exchange(completion_, nullptr)
         ->finish(Status(Code::internal, "the plugin dropped an append without completing it"),
                  abi::make_struct<es_append_result>());
+}
+
+inline Status Store::change_stream(const es_stream_change_request&, es_stream_state&) {
+    return Status(Code::unimplemented, "this store has no stream lifecycle");
+}
+
+inline Status Store::stream_state(const es_stream_state_request&, es_stream_state&) {
+    return Status(Code::unimplemented, "this store has no stream lifecycle");
 }
 
 inline Status AsyncStore::append(const es_append_request& request, es_append_result& result) {

@@ -38,7 +38,7 @@ extern "C" {
  * Versions: what each minor knew
  * ------------------------------------------------------------------------------------------- */
 
-#define ES_UTIL_ABI_MINOR 4
+#define ES_UTIL_ABI_MINOR 5
 #if ES_UTIL_ABI_MINOR > ES_PLUGIN_ABI_MINOR
 #error "eventstore/plugin_util.h knows a newer ABI minor than eventstore/plugin.h"
 #endif
@@ -49,11 +49,12 @@ extern "C" {
 
 /* The struct_size of an es_plugin_api table of minor `minor` (a constant expression, for static
  * tables): 1.0 ends before store_health; 1.1 added it; 1.2 and 1.3 added request fields only;
- * 1.4 added append_async. */
+ * 1.4 added append_async; 1.5 change_stream and stream_state. */
 #define ES_UTIL_API_SIZE(minor)                                              \
     ((minor) == 0  ? ES_PLUGIN_API_SIZE_1_0                                  \
      : (minor) < 4 ? ES_UTIL_END_OF(es_plugin_api, store_health)             \
-                   : ES_UTIL_END_OF(es_plugin_api, append_async))
+     : (minor) < 5 ? ES_UTIL_END_OF(es_plugin_api, append_async)             \
+                   : ES_UTIL_END_OF(es_plugin_api, stream_state))
 
 /* The size of each request struct as minor `minor` knew it: before 1.2 without timeout_us,
  * before 1.3 without owner_tenant. */
@@ -70,6 +71,13 @@ static inline size_t es_util_read_stream_request_size(uint32_t minor) {
 static inline size_t es_util_read_all_request_size(uint32_t minor) {
     if (minor < 2) return offsetof(es_read_all_request, timeout_us);
     return ES_UTIL_END_OF(es_read_all_request, timeout_us);
+}
+/* The structs of 1.5 (stream lifecycle): 0 before 1.5, which has none. */
+static inline size_t es_util_stream_change_request_size(uint32_t minor) {
+    return minor < 5 ? 0 : ES_UTIL_END_OF(es_stream_change_request, owner_tenant);
+}
+static inline size_t es_util_stream_state_request_size(uint32_t minor) {
+    return minor < 5 ? 0 : ES_UTIL_END_OF(es_stream_state_request, owner_tenant);
 }
 
 /* The minor to answer `offer` with (plugin.h es_plugin_entry_fn): the newest both sides know, at
@@ -412,6 +420,24 @@ static inline es_status es_util_read_append(const es_append_request* in, uint32_
     }
     out->request.events = out->pointers;
     return es_util_validate_append(&out->request, limits, err);
+}
+
+/* The rules of a stream change (plugin.h "Stream lifecycle") that need no stored state: the
+ * stream id, a known kind, and a known expected version kind for DELETE and TOMBSTONE. */
+static inline es_status es_util_validate_stream_change(const es_stream_change_request* request,
+                                                       const es_limits* limits, es_error* err) {
+    es_status status = es_util_validate_stream_id(request->stream_id, limits, "stream_id", err);
+    if (status != ES_OK) return status;
+    if (request->kind < ES_CHANGE_DELETE || request->kind > ES_CHANGE_SET_RETENTION) {
+        return es_util_fail(err, ES_INVALID_ARGUMENT, "es_stream_change_request has an unknown kind %u",
+                            (unsigned)request->kind);
+    }
+    if ((request->kind == ES_CHANGE_DELETE || request->kind == ES_CHANGE_TOMBSTONE) &&
+        request->expected_kind > ES_EXPECT_EXACT) {
+        return es_util_fail(err, ES_INVALID_ARGUMENT, "expected_version has an unknown kind %u",
+                            (unsigned)request->expected_kind);
+    }
+    return ES_OK;
 }
 
 /* ---------------------------------------------------------------------------------------------

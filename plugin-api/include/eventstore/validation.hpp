@@ -39,6 +39,12 @@ inline Status validate_stream_id(std::string_view stream_id, const es_limits& li
 // The bytes one event counts against max_append_bytes: payload plus every metadata field.
 inline uint64_t event_size(const es_event_data& event) { return es_util_event_size(&event); }
 
+// The rules of a stream change that need no stored state (plugin.h "Stream lifecycle").
+inline Status validate_stream_change(const es_stream_change_request& request, const es_limits& limits) {
+    es_error err = abi::make_struct<es_error>();
+    return abi::status_of(es_util_validate_stream_change(&request, &limits, &err), err);
+}
+
 // Every rule of an append, in the order a client would want to hear them.
 inline Status validate_append(const es_append_request& request, const es_limits& limits) {
     es_error err = abi::make_struct<es_error>();

@@ -46,6 +46,9 @@ public:
     uint32_t abi_major() const { return api_.abi_major; }
     uint32_t abi_minor() const { return api_.abi_minor; }
     uint64_t capabilities() const { return api_.capabilities; }
+    // Whether the backend has the stream lifecycle of ABI 1.5 (the load checked that the
+    // capability and the two functions agree).
+    bool has_stream_lifecycle() const { return (api_.capabilities & ES_CAP_STREAM_LIFECYCLE) != 0; }
     const es_plugin_api& api() const { return api_; }
 
 private:

@@ -94,6 +94,11 @@ public:
     void append_async(AsyncAppend& append);
     Result<std::unique_ptr<Iterator>> read_stream(const es_read_stream_request& request);
     Result<std::unique_ptr<Iterator>> read_all(const es_read_all_request& request);
+    // Stream lifecycle (plugin.h, "Stream lifecycle"): UNIMPLEMENTED, naming the backend and its
+    // ABI, for a backend without it (Plugin::has_stream_lifecycle). `state` is written on OK and,
+    // for change_stream, on FAILED_PRECONDITION.
+    Status change_stream(const es_stream_change_request& request, es_stream_state& state);
+    Status stream_state(const es_stream_state_request& request, es_stream_state& state);
     // Whether the backend can serve now (ABI 1.1 store_health); a plugin of ABI 1.0, or one
     // without the function, is ready while open.
     Status check_health();
