@@ -18,12 +18,18 @@ TEST(SqliteMigrationTest, GivenStreamsOfSchemaVersion1_WhenOpened_ThenEachIsOwne
         ASSERT_TRUE(append_of_tenants(*store.value(), "Mixed", {"acme", "globex", ""}).ok());
         ASSERT_TRUE(append_of_tenants(*store.value(), "Operator", {""}).ok());
     }
-    // The file as migration 1 left it: streams without owners.
-    sql(database, "ALTER TABLE streams DROP COLUMN owner; PRAGMA user_version = 1;");
+    // The file as migration 1 left it: streams without owners (nor 0003's lifecycle).
+    sql(database,
+        "DROP TRIGGER events_keep_the_head; ALTER TABLE streams DROP COLUMN owner; "
+        "ALTER TABLE streams DROP COLUMN truncate_before; "
+        "ALTER TABLE streams DROP COLUMN tombstoned; DROP TABLE retention; DROP TABLE log_head; "
+        "CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events BEGIN "
+        "SELECT RAISE(ABORT, 'the events table is append-only (DELETE refused)'); END; "
+        "PRAGMA user_version = 1;");
     auto hooks = std::make_shared<KeepingHooks>();
     auto store = open_store(database, {}, hooks);
     ASSERT_TRUE(store.ok()) << store.status().message();
-    EXPECT_NE(hooks->logs().find("at schema version 2 (1 migrations applied now)"),
+    EXPECT_NE(hooks->logs().find("at schema version 3 (2 migrations applied now)"),
               std::string::npos)
         << hooks->logs();
     EXPECT_TRUE(read_stream_as(*store.value(), "acme", "Mixed").ok());
