@@ -69,16 +69,19 @@ void GroupWriter::append(const es_append_request& request, plugin::AppendDone do
 }
 
 Status GroupWriter::change(Change change, const Deadline& deadline) {
-    std::promise<Status> decided;
+    // The promise lives with the member (the writer's), so that the caller may return as soon as
+    // the verdict is set.
+    auto decided = std::make_shared<std::promise<Status>>();
+    std::future<Status> verdict = decided->get_future();
     auto pending = std::make_unique<Pending>(
-        std::move(change), deadline, [&decided](const Status& status) { decided.set_value(status); });
+        std::move(change), deadline, [decided](const Status& status) { decided->set_value(status); });
     {
         std::lock_guard lock(mutex_);
         if (stopping_) return Status(Code::unavailable, "sqlite: " + path_ + ": the store is closed");
         queue_.push_back(std::move(pending));
         queued_.notify_one();
     }
-    return decided.get_future().get();
+    return verdict.get();
 }
 
 void GroupWriter::queue_sweep() {
