@@ -29,9 +29,11 @@ constexpr const char* kSetRetention =
     "ON CONFLICT (stream_id) DO UPDATE SET max_count = excluded.max_count, "
     "max_age_us = excluded.max_age_us";
 constexpr const char* kClearRetention = "DELETE FROM retention WHERE stream_id = ?1";
+// CROSS JOIN keeps SQLite's loop order: the (few) streams with retention outside, their events
+// by the (stream_id, stream_version) index inside; a plain JOIN may scan every event instead.
 #define EXPIRED_EVENTS                                                                          \
-    "SELECT e.global_position FROM retention r JOIN streams s ON s.stream_id = r.stream_id "     \
-    "JOIN events e ON e.stream_id = r.stream_id WHERE " ES_SQLITE_EXPIRED("?1")
+    "SELECT e.global_position FROM retention r CROSS JOIN streams s ON s.stream_id = "           \
+    "r.stream_id CROSS JOIN events e ON e.stream_id = r.stream_id WHERE " ES_SQLITE_EXPIRED("?1")
 constexpr const char* kSweep =
     "DELETE FROM events WHERE global_position IN (" EXPIRED_EVENTS " LIMIT ?2)";
 constexpr const char* kSweepStream =
