@@ -29,10 +29,11 @@ constexpr const char* kStream =
     "SELECT s.current_version, s.owner, s.truncate_before, coalesce(r.max_count, 0), "
     "coalesce(r.max_age_us, 0) FROM streams s LEFT JOIN retention r ON r.stream_id = s.stream_id "
     "WHERE s.stream_id = ?1";
-// The first version of the stream at or above ?2 recorded at ?3 or later (retention by age).
+// The first version of the stream at or above ?2 recorded at ?3 or later (retention by age): the
+// index in version order, up to the first young one (the sweep keeps the old ones few).
 constexpr const char* kFirstYoung =
-    "SELECT min(stream_version) FROM events WHERE stream_id = ?1 AND stream_version >= ?2 "
-    "AND recorded_at_us >= ?3";
+    "SELECT stream_version FROM events WHERE stream_id = ?1 AND stream_version >= ?2 "
+    "AND recorded_at_us >= ?3 ORDER BY stream_version LIMIT 1";
 // The highest position given: removed events' positions are never given again (log_head).
 constexpr const char* kHead =
     "SELECT max(coalesce((SELECT max(global_position) FROM events), 0), "
