@@ -99,7 +99,7 @@ Status append_in_transaction(Connection& connection, const es_append_request& re
     if (stream.tombstoned) {
         result.actual_version = stream.version;
         result.tombstoned = true;
-        return stream_tombstoned(stream_id);
+        return plugin::stream_tombstoned(stream_id);
     }
     const Result<bool> retry =
         plugin::judge_retry(request, stored_ids(connection, request, recorded_at_us), result);

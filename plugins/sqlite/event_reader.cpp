@@ -89,16 +89,19 @@ uint64_t single_number(Query& query) {
 // The first readable version of a stream at `current` >= 1 whose row `stream` (kStream) has
 // stepped: at or above truncate_before and inside the retention limits; 0 when none is.
 uint64_t first_readable(Connection& connection, const Query& stream, std::string_view stream_id) {
-    const uint64_t current = static_cast<uint64_t>(stream.integer(0));
-    const uint64_t max_count = static_cast<uint64_t>(stream.integer(3));
-    const int64_t max_age_us = stream.integer(4);
-    uint64_t first = std::max<uint64_t>(static_cast<uint64_t>(stream.integer(2)), 1);
-    if (max_count > 0 && max_count < current) first = std::max(first, current - max_count + 1);
-    if (first > current) return 0;
-    if (max_age_us == 0) return first;
+    es_stream_state state = abi::make_struct<es_stream_state>();
+    state.last_version = static_cast<uint64_t>(stream.integer(0));
+    state.truncate_before = static_cast<uint64_t>(stream.integer(2));
+    state.max_count = static_cast<uint64_t>(stream.integer(3));
+    state.max_age_us = static_cast<uint64_t>(stream.integer(4));
+    const uint64_t first = plugin::first_kept_version(state);
+    if (first > state.last_version) return 0;
+    if (state.max_age_us == 0) return first;
     // recorded_at never goes back along a stream's versions: the young events are a suffix.
     Query young(connection, kFirstYoung);
-    young.bind(1, stream_id).bind(2, static_cast<int64_t>(first)).bind(3, now_us() - max_age_us);
+    young.bind(1, stream_id)
+        .bind(2, static_cast<int64_t>(first))
+        .bind(3, now_us() - static_cast<int64_t>(state.max_age_us));
     return single_number(young);
 }
 

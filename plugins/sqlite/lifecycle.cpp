@@ -6,7 +6,6 @@
 
 #include "eventstore/abi_struct.hpp"
 #include "eventstore/append_rules.hpp"
-#include "eventstore/plugin_util.h"
 
 namespace eventstore::sqlite {
 
@@ -69,17 +68,6 @@ int64_t as_integer(uint64_t value) {
     return static_cast<int64_t>(std::min<uint64_t>(value, INT64_MAX));
 }
 
-// The expected-version rules of append, applied to a DELETE or TOMBSTONE (plugin_util.h).
-Status check_expected(const es_stream_change_request& request, uint64_t last_version) {
-    es_append_request as_append = abi::make_struct<es_append_request>();
-    as_append.expected_kind = request.expected_kind;
-    as_append.expected_version = request.expected_version;
-    as_append.stream_id = request.stream_id;
-    if (plugin::expected_matches(as_append, last_version)) return {};
-    es_append_result ignored = abi::make_struct<es_append_result>();
-    return plugin::wrong_expected_version(as_append, last_version, ignored);
-}
-
 // Raises truncate_before to `before` (and sets tombstoned) and removes the events below it.
 void remove_before(Connection& connection, std::string_view stream_id, es_stream_state& state,
                    uint64_t before, bool tombstone, bool& removed) {
@@ -101,22 +89,20 @@ int64_t now_us() {
     return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-Status stream_tombstoned(std::string_view stream_id) {
-    return Status(Code::failed_precondition, "stream '" + std::string(stream_id) + "' is tombstoned");
-}
-
 Status change_in_transaction(Connection& connection, const es_stream_change_request& request,
                              es_stream_state& state, bool& removed) {
     const std::string_view stream_id = abi::view(request.stream_id);
     StreamRow row = stream_row(connection, stream_id);
     if (of_another_owner(request, row)) return plugin::not_the_owner(stream_id);
     state = row.state;
-    if (row.state.tombstoned) return stream_tombstoned(stream_id);
+    if (row.state.tombstoned) return plugin::stream_tombstoned(stream_id);
     const uint64_t last = row.state.last_version;
     switch (request.kind) {
     case ES_CHANGE_DELETE:
     case ES_CHANGE_TOMBSTONE: {
-        if (Status expected = check_expected(request, last); !expected.ok()) return expected;
+        if (!plugin::change_expected_matches(request, last)) {
+            return plugin::wrong_expected_version(request, last, state);
+        }
         if (last == 0 && request.kind == ES_CHANGE_DELETE) return plugin::stream_not_found(stream_id);
         remove_before(connection, stream_id, state, last + 1, request.kind == ES_CHANGE_TOMBSTONE,
                       removed);

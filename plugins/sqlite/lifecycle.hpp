@@ -55,9 +55,6 @@ bool sweep_expired(Connection& connection, int64_t now_us, bool& removed);
 // Removes every event of `stream_id` past its retention at `now_us`; true when it removed any.
 bool sweep_stream(Connection& connection, std::string_view stream_id, int64_t now_us);
 
-// FAILED_PRECONDITION for a change of, or an append to, a tombstoned stream.
-Status stream_tombstoned(std::string_view stream_id);
-
 }  // namespace eventstore::sqlite
 
 #endif
