@@ -7,6 +7,7 @@
 #include "eventstore/abi_struct.hpp"
 #include "eventstore/append_rules.hpp"
 #include "eventstore/header_codec.hpp"
+#include "lifecycle.hpp"
 
 namespace eventstore::sqlite {
 
@@ -14,7 +15,8 @@ namespace {
 
 constexpr const char* kFindId =
     "SELECT stream_id, stream_version, global_position FROM events WHERE event_id = ?1";
-constexpr const char* kStream = "SELECT current_version, owner FROM streams WHERE stream_id = ?1";
+constexpr const char* kStream =
+    "SELECT current_version, owner, tombstoned FROM streams WHERE stream_id = ?1";
 constexpr const char* kInsertEvent =
     "INSERT INTO events (global_position, stream_id, stream_version, event_id, type_name, "
     "content_type, tenant_id, correlation_id, causation_id, headers, payload, recorded_at_us) "
@@ -24,13 +26,15 @@ constexpr const char* kSetVersion =
     "INSERT INTO streams (stream_id, current_version, owner) VALUES (?1, ?2, ?3) "
     "ON CONFLICT (stream_id) DO UPDATE SET current_version = excluded.current_version";
 
-// A stream's row: its current version (0: no stream) and, when it has one, its owner.
+// A stream's row: its current version (0: no event yet), its owner (when it has events) and
+// whether it is tombstoned.
 struct StreamRow {
     uint64_t version = 0;
     std::string owner;
+    bool tombstoned = false;
 };
 
-std::vector<plugin::StoredId> stored_ids(Connection& connection, const es_append_request& request) {
+std::vector<plugin::StoredId> find_ids(Connection& connection, const es_append_request& request) {
     std::vector<plugin::StoredId> stored;
     for (size_t i = 0; i < request.event_count; ++i) {
         const std::string_view event_id = abi::view(request.events[i]->event_id);
@@ -43,10 +47,22 @@ std::vector<plugin::StoredId> stored_ids(Connection& connection, const es_append
     return stored;
 }
 
+// The stored events that carry the request's ids. A removed event's id is free again (plugin.h
+// "Stream lifecycle"): the events past their stream's retention that the sweep has not removed yet
+// are removed first, when an id is found among them.
+std::vector<plugin::StoredId> stored_ids(Connection& connection, const es_append_request& request,
+                                         int64_t now_us) {
+    std::vector<plugin::StoredId> stored = find_ids(connection, request);
+    bool swept = false;
+    for (const plugin::StoredId& id : stored) swept |= sweep_stream(connection, id.stream_id, now_us);
+    return swept ? find_ids(connection, request) : stored;
+}
+
 StreamRow stream_row(Connection& connection, std::string_view stream_id) {
     Query query(connection, kStream);
     if (!query.bind(1, stream_id).step()) return {};
-    return {static_cast<uint64_t>(query.integer(0)), std::string(query.bytes(1))};
+    return {static_cast<uint64_t>(query.integer(0)), std::string(query.bytes(1)),
+            query.integer(2) != 0};
 }
 
 void insert_event(Connection& connection, const es_event_data& event, std::string_view stream_id,
@@ -80,7 +96,13 @@ Status append_in_transaction(Connection& connection, const es_append_request& re
     if (stream.version > 0 && plugin::owned_by_another(request, stream.owner)) {
         return plugin::not_the_owner(stream_id);
     }
-    const Result<bool> retry = plugin::judge_retry(request, stored_ids(connection, request), result);
+    if (stream.tombstoned) {
+        result.actual_version = stream.version;
+        result.tombstoned = true;
+        return plugin::stream_tombstoned(stream_id);
+    }
+    const Result<bool> retry =
+        plugin::judge_retry(request, stored_ids(connection, request, recorded_at_us), result);
     if (!retry.ok()) return retry.status();
     if (retry.value()) return {};
     const uint64_t current = stream.version;

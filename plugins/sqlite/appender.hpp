@@ -2,8 +2,11 @@
 //
 // The decision is the contract's (eventstore/append_rules.hpp): a stream of another owner than the
 // request's owner_tenant (when set) refuses it first (PERMISSION_DENIED, plugin.h "Stream owners":
-// the stream's row, read anyway for its version, carries its owner); an event id stored already
-// makes the append an idempotent retry or ALREADY_EXISTS; otherwise the expected version is
+// the stream's row, read anyway for its version, carries its owner); a tombstoned stream (the
+// same row) refuses it with FAILED_PRECONDITION and result.tombstoned (plugin.h "Stream
+// lifecycle"); an event id stored already makes the append an idempotent retry or ALREADY_EXISTS
+// (an id of an event past its retention is free: that stream's expired events are removed
+// first, lifecycle.hpp); otherwise the expected version is
 // checked against the stream's current version; then the events are inserted at the positions
 // after `head` and the stream's row is set to its new version (a new stream's owner: the tenant of
 // its first event). The transaction sees the appends before it in the same group, so a group
@@ -24,7 +27,8 @@ namespace eventstore::sqlite {
 // Decides `request` (validated) and, when accepted, writes it at positions head + 1, ...,
 // moving `head` to its last position and stamping each event with `recorded_at_us`. OK with
 // `result` filled (written or an idempotent retry), or the contract's refusal (PERMISSION_DENIED,
-// FAILED_PRECONDITION with result.actual_version, ALREADY_EXISTS). SQLite's failures throw
+// FAILED_PRECONDITION with result.actual_version and, for a tombstone, result.tombstoned,
+// ALREADY_EXISTS). SQLite's failures throw
 // SqliteError, and what this call wrote must then be rolled back by the caller.
 Status append_in_transaction(Connection& connection, const es_append_request& request,
                              es_append_result& result, uint64_t& head, int64_t recorded_at_us);

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "event_reader.hpp"
+#include "lifecycle.hpp"
 #include "migrations.hpp"
 #include "sqlite_errors.hpp"
 
@@ -13,8 +14,11 @@ namespace {
 
 constexpr const char* kJournalMode = "PRAGMA journal_mode = WAL";
 constexpr const char* kPageSize = "PRAGMA page_size";
+// The head: the last event's position, or the highest removed one (log_head) when it is higher.
 constexpr const char* kLast =
-    "SELECT global_position, recorded_at_us FROM events ORDER BY global_position DESC LIMIT 1";
+    "SELECT max(global_position), recorded_at_us FROM (SELECT * FROM (SELECT global_position, "
+    "recorded_at_us FROM events ORDER BY global_position DESC LIMIT 1) UNION ALL "
+    "SELECT global_position, recorded_at_us FROM log_head)";
 constexpr const char* kHealth = "SELECT count(*) FROM sqlite_schema";
 
 const char* synchronous_name(Synchronous synchronous) {
@@ -82,7 +86,8 @@ Result<std::shared_ptr<Database>> Database::open(const SqliteOptions& options,
         if (!last.ok()) return last.status();
         database->writer_ = std::make_unique<GroupWriter>(
             std::move(connection), options.path, last.value().first, last.value().second,
-            [raw = database.get()](uint64_t head) { raw->publish(head); });
+            [raw = database.get()](uint64_t head) { raw->publish(head); },
+            [](Connection& writer, bool& removed) { return sweep_expired(writer, now_us(), removed); });
         return {};
     });
     if (!opened.ok()) return opened;
@@ -119,6 +124,9 @@ Result<std::pair<uint64_t, int64_t>> Database::prepare(Connection& connection,
         }
     }
     connection.exec(std::string("PRAGMA synchronous = ") + synchronous_name(options_.synchronous));
+    // Removed events' bytes are overwritten with zeros in the file (docs/sqlite-backend.md,
+    // "Erasure"); only this connection removes any.
+    connection.exec("PRAGMA secure_delete = ON");
     if (options_.max_bytes != 0) {
         Query page_size(connection, kPageSize);
         const uint64_t page = page_size.step() ? static_cast<uint64_t>(page_size.integer(0)) : 4096;
@@ -193,6 +201,24 @@ Result<std::unique_ptr<plugin::Iterator>> Database::read_all(
         if (!lease.ok()) return lease.status();
         return sqlite::read_all(*lease.value(), request);
     });
+}
+
+Status Database::change_stream(const es_stream_change_request& request, es_stream_state& state) {
+    return writer_->change(
+        [&](Connection& writer, bool& removed) {
+            return change_in_transaction(writer, request, state, removed);
+        },
+        Deadline::from_timeout_us(request.timeout_us));
+}
+
+Status Database::stream_state(const es_stream_state_request& request, es_stream_state& state) {
+    return guard(options_.path, "read the state of stream '" +
+                                    std::string(abi::view(request.stream_id)) + "'",
+                 [&]() -> Status {
+                     auto lease = readers_.acquire(Deadline::from_timeout_us(request.timeout_us));
+                     if (!lease.ok()) return lease.status();
+                     return read_state(*lease.value(), request, state);
+                 });
 }
 
 Status Database::health() {

@@ -48,6 +48,10 @@ public:
     void drain();
     Result<std::unique_ptr<plugin::Iterator>> read_stream(const es_read_stream_request& request);
     Result<std::unique_ptr<plugin::Iterator>> read_all(const es_read_all_request& request);
+    // plugin.h "Stream lifecycle": a change through the writer (ordered with the appends), and a
+    // stream's state read on a pooled connection (lifecycle.hpp).
+    Status change_stream(const es_stream_change_request& request, es_stream_state& state);
+    Status stream_state(const es_stream_state_request& request, es_stream_state& state);
     // A read of the file on a pooled connection within kHealthTimeout.
     Status health();
 

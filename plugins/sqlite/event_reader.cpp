@@ -7,6 +7,7 @@
 
 #include "eventstore/append_rules.hpp"
 #include "eventstore/page_rules.hpp"
+#include "lifecycle.hpp"
 #include "page_iterator.hpp"
 
 namespace eventstore::sqlite {
@@ -17,17 +18,33 @@ namespace {
     "global_position, stream_version, recorded_at_us, stream_id, event_id, type_name, "          \
     "content_type, tenant_id, correlation_id, causation_id, headers, payload"
 
+// A stream's readable versions start at ?2 (forward) or ?4 (backward): the caller finds where.
 constexpr const char* kStreamForward =
     "SELECT " EVENT_COLUMNS " FROM events WHERE stream_id = ?1 AND stream_version >= ?2 "
     "ORDER BY stream_version LIMIT ?3";
 constexpr const char* kStreamBackward =
     "SELECT " EVENT_COLUMNS " FROM events WHERE stream_id = ?1 AND stream_version <= ?2 "
-    "ORDER BY stream_version DESC LIMIT ?3";
-constexpr const char* kStream = "SELECT current_version, owner FROM streams WHERE stream_id = ?1";
-constexpr const char* kHead = "SELECT coalesce(max(global_position), 0) FROM events";
+    "AND stream_version >= ?4 ORDER BY stream_version DESC LIMIT ?3";
+constexpr const char* kStream =
+    "SELECT s.current_version, s.owner, s.truncate_before, coalesce(r.max_count, 0), "
+    "coalesce(r.max_age_us, 0) FROM streams s LEFT JOIN retention r ON r.stream_id = s.stream_id "
+    "WHERE s.stream_id = ?1";
+// The first version of the stream at or above ?2 recorded at ?3 or later (retention by age): the
+// index in version order, up to the first young one (the sweep keeps the old ones few).
+constexpr const char* kFirstYoung =
+    "SELECT stream_version FROM events WHERE stream_id = ?1 AND stream_version >= ?2 "
+    "AND recorded_at_us >= ?3 ORDER BY stream_version LIMIT 1";
+// The highest position given: removed events' positions are never given again (log_head).
+constexpr const char* kHead =
+    "SELECT max(coalesce((SELECT max(global_position) FROM events), 0), "
+    "(SELECT global_position FROM log_head))";
+// The events a change removed are gone; those past a retention limit that the sweep has not
+// removed yet are filtered out here.
 constexpr const char* kAll =
-    "SELECT " EVENT_COLUMNS " FROM events WHERE global_position > ?1 AND global_position <= ?2 "
-    "AND (?3 = 0 OR substr(stream_id, 1, ?3) = ?4) ORDER BY global_position LIMIT ?5";
+    "SELECT " EVENT_COLUMNS " FROM events e WHERE global_position > ?1 AND global_position <= ?2 "
+    "AND (?3 = 0 OR substr(stream_id, 1, ?3) = ?4) AND NOT EXISTS (SELECT 1 FROM retention r "
+    "JOIN streams s ON s.stream_id = r.stream_id WHERE r.stream_id = e.stream_id AND "
+    ES_SQLITE_EXPIRED("?6") ") ORDER BY global_position LIMIT ?5";
 
 #undef EVENT_COLUMNS
 
@@ -69,6 +86,42 @@ uint64_t single_number(Query& query) {
     return query.step() ? static_cast<uint64_t>(query.integer(0)) : 0;
 }
 
+// The first readable version of a stream at `current` >= 1 whose row `stream` (kStream) has
+// stepped: at or above truncate_before and inside the retention limits; 0 when none is.
+uint64_t first_readable(Connection& connection, const Query& stream, std::string_view stream_id) {
+    es_stream_state state = abi::make_struct<es_stream_state>();
+    state.last_version = static_cast<uint64_t>(stream.integer(0));
+    state.truncate_before = static_cast<uint64_t>(stream.integer(2));
+    state.max_count = static_cast<uint64_t>(stream.integer(3));
+    state.max_age_us = static_cast<uint64_t>(stream.integer(4));
+    const uint64_t first = plugin::first_kept_version(state);
+    if (first > state.last_version) return 0;
+    if (state.max_age_us == 0) return first;
+    // recorded_at never goes back along a stream's versions: the young events are a suffix.
+    Query young(connection, kFirstYoung);
+    young.bind(1, stream_id)
+        .bind(2, static_cast<int64_t>(first))
+        .bind(3, now_us() - static_cast<int64_t>(state.max_age_us));
+    return single_number(young);
+}
+
+// The paging summary of a read_stream that returned `count` events of a stream whose readable
+// versions are [first, current] (plugin::stream_page, with the versions below `first` gone).
+es_page_info readable_page(const es_read_stream_request& request, uint64_t first, uint64_t current,
+                           uint64_t count) {
+    if (request.forward) {
+        es_read_stream_request from_first = request;
+        from_first.from_version = std::max(request.from_version, first);
+        es_page_info page = plugin::stream_page(from_first, current, count);
+        if (count == 0) page.next_from_version = request.from_version;
+        return page;
+    }
+    es_page_info page = plugin::stream_page(request, current, count);
+    const uint64_t last = page.next_from_version + count;  // the version the page started at
+    page.end_of_stream = page.end_of_stream || last < first + count;  // reached `first`
+    return page;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<plugin::Iterator>> read_stream(Connection& connection,
@@ -83,12 +136,17 @@ Result<std::unique_ptr<plugin::Iterator>> read_stream(Connection& connection,
     const bool visible =
         stream.bind(1, stream_id).step() && !plugin::owned_by_another(request, stream.bytes(1));
     const uint64_t current = visible ? static_cast<uint64_t>(stream.integer(0)) : 0;
-    if (current == 0) return plugin::stream_not_found(stream_id);
+    const uint64_t first = current == 0 ? 0 : first_readable(connection, stream, stream_id);
+    // No event ever, or none readable (plugin.h "Stream lifecycle"): missing, tombstoned or not.
+    if (first == 0) return plugin::stream_not_found(stream_id);
     Query query(connection, request.forward ? kStreamForward : kStreamBackward);
-    query.bind(1, stream_id).bind(2, bounded(bound)).bind(3, int64_t{request.max_count});
+    query.bind(1, stream_id)
+        .bind(2, bounded(request.forward ? std::max(bound, first) : bound))
+        .bind(3, int64_t{request.max_count});
+    if (!request.forward) query.bind(4, static_cast<int64_t>(first));
     std::vector<ReadEvent> events = collect(query);
-    const es_page_info page = plugin::stream_page(request, current, events.size());
-    return std::make_unique<PageIterator>(std::move(events), page);
+    return std::make_unique<PageIterator>(std::move(events),
+                                          readable_page(request, first, current, events.size()));
 }
 
 Result<std::unique_ptr<plugin::Iterator>> read_all(Connection& connection,
@@ -104,7 +162,8 @@ Result<std::unique_ptr<plugin::Iterator>> read_all(Connection& connection,
         .bind(2, bounded(after + scan))
         .bind(3, static_cast<int64_t>(prefix.size()))
         .bind(4, prefix)
-        .bind(5, int64_t{request.max_count});
+        .bind(5, int64_t{request.max_count})
+        .bind(6, now_us());
     std::vector<ReadEvent> events = collect(query);
     const uint64_t last = events.empty() ? 0 : events.back().global_position;
     const es_page_info page =

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 
 #include "appender.hpp"
+#include "lifecycle.hpp"
 #include "eventstore/validation.hpp"
 #include "sqlite_errors.hpp"
 
@@ -11,15 +13,14 @@ namespace eventstore::sqlite {
 
 namespace {
 
-int64_t now_us() {
-    using namespace std::chrono;
-    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+// The events and bytes a member adds to its group (a change: none).
+uint64_t events_of(const es_append_request* request) {
+    return request == nullptr ? 0 : request->event_count;
 }
-
-uint64_t bytes_of(const es_append_request& request) {
+uint64_t bytes_of(const es_append_request* request) {
     uint64_t bytes = 0;
-    for (size_t i = 0; i < request.event_count; ++i) {
-        bytes += validation::event_size(*request.events[i]);
+    for (size_t i = 0; i < events_of(request); ++i) {
+        bytes += validation::event_size(*request->events[i]);
     }
     return bytes;
 }
@@ -32,15 +33,24 @@ void undo(Connection& connection, const char* sql) {
     }
 }
 
+constexpr const char* kCheckpoint = "PRAGMA wal_checkpoint(TRUNCATE)";
+
 }  // namespace
 
+std::string GroupWriter::what(const Pending& member) {
+    return member.request != nullptr ? "append" : "stream change";
+}
+
 GroupWriter::GroupWriter(std::unique_ptr<Connection> connection, std::string path, uint64_t head,
-                         int64_t recorded_at_us, std::function<void(uint64_t)> committed)
+                         int64_t recorded_at_us, std::function<void(uint64_t)> committed,
+                         Sweep sweep)
     : connection_(std::move(connection)),
       path_(std::move(path)),
       head_(head),
       recorded_at_us_(recorded_at_us),
       committed_(std::move(committed)),
+      sweep_(std::move(sweep)),
+      next_sweep_(std::chrono::steady_clock::now() + kSweepInterval),
       thread_([this] { run(); }) {}
 
 GroupWriter::~GroupWriter() { stop(); }
@@ -56,6 +66,35 @@ void GroupWriter::append(const es_append_request& request, plugin::AppendDone do
     }
     queue_.push_back(std::move(pending));
     queued_.notify_one();
+}
+
+Status GroupWriter::change(Change change, const Deadline& deadline) {
+    // The promise lives with the member (the writer's), so that the caller may return as soon as
+    // the verdict is set.
+    auto decided = std::make_shared<std::promise<Status>>();
+    std::future<Status> verdict = decided->get_future();
+    auto pending = std::make_unique<Pending>(
+        std::move(change), deadline, [decided](const Status& status) { decided->set_value(status); });
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return Status(Code::unavailable, "sqlite: " + path_ + ": the store is closed");
+        queue_.push_back(std::move(pending));
+        queued_.notify_one();
+    }
+    return verdict.get();
+}
+
+void GroupWriter::queue_sweep() {
+    next_sweep_ = std::chrono::steady_clock::now() + kSweepInterval;
+    queue_.push_back(std::make_unique<Pending>(
+        [this](Connection& connection, bool& removed) {
+            if (sweep_(connection, removed)) {
+                std::lock_guard lock(mutex_);
+                next_sweep_ = std::chrono::steady_clock::now();
+            }
+            return Status();
+        },
+        Deadline(), [](const Status&) {}));
 }
 
 void GroupWriter::drain() {
@@ -77,15 +116,17 @@ void GroupWriter::stop() {
 void GroupWriter::run() {
     std::unique_lock lock(mutex_);
     for (;;) {
-        queued_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // stopping, and everything queued is decided
+        queued_.wait_until(lock, next_sweep_, [this] { return stopping_ || !queue_.empty(); });
+        if (stopping_ && queue_.empty()) return;  // everything queued is decided
+        if (!stopping_ && std::chrono::steady_clock::now() >= next_sweep_) queue_sweep();
         Group expired;
         const Group group = take_group(expired);
         writing_ = true;
         lock.unlock();
-        for (auto& member : expired) member->done(member->status, member->result);
+        for (auto& member : expired) member->complete();
         if (!group.empty()) write_group(group);
-        for (auto& member : group) member->done(member->status, member->result);
+        if (checkpoint_pending_) checkpoint();
+        for (auto& member : group) member->complete();
         lock.lock();
         writing_ = false;
         if (queue_.empty()) idle_.notify_all();
@@ -100,15 +141,15 @@ GroupWriter::Group GroupWriter::take_group(Group& expired) {
         Pending& next = *queue_.front();
         if (next.deadline.passed()) {
             next.status = Status(Code::deadline_exceeded,
-                                 "sqlite: " + path_ +
-                                     ": the append's deadline passed before the writer took it; "
+                                 "sqlite: " + path_ + ": the " + what(next) +
+                                     "'s deadline passed before the writer took it; "
                                      "nothing was written");
             expired.push_back(std::move(queue_.front()));
             queue_.pop_front();
             continue;
         }
-        const uint64_t next_events = next.request->event_count;
-        const uint64_t next_bytes = bytes_of(*next.request);
+        const uint64_t next_events = events_of(next.request);
+        const uint64_t next_bytes = bytes_of(next.request);
         if (!group.empty() &&
             (events + next_events > kMaxGroupEvents || bytes + next_bytes > kMaxGroupBytes)) {
             break;
@@ -129,8 +170,7 @@ void GroupWriter::write_group(const Group& group) {
     try {
         connection.exec("BEGIN IMMEDIATE");
     } catch (const SqliteError& error) {
-        const Status status = status_of(error, path_, "append");
-        for (const auto& member : group) member->status = status;
+        for (const auto& member : group) member->status = status_of(error, path_, what(*member));
         return;
     }
     uint64_t head = head_;
@@ -142,31 +182,48 @@ void GroupWriter::write_group(const Group& group) {
             const uint64_t before = head;
             connection.exec("SAVEPOINT member");
             try {
-                member.status = append_in_transaction(connection, *member.request,
-                                                      member.result, head, recorded_at_us);
+                member.status = member.request != nullptr
+                                    ? append_in_transaction(connection, *member.request,
+                                                            member.result, head, recorded_at_us)
+                                    : member.change(connection, member.removed);
                 member.wrote = head != before;
                 connection.exec("RELEASE member");
             } catch (const SqliteError& error) {
                 if (sqlite3_get_autocommit(connection.handle()) != 0) throw;  // all is lost
                 connection.exec("ROLLBACK TO member; RELEASE member");
                 head = before;
-                member.status = status_of(error, path_, "append");
+                member.removed = false;
+                member.status = status_of(error, path_, what(member));
             }
         }
         connection.exec("COMMIT");
     } catch (const SqliteError& error) {
         undo(connection, "ROLLBACK");
-        const Status status = status_of(error, path_, "append");
         for (size_t i = 0; i < group.size(); ++i) {
-            // Members decided without writing (retries, refusals) keep their verdicts.
-            if (group[i]->wrote || i >= decided) group[i]->status = status;
+            // Members decided without writing (retries, refusals) keep their verdicts; a change
+            // may have written without moving the head: it fails too.
+            if (group[i]->wrote || group[i]->request == nullptr || i >= decided) {
+                group[i]->status = status_of(error, path_, what(*group[i]));
+            }
         }
         return;
     }
+    for (const auto& member : group) checkpoint_pending_ |= member->removed;
     if (head != head_) {
         head_ = head;
         recorded_at_us_ = recorded_at_us;
         committed_(head_);
+    }
+}
+
+void GroupWriter::checkpoint() {
+    connection_->set_deadline(Deadline());
+    try {
+        Query query(*connection_, kCheckpoint);
+        // The first column is 1 when a reader kept the checkpoint from completing.
+        checkpoint_pending_ = !query.step() || query.integer(0) != 0;
+    } catch (const SqliteError&) {
+        // Tried again after the next group or sweep.
     }
 }
 

@@ -31,6 +31,12 @@ public:
     Result<std::unique_ptr<plugin::Iterator>> read_all(const es_read_all_request& request) override {
         return database_->read_all(request);
     }
+    Status change_stream(const es_stream_change_request& request, es_stream_state& state) override {
+        return database_->change_stream(request, state);
+    }
+    Status stream_state(const es_stream_state_request& request, es_stream_state& state) override {
+        return database_->stream_state(request, state);
+    }
     Status health() override { return database_->health(); }
     void close() override;
 

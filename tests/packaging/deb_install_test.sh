@@ -122,7 +122,7 @@ port=$(free_port)
 sed -i "s/^listen: 127.0.0.1:50051 /listen: 127.0.0.1:$port /" "$config"
 target=127.0.0.1:$port
 start_service
-grep -F "sqlite backend: $state/events.db at schema version 2" "$workdir/eventstored.log" \
+grep -F "sqlite backend: $state/events.db at schema version 3" "$workdir/eventstored.log" \
   || fail "eventstored did not serve sqlite on $state/events.db"
 [[ $(stat -c %U "$state/events.db") == eventstore ]] || fail "$state/events.db is not the service's"
 # README's health check, on this port.

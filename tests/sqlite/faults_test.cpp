@@ -73,9 +73,9 @@ TEST_F(SqliteFaultTest, GivenADatabaseOfANewerSchema_WhenOpened_ThenRefusedAndIt
     sql(database(), "PRAGMA user_version = 7");
     EXPECT_EQ(open_refusal(),
               "backend 'sqlite' failed to open: sqlite: " + database().string() +
-                  ": the database is at schema version 7, newer than this plugin knows (2); use "
+                  ": the database is at schema version 7, newer than this plugin knows (3); use "
                   "the sqlite plugin of a newer eventstored");
-    sql(database(), "PRAGMA user_version = 2");
+    sql(database(), "PRAGMA user_version = 3");
     expect_three_events_intact();
 }
 

@@ -29,6 +29,8 @@ std::shared_ptr<loader::Plugin> sqlite_plugin() {
     return plugin;
 }
 
+}  // namespace
+
 std::string new_uuid() {
     static std::mutex mutex;
     static uint64_t counter = 0;
@@ -41,8 +43,6 @@ std::string new_uuid() {
                   static_cast<unsigned long long>(counter));
     return text;
 }
-
-}  // namespace
 
 void KeepingHooks::log(es_log_level, std::string_view message) {
     std::lock_guard lock(mutex_);

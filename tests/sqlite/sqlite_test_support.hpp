@@ -37,6 +37,9 @@ Result<std::unique_ptr<loader::Store>> open_store(
     std::vector<std::pair<std::string, std::string>> options = {},
     std::shared_ptr<KeepingHooks> hooks = std::make_shared<KeepingHooks>());
 
+// A new event id (UUID text), unique in this run.
+std::string new_uuid();
+
 // Appends `count` events of `payload_bytes` bytes each to `stream` (expected version any), with
 // `timeout_us` (0: no deadline).
 Status append_events(loader::Store& store, const std::string& stream, int count,
