@@ -13,7 +13,7 @@ export interface StreamRetention {
 export interface RetentionOptions {
   /** Only the last maxCount events (default 0: no limit). */
   maxCount?: number | bigint;
-  /** Only events younger than this many milliseconds (default: no limit; 0 too). Whole microseconds are sent. */
+  /** Only events younger than this many milliseconds (default: no limit; 0 too), sent rounded to whole microseconds (at least one). */
   maxAgeMs?: number;
 }
 
@@ -45,6 +45,7 @@ function toDuration(ms: number | undefined): Duration | undefined {
   if (ms === undefined || ms === 0) return undefined;
   if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`maxAgeMs must be a finite number >= 0, not ${ms}`);
   const micros = BigInt(Math.round(ms * 1000));
+  if (micros === 0n) throw new RangeError(`maxAgeMs ${ms} is below a microsecond: use 0 for no limit`);
   return { seconds: micros / 1_000_000n, nanos: Number(micros % 1_000_000n) * 1000 };
 }
 

@@ -270,6 +270,7 @@ describe("stream lifecycle", () => {
     await assert.rejects(client.truncateStream("s", -1), RangeError);
     await assert.rejects(client.truncateStream("s", 1.5), RangeError);
     await assert.rejects(client.setStreamRetention("s", { maxAgeMs: -1 }), RangeError);
+    await assert.rejects(client.setStreamRetention("s", { maxAgeMs: 0.0001 }), RangeError);
     await assert.rejects(client.setStreamRetention("s", { maxCount: 1n << 64n }), RangeError);
   });
 });
