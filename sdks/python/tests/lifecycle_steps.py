@@ -57,6 +57,8 @@ def run_step(client: es.EventStoreClient, stream: str, step) -> None:
     if "error" in step:
         with pytest.raises(getattr(es, step["error"])) as caught:
             call(client, stream, step)
+        if "message" in step:
+            assert step["message"] in caught.value.message
         if "actual_version" in step:
             assert caught.value.actual_version == step["actual_version"]
         if step["error"] == "StreamDeleted":

@@ -15,6 +15,7 @@ export interface LifecycleStep {
   max_count?: number;
   max_age_ms?: number | null;
   error?: string;
+  message?: string;
   actual_version?: number;
   current_version?: number;
   versions?: number[];
@@ -65,6 +66,7 @@ export async function runStep(client: es.EventStoreClient, stream: string, step:
     assert.ok(type, `no error type ${step.error}Error`);
     await assert.rejects(call(client, stream, step), (error) => {
       assert.ok(error instanceof type, `${where}: ${error}`);
+      if (step.message !== undefined) assert.ok((error as es.EventStoreError).details.includes(step.message), `${where}: ${error}`);
       if (step.actual_version !== undefined) assert.equal((error as es.WrongExpectedVersionError).actualVersion, BigInt(step.actual_version), where);
       if (error instanceof es.StreamDeletedError) assert.equal(error.streamId, stream, where);
       return true;

@@ -105,6 +105,9 @@ pub async fn run_step(client: &Client, stream: &str, case: &str, step: &Value) {
     match (step["error"].as_str(), answer) {
         (Some(wanted), Err(error)) => {
             assert_eq!(error_name(&error), wanted, "{case}: {step}: {error:?}");
+            if let Some(part) = step["message"].as_str() {
+                assert!(error.message().contains(part), "{case}: {step}: {error:?}");
+            }
             if let Error::WrongExpectedVersion { actual_version, .. } = &error {
                 assert_eq!(
                     Some(*actual_version),
