@@ -26,8 +26,8 @@ std::string token_entry(const std::string& name, const std::string& token,
 
 std::string auth_section() {
     return "auth:\n  enabled: true\n  tokens:\n" +
-           token_entry("admin", kAdmin, "[read, write]", "[\"\"]", "") +
-           token_entry("acme-writer", kWriter, "[read, write]", "[orders-]", "acme") +
+           token_entry("admin", kAdmin, "[read, write, delete]", "[\"\"]", "") +
+           token_entry("acme-writer", kWriter, "[read, write, delete]", "[orders-]", "acme") +
            token_entry("acme-reader", kReader, "[read]", "[orders-]", "acme") +
            token_entry("globex-writer", kGlobex, "[read, write]", "[orders-]", "globex") +
            token_entry("write-only", kWriteOnly, "[write]", "[orders-]", "acme");
@@ -142,6 +142,45 @@ TEST_F(AuthTest, GivenAReadOnlyToken_WhenAppending_ThenPermissionDeniedAndNothin
     EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
     EXPECT_EQ(status.error_message(), "token 'acme-reader' may not write");
     EXPECT_TRUE(everything().empty());
+}
+
+TEST_F(AuthTest, GivenATokenWithoutDelete_WhenDeletingTruncatingOrSettingRetention_ThenPermissionDeniedAndNothingRemoved) {
+    ASSERT_TRUE(append_as(kGlobex, "orders-2").ok());
+    v1::StreamState state;
+    v1::DeleteStreamRequest remove;
+    remove.set_stream_id("orders-2");
+    const grpc::Status deleted = stub_->DeleteStream(as(kGlobex).get(), remove, &state);
+    EXPECT_EQ(deleted.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_NE(deleted.error_message().find("may not delete"), std::string::npos) << deleted.error_message();
+    v1::TombstoneStreamRequest tombstone;
+    tombstone.set_stream_id("orders-2");
+    EXPECT_EQ(stub_->TombstoneStream(as(kGlobex).get(), tombstone, &state).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+    v1::TruncateStreamRequest truncate;
+    truncate.set_stream_id("orders-2");
+    truncate.set_before_version(2);
+    EXPECT_EQ(stub_->TruncateStream(as(kGlobex).get(), truncate, &state).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+    v1::SetStreamRetentionRequest retention;
+    retention.set_stream_id("orders-2");
+    retention.mutable_retention()->set_max_count(1);
+    EXPECT_EQ(stub_->SetStreamRetention(as(kGlobex).get(), retention, &state).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(everything().size(), 1u);
+}
+
+TEST_F(AuthTest, GivenADeleteTokenWithATenant_WhenDeletingAnotherTenantsStream_ThenPermissionDeniedAndItStays) {
+    append_mixed_tenants();
+    v1::StreamState state;
+    v1::DeleteStreamRequest remove;
+    remove.set_stream_id("orders-2");
+    EXPECT_EQ(stub_->DeleteStream(as(kWriter).get(), remove, &state).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+    remove.set_stream_id("orders-1");
+    ASSERT_TRUE(stub_->DeleteStream(as(kWriter).get(), remove, &state).ok());
+    std::vector<std::string> streams;
+    for (const auto& event : everything()) streams.push_back(event.stream_id());
+    EXPECT_EQ(streams, (std::vector<std::string>{"orders-2", "invoices-1"}));
 }
 
 TEST_F(AuthTest, GivenAWriteOnlyToken_WhenReading_ThenPermissionDenied) {

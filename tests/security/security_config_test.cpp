@@ -91,6 +91,17 @@ TEST(SecurityConfigTest, GivenAToken_WhenParsed_ThenItsPermissionsPrefixesAndTen
     EXPECT_EQ(parsed.tenant, "acme");
 }
 
+TEST(SecurityConfigTest, GivenTheDeletePermission_WhenParsed_ThenOnlyDeleteIsGranted) {
+    auto config = parse_config(token("name: janitor\n      sha256: " + kHash +
+                                     "\n      permissions: [delete]\n      stream_prefixes: [\"\"]"),
+                               "/base", "test.yaml");
+    ASSERT_TRUE(config.ok()) << config.status().message();
+    const TokenConfig& parsed = config->auth.tokens[0];
+    EXPECT_TRUE(parsed.delete_streams);
+    EXPECT_FALSE(parsed.read);
+    EXPECT_FALSE(parsed.write);
+}
+
 TEST(SecurityConfigTest, GivenBadTokens_WhenParsed_ThenEachRefusalNamesTheField) {
     const std::string good = "\n      permissions: [read]\n      stream_prefixes: [\"\"]";
     EXPECT_NE(error_of(token("name: app\n      sha256: secret" + good))
@@ -103,7 +114,7 @@ TEST(SecurityConfigTest, GivenBadTokens_WhenParsed_ThenEachRefusalNamesTheField)
               std::string::npos);
     EXPECT_NE(error_of(token("name: app\n      sha256: " + kHash +
                              "\n      permissions: [admin]\n      stream_prefixes: [a]"))
-                  .find("auth.tokens[0].permissions items must be read or write, got 'admin'"),
+                  .find("auth.tokens[0].permissions items must be read, write or delete, got 'admin'"),
               std::string::npos);
     EXPECT_NE(error_of(token("name: app\n      sha256: " + kHash + "\n      permissions: [read]"))
                   .find("auth.tokens[0].stream_prefixes is required"),

@@ -41,18 +41,24 @@ TokenConfig parse_token(const YAML::Node& node, const std::string& path, const s
                    path + ".sha256 must be 64 lower-case hex digits: the output of "
                           "`eventstored --hash-token` (the token itself is never stored)");
     }
-    if (!token.child("permissions")) token.fail(node, path + ".permissions is required: [read], [write] or [read, write]");
+    if (!token.child("permissions")) {
+        token.fail(node, path + ".permissions is required: a list of read, write and delete, e.g. [read, write]");
+    }
     for (const std::string& permission : token.texts("permissions", {})) {
         if (permission == "read") {
             parsed.read = true;
         } else if (permission == "write") {
             parsed.write = true;
+        } else if (permission == "delete") {
+            parsed.delete_streams = true;
         } else {
-            token.fail(token.child("permissions"),
-                       path + ".permissions items must be read or write, got '" + permission + "'");
+            token.fail(token.child("permissions"), path + ".permissions items must be read, write or "
+                                                          "delete, got '" + permission + "'");
         }
     }
-    if (!parsed.read && !parsed.write) token.fail(token.child("permissions"), path + ".permissions must not be empty");
+    if (!parsed.read && !parsed.write && !parsed.delete_streams) {
+        token.fail(token.child("permissions"), path + ".permissions must not be empty");
+    }
     if (!token.child("stream_prefixes")) {
         token.fail(node, path + ".stream_prefixes is required (a list; \"\" allows every stream)");
     }

@@ -30,6 +30,7 @@ struct TokenConfig {
     std::string sha256;  // 64 lower-case hex digits
     bool read = false;
     bool write = false;
+    bool delete_streams = false;  // the `delete` permission: DeleteStream, TombstoneStream, TruncateStream, SetStreamRetention
     std::vector<std::string> stream_prefixes;  // "" allows every stream
     std::string tenant;  // empty: no tenant (the token sees and writes every tenant)
 

@@ -3,8 +3,9 @@
 namespace eventstore::server {
 namespace {
 
-constexpr std::array<std::string_view, kRpcCount> kRpcNames{"Append", "ReadStream", "ReadAll",
-                                                            "Subscribe", "other"};
+constexpr std::array<std::string_view, kRpcCount> kRpcNames{
+    "Append",          "ReadStream",     "ReadAll",           "Subscribe",      "DeleteStream",
+    "TombstoneStream", "TruncateStream", "SetStreamRetention", "GetStreamState", "other"};
 constexpr std::array<std::string_view, kCodeCount> kCodeNames{
     "OK",        "CANCELLED",         "UNKNOWN",          "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
     "NOT_FOUND", "ALREADY_EXISTS",    "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",

@@ -15,8 +15,19 @@
 namespace eventstore::server {
 
 // The RPCs that get their own label; health and reflection calls count as `other`.
-enum class Rpc { append, read_stream, read_all, subscribe, other };
-inline constexpr size_t kRpcCount = 5;
+enum class Rpc {
+    append,
+    read_stream,
+    read_all,
+    subscribe,
+    delete_stream,
+    tombstone_stream,
+    truncate_stream,
+    set_stream_retention,
+    get_stream_state,
+    other
+};
+inline constexpr size_t kRpcCount = 10;
 inline constexpr size_t kCodeCount = 17;  // grpc::StatusCode OK (0) .. UNAUTHENTICATED (16)
 
 // A gRPC method path ("/eventstore.v1.EventStore/Append") to its label.

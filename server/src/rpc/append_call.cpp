@@ -8,6 +8,9 @@ grpc::Status append_answer(const Status& status, const es_append_result& result,
                            const v1::AppendRequest& request, const Caller& caller,
                            const grpc::ServerContextBase& context, v1::AppendResponse& response) {
     if (status.code() == Code::failed_precondition) {
+        if (result.tombstoned) {
+            return stream_deleted(grpc::StatusCode::FAILED_PRECONDITION, request.stream_id());
+        }
         return wrong_expected_version(status, request, result.actual_version);
     }
     if (!status.ok()) {

@@ -1,5 +1,6 @@
 // errors.hpp: turns a core Status into the gRPC status a client sees. FAILED_PRECONDITION from an
-// append carries the WrongExpectedVersion detail; INTERNAL names the call's request id
+// append or a delete carries the WrongExpectedVersion detail, or StreamDeleted for a tombstoned
+// stream; INTERNAL names the call's request id
 // (observability/request_id.hpp), the id of the call's log line and `x-request-id` trailer.
 //
 // A status goes through the door of whoever made it: to_grpc for what the server decided itself
@@ -32,9 +33,16 @@ grpc::Status backend_to_grpc(const Status& status, const grpc::ServerContextBase
 grpc::Status to_grpc(const Status& status, const std::string& request_id);
 grpc::Status backend_to_grpc(const Status& status, const std::string& request_id);
 
-// FAILED_PRECONDITION with a google.rpc.Status detail holding WrongExpectedVersion.
+// FAILED_PRECONDITION with a google.rpc.Status detail holding WrongExpectedVersion: for an
+// append, and for a DeleteStream or TombstoneStream of `stream_id` with `expected`.
 grpc::Status wrong_expected_version(const Status& status, const v1::AppendRequest& request,
                                     uint64_t actual_version);
+grpc::Status wrong_expected_version(const Status& status, const std::string& stream_id,
+                                    const v1::ExpectedVersion& expected, uint64_t actual_version);
+
+// `code` with a StreamDeleted detail and a message saying the stream is tombstoned:
+// FAILED_PRECONDITION for an append or a change to it, NOT_FOUND for a read of it.
+grpc::Status stream_deleted(grpc::StatusCode code, const std::string& stream_id);
 
 }  // namespace eventstore::server
 

@@ -1,5 +1,7 @@
 #include "rpc/event_store_service.hpp"
 
+#include "eventstore/abi_struct.hpp"
+#include "eventstore/loader/plugin.hpp"
 #include "eventstore/validation.hpp"
 #include "observability/request_id.hpp"
 #include "observability/server_metrics.hpp"
@@ -102,7 +104,12 @@ grpc::Status EventStoreService::ReadStream(grpc::ServerContext* context,
         read_stream_request(*request, caller.tenant(), config_.limits, deadline(*context));
     if (!read.ok()) return to_grpc(read.status(), *context);
     auto iterator = store_.read_stream(read.value());
-    if (!iterator.ok()) return backend_to_grpc(iterator.status(), *context);
+    if (!iterator.ok()) {
+        if (iterator.status().code() == Code::not_found) {
+            return stream_not_found(*context, iterator.status(), read.value());
+        }
+        return backend_to_grpc(iterator.status(), *context);
+    }
     auto drained = drain(*iterator.value(), collect_into(response, caller));
     if (!drained.ok()) return backend_to_grpc(drained.status(), *context);
     if (drained->stopped_early) {
@@ -135,6 +142,118 @@ grpc::Status EventStoreService::ReadAll(grpc::ServerContext* context, const v1::
         response->set_last_scanned_position(drained->page.last_scanned_position);
         response->set_reached_head(drained->page.reached_head);
     }
+    return grpc::Status::OK;
+}
+
+grpc::Status EventStoreService::stream_not_found(const grpc::ServerContextBase& context,
+                                                 const Status& status,
+                                                 const es_read_stream_request& read) {
+    if (!store_.plugin().has_stream_lifecycle()) return backend_to_grpc(status, context);
+    es_stream_state_request request = abi::make_struct<es_stream_state_request>();
+    request.stream_id = read.stream_id;
+    request.owner_tenant = read.owner_tenant;
+    if (Status s = fill_deadline(request, deadline(context)); !s.ok()) return to_grpc(status, context);
+    es_stream_state state{};
+    if (store_.stream_state(request, state).ok() && state.tombstoned) {
+        return stream_deleted(grpc::StatusCode::NOT_FOUND, std::string(abi::view(read.stream_id)));
+    }
+    return backend_to_grpc(status, context);
+}
+
+template <class Fill>
+grpc::Status EventStoreService::change_stream(grpc::ServerContext& context,
+                                              es_stream_change_kind kind,
+                                              const std::string& stream_id,
+                                              const v1::ExpectedVersion* expected, Fill&& fill,
+                                              v1::StreamState& response) {
+    const auto authenticated = auth_.authenticate(context, Access::delete_streams);
+    if (!authenticated.ok()) return to_grpc(authenticated.status(), context);
+    const Caller& caller = authenticated.value();
+    if (Status s = Authorizer::check_stream(caller, stream_id); !s.ok()) return to_grpc(s, context);
+    if (Status s = validation::validate_stream_id(stream_id, config_.limits); !s.ok()) {
+        return to_grpc(s, context);
+    }
+    es_stream_change_request request = change_request(kind, stream_id, caller.tenant());
+    if (expected != nullptr) {
+        if (Status s = check_expected_kind_known(*expected); !s.ok()) return to_grpc(s, context);
+        set_expected(request, *expected);
+    }
+    if (Status s = fill(request); !s.ok()) return to_grpc(s, context);
+    if (Status s = fill_deadline(request, deadline(context)); !s.ok()) return to_grpc(s, context);
+    es_stream_state state{};
+    const Status status = store_.change_stream(request, state);
+    if (status.code() == Code::failed_precondition) {
+        if (state.tombstoned) return stream_deleted(grpc::StatusCode::FAILED_PRECONDITION, stream_id);
+        if (expected != nullptr) {
+            return wrong_expected_version(status, stream_id, *expected, state.last_version);
+        }
+    }
+    if (!status.ok()) return backend_to_grpc(status, context);
+    subscriptions_.forget_recent();
+    to_proto(stream_id, state, &response);
+    return grpc::Status::OK;
+}
+
+namespace {
+
+Status no_fields(es_stream_change_request&) { return {}; }
+
+}  // namespace
+
+grpc::Status EventStoreService::DeleteStream(grpc::ServerContext* context,
+                                             const v1::DeleteStreamRequest* request,
+                                             v1::StreamState* response) {
+    return change_stream(*context, ES_CHANGE_DELETE, request->stream_id(),
+                         &request->expected_version(), no_fields, *response);
+}
+
+grpc::Status EventStoreService::TombstoneStream(grpc::ServerContext* context,
+                                                const v1::TombstoneStreamRequest* request,
+                                                v1::StreamState* response) {
+    return change_stream(*context, ES_CHANGE_TOMBSTONE, request->stream_id(),
+                         &request->expected_version(), no_fields, *response);
+}
+
+grpc::Status EventStoreService::TruncateStream(grpc::ServerContext* context,
+                                               const v1::TruncateStreamRequest* request,
+                                               v1::StreamState* response) {
+    return change_stream(
+        *context, ES_CHANGE_TRUNCATE, request->stream_id(), nullptr,
+        [&](es_stream_change_request& change) {
+            change.before_version = request->before_version();
+            return Status();
+        },
+        *response);
+}
+
+grpc::Status EventStoreService::SetStreamRetention(grpc::ServerContext* context,
+                                                   const v1::SetStreamRetentionRequest* request,
+                                                   v1::StreamState* response) {
+    return change_stream(
+        *context, ES_CHANGE_SET_RETENTION, request->stream_id(), nullptr,
+        [&](es_stream_change_request& change) { return set_retention(change, request->retention()); },
+        *response);
+}
+
+grpc::Status EventStoreService::GetStreamState(grpc::ServerContext* context,
+                                               const v1::GetStreamStateRequest* request,
+                                               v1::StreamState* response) {
+    const auto authenticated = auth_.authenticate(*context, Access::read);
+    if (!authenticated.ok()) return to_grpc(authenticated.status(), *context);
+    const Caller& caller = authenticated.value();
+    if (Status s = Authorizer::check_stream(caller, request->stream_id()); !s.ok()) {
+        return to_grpc(s, *context);
+    }
+    if (Status s = validation::validate_stream_id(request->stream_id(), config_.limits); !s.ok()) {
+        return to_grpc(s, *context);
+    }
+    es_stream_state_request read = abi::make_struct<es_stream_state_request>();
+    read.stream_id = abi::bytes(request->stream_id());
+    read.owner_tenant = abi::bytes(caller.tenant());
+    if (Status s = fill_deadline(read, deadline(*context)); !s.ok()) return to_grpc(s, *context);
+    es_stream_state state{};
+    if (Status s = store_.stream_state(read, state); !s.ok()) return backend_to_grpc(s, *context);
+    to_proto(request->stream_id(), state, response);
     return grpc::Status::OK;
 }
 

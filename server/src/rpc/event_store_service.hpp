@@ -41,6 +41,20 @@ public:
     grpc::ServerWriteReactor<grpc::ByteBuffer>* Subscribe(grpc::CallbackServerContext* context,
                                                           const grpc::ByteBuffer* request) override;
 
+    // Stream lifecycle (docs/contract.md, "Stream lifecycle"): synchronous, as they are rare.
+    grpc::Status DeleteStream(grpc::ServerContext* context, const v1::DeleteStreamRequest* request,
+                              v1::StreamState* response) override;
+    grpc::Status TombstoneStream(grpc::ServerContext* context,
+                                 const v1::TombstoneStreamRequest* request,
+                                 v1::StreamState* response) override;
+    grpc::Status TruncateStream(grpc::ServerContext* context, const v1::TruncateStreamRequest* request,
+                                v1::StreamState* response) override;
+    grpc::Status SetStreamRetention(grpc::ServerContext* context,
+                                    const v1::SetStreamRetentionRequest* request,
+                                    v1::StreamState* response) override;
+    grpc::Status GetStreamState(grpc::ServerContext* context, const v1::GetStreamStateRequest* request,
+                                v1::StreamState* response) override;
+
     // Ends every subscription with UNAVAILABLE (at shutdown, before gRPC's own grace period).
     void end_subscriptions() { subscriptions_.shutdown(); }
 
@@ -58,6 +72,19 @@ private:
     // The checks of an Append before it reaches the store; OK, or the status to answer.
     Status admit_append(const grpc::ServerContextBase& context, const v1::AppendRequest& request,
                         Caller& caller, abi::AppendBuilder& append) const;
+
+    // A lifecycle change of `stream_id`: authorized for `delete`, checked, made by the backend
+    // with the caller's tenant as owner, answered as the stream's state. `fill` sets the call's
+    // own fields (INVALID_ARGUMENT from it is answered as is); `expected` is the call's expected
+    // version, for the WrongExpectedVersion detail (nullptr: the call has none).
+    template <class Fill>
+    grpc::Status change_stream(grpc::ServerContext& context, es_stream_change_kind kind,
+                               const std::string& stream_id, const v1::ExpectedVersion* expected,
+                               Fill&& fill, v1::StreamState& response);
+    // For a ReadStream the backend answered NOT_FOUND: the same NOT_FOUND, with the StreamDeleted
+    // detail when the stream is tombstoned.
+    grpc::Status stream_not_found(const grpc::ServerContextBase& context, const Status& status,
+                                  const es_read_stream_request& read);
 
     loader::Store& store_;
     const Config& config_;

@@ -9,12 +9,11 @@ namespace eventstore::server {
 using abi::bytes;
 using abi::view;
 
-abi::AppendBuilder append_request(const v1::AppendRequest& request, std::string_view tenant) {
-    abi::AppendBuilder append;
-    es_append_request& out = append.request();
-    out.stream_id = bytes(request.stream_id());
-    out.owner_tenant = bytes(tenant);
-    const v1::ExpectedVersion& expected = request.expected_version();
+namespace {
+
+// An ExpectedVersion as the ABI's kind and version (append and change_stream alike).
+template <class AbiRequest>
+void set_expected(AbiRequest& out, const v1::ExpectedVersion& expected) {
     switch (expected.kind_case()) {
     case v1::ExpectedVersion::kNoStream: out.expected_kind = ES_EXPECT_NO_STREAM; break;
     case v1::ExpectedVersion::kStreamExists: out.expected_kind = ES_EXPECT_STREAM_EXISTS; break;
@@ -25,6 +24,18 @@ abi::AppendBuilder append_request(const v1::AppendRequest& request, std::string_
     case v1::ExpectedVersion::kAny:
     case v1::ExpectedVersion::KIND_NOT_SET: out.expected_kind = ES_EXPECT_ANY; break;
     }
+}
+
+constexpr int64_t kMaxAgeSeconds = int64_t{1} << 40;  // no overflow in microseconds
+
+}  // namespace
+
+abi::AppendBuilder append_request(const v1::AppendRequest& request, std::string_view tenant) {
+    abi::AppendBuilder append;
+    es_append_request& out = append.request();
+    out.stream_id = bytes(request.stream_id());
+    out.owner_tenant = bytes(tenant);
+    set_expected(out, request.expected_version());
     const int count = request.events_size();
     append.reserve(count);
     for (int i = 0; i < count; ++i) {
@@ -116,5 +127,52 @@ void to_proto(const es_recorded_event& event, v1::RecordedEvent* out) {
 }
 
 size_t wire_size(const v1::RecordedEvent& event) { return event.ByteSizeLong(); }
+
+es_stream_change_request change_request(es_stream_change_kind kind, const std::string& stream_id,
+                                        std::string_view owner_tenant) {
+    es_stream_change_request out = abi::make_struct<es_stream_change_request>();
+    out.kind = kind;
+    out.stream_id = bytes(stream_id);
+    out.owner_tenant = bytes(owner_tenant);
+    return out;
+}
+
+void set_expected(es_stream_change_request& request, const v1::ExpectedVersion& expected) {
+    set_expected<>(request, expected);
+}
+
+Status set_retention(es_stream_change_request& request, const v1::StreamRetention& retention) {
+    const auto& age = retention.max_age();
+    if (age.seconds() < 0 || age.nanos() < 0 || age.nanos() > 999'999'999) {
+        return Status(Code::invalid_argument,
+                      "retention.max_age must be a non-negative duration (unset or 0: no limit)");
+    }
+    if (age.seconds() > kMaxAgeSeconds) {
+        return Status(Code::invalid_argument, "retention.max_age is too long: at most " +
+                                                  std::to_string(kMaxAgeSeconds) + " seconds");
+    }
+    request.max_count = retention.max_count();
+    request.max_age_us = static_cast<uint64_t>(age.seconds()) * 1'000'000 +
+                         static_cast<uint64_t>(age.nanos()) / 1000;
+    if (request.max_age_us == 0 && (age.seconds() != 0 || age.nanos() != 0)) {
+        return Status(Code::invalid_argument,
+                      "retention.max_age is below a microsecond: use 0 for no limit, or at least 1us");
+    }
+    return {};
+}
+
+void to_proto(const std::string& stream_id, const es_stream_state& state, v1::StreamState* out) {
+    out->set_stream_id(stream_id);
+    out->set_last_version(state.last_version);
+    out->set_truncate_before(state.truncate_before);
+    out->set_deleted(state.last_version > 0 && state.truncate_before > state.last_version);
+    out->set_tombstoned(state.tombstoned);
+    v1::StreamRetention* retention = out->mutable_retention();
+    retention->set_max_count(state.max_count);
+    if (state.max_age_us != 0) {
+        retention->mutable_max_age()->set_seconds(static_cast<int64_t>(state.max_age_us / 1'000'000));
+        retention->mutable_max_age()->set_nanos(static_cast<int32_t>(state.max_age_us % 1'000'000) * 1000);
+    }
+}
 
 }  // namespace eventstore::server

@@ -57,6 +57,20 @@ Result<es_read_all_request> read_all_request(const v1::ReadAllRequest& request,
 // would silently drop the client's concurrency check.
 Status check_expected_kind_known(const v1::ExpectedVersion& expected);
 
+// The change_stream request of a lifecycle call (plugin.h, "Stream lifecycle"), without its
+// deadline (fill_deadline): its kind, the stream (borrowed: keep `stream_id` alive) and the
+// caller's tenant as owner_tenant (borrowed; empty: none), with which the backend refuses a stream
+// of another tenant. The calls' own fields go in with the two setters below.
+es_stream_change_request change_request(es_stream_change_kind kind, const std::string& stream_id,
+                                        std::string_view owner_tenant);
+// DeleteStream's and TombstoneStream's expected version, as Append's.
+void set_expected(es_stream_change_request& request, const v1::ExpectedVersion& expected);
+// SetStreamRetention's limits; INVALID_ARGUMENT for a negative, sub-microsecond or absurdly long
+// max_age (nanoseconds below a whole microsecond are dropped).
+Status set_retention(es_stream_change_request& request, const v1::StreamRetention& retention);
+// A stream's state as the lifecycle calls answer it.
+void to_proto(const std::string& stream_id, const es_stream_state& state, v1::StreamState* out);
+
 // Copies one recorded event out of the backend's memory into a proto message.
 void to_proto(const es_recorded_event& event, v1::RecordedEvent* out);
 

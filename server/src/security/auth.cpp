@@ -95,6 +95,9 @@ Result<Caller> Authorizer::authenticate(const grpc::ServerContextBase& context, 
     const Caller caller(std::move(grant));
     if (access == Access::write && !granted.write) return denied(caller, "may not write");
     if (access == Access::read && !granted.read) return denied(caller, "may not read");
+    if (access == Access::delete_streams && !granted.delete_streams) {
+        return denied(caller, "may not delete (the token needs the `delete` permission)");
+    }
     return caller;
 }
 

@@ -1,7 +1,7 @@
 // auth.hpp: bearer-token authentication and what a token allows (docs/security.md). With auth off
 // every call is allowed and nothing here costs more than one branch. With auth on, a call carries
 // `authorization: Bearer <token>`; the token's SHA-256 names one configured token, which grants
-// read and/or write, on streams under its prefixes, within its tenant.
+// read, write and/or delete, on streams under its prefixes, within its tenant.
 #ifndef EVENTSTORE_SERVER_AUTH_HPP
 #define EVENTSTORE_SERVER_AUTH_HPP
 
@@ -20,7 +20,9 @@
 
 namespace eventstore::server {
 
-enum class Access { read, write };
+// What a call needs of its token: `read` (ReadStream, ReadAll, Subscribe, GetStreamState), `write`
+// (Append), `delete_streams` (DeleteStream, TombstoneStream, TruncateStream, SetStreamRetention).
+enum class Access { read, write, delete_streams };
 
 // Who is calling. Without a token (auth off) the caller is unrestricted. Holds its token's grant,
 // so the token's entry outlives a reload that drops it.

@@ -41,6 +41,10 @@ public:
     // withdrawn token outlives this call.
     void end_withdrawn();
 
+    // After a lifecycle change removed events: no subscriber is handed a page read before it
+    // from the tail's ring (Tail::forget_recent).
+    void forget_recent() { tail_.forget_recent(); }
+
     // Stops the tail and the catch-up reads, and ends every subscription with UNAVAILABLE naming
     // the position it resumes after. Idempotent.
     void shutdown();

@@ -47,6 +47,12 @@ void Tail::leave(const Feed* feed) {
     if (found != members_.end()) members_.erase(found);
 }
 
+void Tail::forget_recent() {
+    std::lock_guard lock(mutex_);
+    ring_.clear();
+    ++removals_;
+}
+
 void Tail::close() {
     {
         std::lock_guard lock(mutex_);
@@ -90,11 +96,13 @@ void Tail::run() {
         if (next == Next::wait) continue;
         uint64_t from = 0;
         uint64_t generation = 0;
+        uint64_t removals = 0;
         {
             std::lock_guard lock(mutex_);
             if (closed_) return;
             from = position_;
             generation = generation_;
+            removals = removals_;
         }
         // The tail reads for no one client: only the server's backend.timeout_ms bounds it.
         server_metrics().tail_reads.add();
@@ -121,16 +129,17 @@ void Tail::run() {
             continue;
         }
         at_head = page->at_head;
-        fan_out_locked(std::move(page.value()));
+        fan_out_locked(std::move(page.value()), removals == removals_);
     }
 }
 
-void Tail::fan_out_locked(Page page) {
+void Tail::fan_out_locked(Page page, bool ring) {
     position_ = page.scanned_to;
     const auto kept = std::remove_if(members_.begin(), members_.end(), [&](const auto& member) {
         return member->offer(page, true) != Feed::Offer::taken;
     });
     members_.erase(kept, members_.end());
+    if (!ring) return;
     ring_.push_back(std::move(page));
     if (ring_.size() > kRingPages) ring_.pop_front();
 }

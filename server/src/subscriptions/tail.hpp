@@ -51,6 +51,11 @@ public:
     bool join(const std::shared_ptr<Feed>& feed);
     void leave(const Feed* feed);
 
+    // Empties the ring of recent pages, and keeps a page whose read began before this call out of
+    // it: called after a lifecycle change returned, so a joining subscriber never gets an event
+    // removed before it joined. Members already live got those pages as readers before the change.
+    void forget_recent();
+
     // Stops the thread (waits for a read in flight) and drops every member. Idempotent.
     void close();
 
@@ -64,7 +69,8 @@ private:
     // ends the live subscriptions as it ends everything else. `stop` once the tail or the
     // notifier is closed; `wait` after a join woke it with nothing to read.
     Next wait_for_work(bool at_head);
-    void fan_out_locked(Page page);
+    // Offers the page to every member and, unless `ring` is false, keeps it in the ring.
+    void fan_out_locked(Page page, bool ring);
 
     loader::Store& store_;
     CommitNotifier& notifier_;
@@ -78,6 +84,7 @@ private:
     std::deque<Page> ring_;
     uint64_t position_ = 0;    // every position up to here was read and fanned out
     uint64_t generation_ = 0;  // moves when position_ is set by a join, to drop a page read before
+    uint64_t removals_ = 0;    // moves with forget_recent, to keep a page read before out of the ring
     bool closed_ = false;
     std::thread thread_;
 };
