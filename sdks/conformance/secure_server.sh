@@ -5,6 +5,7 @@
 #   client.crt, client.key    a client certificate, for mutual TLS
 #   writer.token              a token that may read and write every stream
 #   reader.token              a token that may only read
+#   admin.token               a token that may read, write and delete (the stream lifecycle's changes)
 #   secure.yaml               the `tls` and `auth` sections of an eventstored config using them
 #                             (mutual TLS when called with --mutual), to append to a config whose
 #                             `listen` is on 127.0.0.1
@@ -28,9 +29,10 @@ sign server /CN=eventstore 'subjectAltName=IP:127.0.0.1,DNS:localhost'
 sign client /CN=sdk-test-client 'extendedKeyUsage=clientAuth'
 chmod 600 ./*.key
 # sha256sum hashes the file's bytes: write the tokens without a newline.
-writer=$(openssl rand -hex 32) reader=$(openssl rand -hex 32)
+writer=$(openssl rand -hex 32) reader=$(openssl rand -hex 32) admin=$(openssl rand -hex 32)
 printf %s "$writer" > writer.token
 printf %s "$reader" > reader.token
+printf %s "$admin" > admin.token
 hash() { printf %s "$1" | sha256sum | cut -c1-64; }
 {
   printf 'tls:\n  cert_file: %s/server.crt\n  key_file: %s/server.key\n' "$PWD" "$PWD"
@@ -38,4 +40,5 @@ hash() { printf %s "$1" | sha256sum | cut -c1-64; }
   printf 'auth:\n  enabled: true\n  tokens:\n'
   printf '    - {name: writer, sha256: %s, permissions: [read, write], stream_prefixes: [""]}\n' "$(hash "$writer")"
   printf '    - {name: reader, sha256: %s, permissions: [read], stream_prefixes: [""]}\n' "$(hash "$reader")"
+  printf '    - {name: admin, sha256: %s, permissions: [read, write, delete], stream_prefixes: [""]}\n' "$(hash "$admin")"
 } > secure.yaml

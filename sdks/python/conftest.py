@@ -5,6 +5,10 @@ import pytest
 from eventstore_client import EventStoreClient
 from eventstore_server import EventStoreServer
 
+# The shared lifecycle steps assert in a helper module (imported by the tests later): have pytest
+# explain their failures too.
+pytest.register_assert_rewrite("lifecycle_steps")
+
 
 @pytest.fixture(scope="session")
 def server():

@@ -1,7 +1,9 @@
 """The asyncio client (grpc.aio) against a real eventstored."""
 import asyncio
+import datetime
 import uuid
 
+import grpc
 import pytest
 
 from eventstore_client import (
@@ -11,6 +13,8 @@ from eventstore_client import (
     InvalidArgument,
     NotFound,
     RecordedEvent,
+    StreamDeleted,
+    StreamRetention,
     Unavailable,
     WrongExpectedVersion,
     exact,
@@ -120,3 +124,24 @@ def test_async_shutdown_without_resume_raises_unavailable():
 
     with EventStoreServer() as server:
         run(scenario(server))
+
+
+def test_async_lifecycle_calls_and_stream_deleted(server, stream_id):
+    async def scenario():
+        async with AsyncEventStoreClient(server.target, timeout=10) as client:
+            await client.append(stream_id, evs(3), NO_STREAM)
+            retained = await client.set_stream_retention(stream_id, max_count=2, max_age=datetime.timedelta(hours=1))
+            assert retained.retention == StreamRetention(2, datetime.timedelta(hours=1))
+            assert (await client.truncate_stream(stream_id, 3)).truncate_before == 3
+            assert [e.stream_version async for e in client.read_stream(stream_id)] == [3]
+            deleted = await client.delete_stream(stream_id, exact(3))
+            assert (deleted.deleted, deleted.tombstoned, deleted.last_version) == (True, False, 3)
+            assert (await client.get_stream_state(stream_id)) == deleted
+            assert (await client.tombstone_stream(stream_id)).tombstoned
+            with pytest.raises(StreamDeleted) as appending:
+                await client.append(stream_id, evs(1))
+            with pytest.raises(StreamDeleted) as reading:
+                [e async for e in client.read_stream(stream_id)]
+            assert (appending.value.code, reading.value.code) == (grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.NOT_FOUND)
+
+    run(scenario())

@@ -6,10 +6,10 @@ import pytest
 
 import eventstore_client as es
 from eventstore_server import REPO
+from lifecycle_steps import expected_version, run_step
 
 CASES = json.loads((REPO / "sdks/conformance/cases.json").read_text(encoding="utf-8"))
 N = CASES["stream_events"]
-EXPECTED = {"any": es.ANY, "no_stream": es.NO_STREAM, "stream_exists": es.STREAM_EXISTS}
 
 
 def name(case):
@@ -21,8 +21,9 @@ def given(case, *keys):
     return {key: case[key] for key in keys if case[key] is not None}
 
 
-def fill(client, stream):
-    client.append(stream, [es.json_event(f"E{i}", {"i": i}) for i in range(1, N + 1)], es.NO_STREAM)
+def fill(client, stream, n=N):
+    if n:
+        client.append(stream, [es.json_event(f"E{i}", {"i": i}) for i in range(1, n + 1)], es.NO_STREAM)
 
 
 @pytest.fixture(scope="module")
@@ -48,14 +49,23 @@ def test_read_all(client, filled, case):
 @pytest.mark.parametrize("case", CASES["append"], ids=name)
 def test_append(client, stream_id, case):
     fill(client, stream_id)
-    spec = case["expected"]
-    expected = es.exact(spec["version"]) if spec["kind"] == "exact" else EXPECTED[spec["kind"]]
+    expected = expected_version(case["expected"])
     if "error" in case:
         with pytest.raises(getattr(es, case["error"])) as caught:
             client.append(stream_id, [es.json_event("Next", {})], expected)
         assert caught.value.actual_version == case["actual_version"]
     else:
         assert client.append(stream_id, [es.json_event("Next", {})], expected).current_version == case["current_version"]
+
+
+@pytest.mark.parametrize("case", CASES["lifecycle"], ids=name)
+def test_lifecycle(client, stream_id, case):
+    fill(client, stream_id, case.get("stream_events", N))
+    for number, step in enumerate(case["steps"], 1):
+        try:
+            run_step(client, stream_id, step)
+        except AssertionError as failed:
+            raise AssertionError(f"step {number} {step}: {failed}") from failed
 
 
 @pytest.mark.parametrize("case", CASES["decode_json"], ids=name)

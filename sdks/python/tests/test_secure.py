@@ -1,7 +1,8 @@
 """TLS and tokens (sdks/SPEC.md, "Tests"): one eventstored with mutual TLS and auth on, set up by
-sdks/conformance/secure_server.sh (a CA, certificates for 127.0.0.1 and a client, a writer and a
-read-only token)."""
+sdks/conformance/secure_server.sh (a CA, certificates for 127.0.0.1 and a client, a writer, a
+read-only and an admin token)."""
 import asyncio
+import json
 import pathlib
 import subprocess
 import tempfile
@@ -20,6 +21,9 @@ from eventstore_client import (
     json_event,
 )
 from eventstore_server import REPO, EventStoreServer
+from lifecycle_steps import run_step
+
+PERMISSION_CASES = json.loads((REPO / "sdks/conformance/cases.json").read_text(encoding="utf-8"))["lifecycle_permissions"]
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +84,15 @@ def test_without_a_client_certificate_the_handshake_fails(secure, stream_id):
     with EventStoreClient(server.target, **tls_options(files, client_cert=None, client_key=None, timeout=5)) as client:
         with pytest.raises(Unavailable):
             client.append(stream_id, [json_event("Placed", {})])
+
+
+@pytest.mark.parametrize("case", PERMISSION_CASES, ids=lambda case: case["name"])
+def test_lifecycle_permissions(secure, stream_id, case):
+    server, files = secure
+    with EventStoreClient(server.target, **tls_options(files, "admin.token")) as admin:
+        admin.append(stream_id, [json_event("Placed", {})], NO_STREAM)
+    with EventStoreClient(server.target, **tls_options(files, case["token"])) as client:
+        run_step(client, stream_id, case)
 
 
 def test_the_async_client_takes_the_same_options(secure, stream_id):

@@ -5,6 +5,7 @@ use crate::client::{AppendResult, ClientOptions, EventStream, ReadAllOptions, Re
 use crate::error::{Error, Result};
 use crate::event::{NewEvent, RecordedEvent};
 use crate::expected::ExpectedVersion;
+use crate::lifecycle::{StreamRetention, StreamState};
 use crate::subscription::{SubscribeOptions, SubscriptionMessage, SubscriptionStream};
 use futures_util::StreamExt;
 use std::sync::Arc;
@@ -55,6 +56,52 @@ impl Client {
     ) -> Result<AppendResult> {
         self.runtime
             .block_on(self.inner.append(stream_id, events, expected))
+    }
+
+    /// See [`crate::Client::delete_stream`].
+    pub fn delete_stream(
+        &self,
+        stream_id: impl Into<String>,
+        expected: ExpectedVersion,
+    ) -> Result<StreamState> {
+        self.runtime
+            .block_on(self.inner.delete_stream(stream_id, expected))
+    }
+
+    /// See [`crate::Client::tombstone_stream`].
+    pub fn tombstone_stream(
+        &self,
+        stream_id: impl Into<String>,
+        expected: ExpectedVersion,
+    ) -> Result<StreamState> {
+        self.runtime
+            .block_on(self.inner.tombstone_stream(stream_id, expected))
+    }
+
+    /// See [`crate::Client::truncate_stream`].
+    pub fn truncate_stream(
+        &self,
+        stream_id: impl Into<String>,
+        before_version: u64,
+    ) -> Result<StreamState> {
+        self.runtime
+            .block_on(self.inner.truncate_stream(stream_id, before_version))
+    }
+
+    /// See [`crate::Client::set_stream_retention`].
+    pub fn set_stream_retention(
+        &self,
+        stream_id: impl Into<String>,
+        retention: StreamRetention,
+    ) -> Result<StreamState> {
+        self.runtime
+            .block_on(self.inner.set_stream_retention(stream_id, retention))
+    }
+
+    /// See [`crate::Client::get_stream_state`].
+    pub fn get_stream_state(&self, stream_id: impl Into<String>) -> Result<StreamState> {
+        self.runtime
+            .block_on(self.inner.get_stream_state(stream_id))
     }
 
     pub fn read_stream(&self, stream_id: impl Into<String>, options: ReadStreamOptions) -> Events {

@@ -217,7 +217,7 @@ impl Client {
     /// `message` as a request with the token and, when `deadline`, the client's timeout as its
     /// `grpc-timeout`, which tonic's channel also enforces here (a server that stopped answering
     /// gives `DeadlineExceeded`, not a hang).
-    fn request<T>(&self, message: T, deadline: bool) -> tonic::Request<T> {
+    pub(crate) fn request<T>(&self, message: T, deadline: bool) -> tonic::Request<T> {
         let mut request = tonic::Request::new(message);
         if let Some(value) = &self.authorization {
             request

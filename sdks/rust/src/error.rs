@@ -17,6 +17,13 @@ pub enum Error {
         actual_version: u64,
         message: String,
     },
+    /// The stream is tombstoned (deleted for good): `code` is FAILED_PRECONDITION for an append or
+    /// a lifecycle change, NOT_FOUND for a read; both carry the `StreamDeleted` detail.
+    StreamDeleted {
+        stream_id: String,
+        code: Code,
+        message: String,
+    },
     /// NOT_FOUND (reading a stream that does not exist).
     NotFound(String),
     /// ALREADY_EXISTS (an event id stored before, not an idempotent retry).
@@ -51,6 +58,7 @@ impl Error {
     pub fn code(&self) -> Code {
         match self {
             Error::WrongExpectedVersion { .. } => Code::FailedPrecondition,
+            Error::StreamDeleted { code, .. } => *code,
             Error::NotFound(_) => Code::NotFound,
             Error::AlreadyExists(_) => Code::AlreadyExists,
             Error::InvalidArgument(_) => Code::InvalidArgument,
@@ -74,7 +82,9 @@ impl Error {
     /// The server's (or client's) message.
     pub fn message(&self) -> String {
         match self {
-            Error::WrongExpectedVersion { message, .. } => message.clone(),
+            Error::WrongExpectedVersion { message, .. } | Error::StreamDeleted { message, .. } => {
+                message.clone()
+            }
             Error::NotFound(m)
             | Error::AlreadyExists(m)
             | Error::InvalidArgument(m)
@@ -107,6 +117,9 @@ impl std::fmt::Display for Error {
                 f,
                 "wrong expected version for stream '{stream_id}': expected {expected}, actual {actual_version}"
             ),
+            Error::StreamDeleted { stream_id, message, .. } => {
+                write!(f, "stream '{stream_id}' deleted: {message}")
+            }
             Error::NotFound(m) => write!(f, "not found: {m}"),
             Error::AlreadyExists(m) => write!(f, "already exists: {m}"),
             Error::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
@@ -126,33 +139,44 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// The `WrongExpectedVersion` detail of a `grpc-status-details-bin` trailer, if any.
-pub(crate) fn wrong_expected_version_detail(details: &[u8]) -> Option<pb::WrongExpectedVersion> {
+/// The first detail of type `M` in a `grpc-status-details-bin` trailer, if any.
+pub(crate) fn status_detail<M: Message + Name + Default>(details: &[u8]) -> Option<M> {
     if details.is_empty() {
         return None;
     }
     let status = rpc::Status::decode(details).ok()?;
-    let name = pb::WrongExpectedVersion::full_name();
+    let name = M::full_name();
     status
         .details
         .iter()
         .find(|any| any.type_url.rsplit('/').next() == Some(name.as_str()))
-        .and_then(|any| pb::WrongExpectedVersion::decode(any.value.as_slice()).ok())
+        .and_then(|any| M::decode(any.value.as_slice()).ok())
 }
 
 impl From<tonic::Status> for Error {
     fn from(status: tonic::Status) -> Self {
         let message = status.message().to_string();
-        match status.code() {
-            Code::FailedPrecondition => match wrong_expected_version_detail(status.details()) {
-                Some(detail) => Error::WrongExpectedVersion {
-                    stream_id: detail.stream_id,
-                    expected: ExpectedVersion::from_proto(detail.expected.as_ref()),
-                    actual_version: detail.actual_version,
+        let code = status.code();
+        if code == Code::FailedPrecondition {
+            if let Some(wrong) = status_detail::<pb::WrongExpectedVersion>(status.details()) {
+                return Error::WrongExpectedVersion {
+                    stream_id: wrong.stream_id,
+                    expected: ExpectedVersion::from_proto(wrong.expected.as_ref()),
+                    actual_version: wrong.actual_version,
                     message,
-                },
-                None => Error::Status(status),
-            },
+                };
+            }
+        }
+        if matches!(code, Code::FailedPrecondition | Code::NotFound) {
+            if let Some(deleted) = status_detail::<pb::StreamDeleted>(status.details()) {
+                return Error::StreamDeleted {
+                    stream_id: deleted.stream_id,
+                    code,
+                    message,
+                };
+            }
+        }
+        match code {
             Code::NotFound => Error::NotFound(message),
             Code::AlreadyExists => Error::AlreadyExists(message),
             Code::InvalidArgument => Error::InvalidArgument(message),

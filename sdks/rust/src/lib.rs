@@ -10,7 +10,10 @@
 //!   correlation and causation from the event being handled;
 //! * [`RecordedEvent`]: a read event, with the matching decoders;
 //! * [`ExpectedVersion`]: `any`, `no_stream`, `stream_exists`, `exact(n)`;
-//! * [`Error`]: typed errors, with [`Error::WrongExpectedVersion`] read from the status detail.
+//! * the stream lifecycle: `delete_stream`, `tombstone_stream`, `truncate_stream`,
+//!   `set_stream_retention`, `get_stream_state`, each answering a [`StreamState`];
+//! * [`Error`]: typed errors, with [`Error::WrongExpectedVersion`] and [`Error::StreamDeleted`]
+//!   read from the status detail.
 //!
 //! The behaviour and the defaults are those of the one client API of every SDK: `sdks/SPEC.md`.
 
@@ -35,6 +38,7 @@ mod error;
 mod event;
 mod expected;
 pub mod json;
+mod lifecycle;
 mod subscription;
 
 pub use client::{
@@ -47,6 +51,7 @@ pub use event::{
     CONTENT_TYPE_PROTOBUF,
 };
 pub use expected::ExpectedVersion;
+pub use lifecycle::{StreamRetention, StreamState};
 pub use subscription::{
     Resume, SubscribeOptions, SubscriptionMessage, SubscriptionStream, DEFAULT_MAX_BATCH_EVENTS,
 };

@@ -4,10 +4,11 @@ mod common;
 use common::{unique, Server};
 use eventstore_client::blocking::Client;
 use eventstore_client::{
-    Error, ExpectedVersion, NewEvent, ReadAllOptions, ReadStreamOptions, SubscribeOptions,
-    SubscriptionMessage,
+    Error, ExpectedVersion, NewEvent, ReadAllOptions, ReadStreamOptions, StreamRetention,
+    SubscribeOptions, SubscriptionMessage,
 };
 use std::time::Duration;
+use tonic::Code;
 
 #[test]
 fn blocking_append_read_and_subscribe() {
@@ -97,4 +98,63 @@ fn blocking_append_read_and_subscribe() {
         SubscriptionMessage::Event(e) => assert_eq!(e.stream_version, 6),
         other => panic!("unexpected {other:?}"),
     }
+}
+
+#[test]
+fn blocking_lifecycle_calls_and_stream_deleted() {
+    let server = Server::start();
+    let client = Client::connect(server.target()).unwrap();
+    let s = unique("blocking");
+    let events: Vec<_> = (1..=3)
+        .map(|i| NewEvent::new(format!("E{i}"), "", vec![i as u8]))
+        .collect();
+    client
+        .append(&s, events, ExpectedVersion::no_stream())
+        .unwrap();
+    let retention = StreamRetention {
+        max_count: 2,
+        max_age: Some(Duration::from_secs(3600)),
+    };
+    assert_eq!(
+        client
+            .set_stream_retention(&s, retention)
+            .unwrap()
+            .retention,
+        retention
+    );
+    assert_eq!(client.truncate_stream(&s, 3).unwrap().truncate_before, 3);
+    let read: Vec<_> = client
+        .read_stream(&s, ReadStreamOptions::forward())
+        .map(|e| e.unwrap().stream_version)
+        .collect();
+    assert_eq!(read, [3]);
+    let deleted = client.delete_stream(&s, ExpectedVersion::exact(3)).unwrap();
+    assert_eq!(
+        (deleted.deleted, deleted.tombstoned, deleted.last_version),
+        (true, false, 3)
+    );
+    assert_eq!(client.get_stream_state(&s).unwrap(), deleted);
+    assert!(
+        client
+            .tombstone_stream(&s, ExpectedVersion::any())
+            .unwrap()
+            .tombstoned
+    );
+    let appending = client
+        .append(&s, [NewEvent::new("X", "", vec![])], ExpectedVersion::any())
+        .unwrap_err();
+    assert!(
+        matches!(&appending, Error::StreamDeleted { code: Code::FailedPrecondition, stream_id, .. } if *stream_id == s),
+        "{appending:?}"
+    );
+    let reading = client
+        .read_stream(&s, ReadStreamOptions::forward())
+        .next()
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(reading.code(), Code::NotFound, "{reading:?}");
+    assert!(
+        matches!(reading, Error::StreamDeleted { .. }),
+        "{reading:?}"
+    );
 }

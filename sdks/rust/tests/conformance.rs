@@ -1,5 +1,6 @@
 //! The cases every SDK runs (sdks/conformance/cases.json), against a real eventstored.
 mod common;
+mod lifecycle_steps;
 
 use common::{unique, Server};
 use eventstore_client::json::{self, Value};
@@ -7,6 +8,7 @@ use eventstore_client::{
     Client, Error, ExpectedVersion, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent,
 };
 use futures_util::TryStreamExt;
+use lifecycle_steps::{error_name, expected_version, run_step};
 
 fn cases() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../conformance/cases.json");
@@ -31,38 +33,14 @@ fn wanted(case: &Value) -> Vec<u64> {
 }
 
 async fn fill(client: &Client, stream: &str, n: u64) {
+    if n == 0 {
+        return;
+    }
     let events = (1..=n).map(|i| NewEvent::json(format!("E{i}"), &json::json!({"i": i})).unwrap());
     client
         .append(stream, events, ExpectedVersion::no_stream())
         .await
         .unwrap();
-}
-
-fn expected_version(spec: &Value) -> ExpectedVersion {
-    match spec["kind"].as_str().unwrap() {
-        "any" => ExpectedVersion::any(),
-        "no_stream" => ExpectedVersion::no_stream(),
-        "stream_exists" => ExpectedVersion::stream_exists(),
-        "exact" => ExpectedVersion::exact(spec["version"].as_u64().unwrap()),
-        other => panic!("unknown expected version kind {other}"),
-    }
-}
-
-/// The SPEC.md name of an error's type.
-fn error_name(error: &Error) -> &'static str {
-    match error {
-        Error::WrongExpectedVersion { .. } => "WrongExpectedVersion",
-        Error::NotFound(_) => "NotFound",
-        Error::AlreadyExists(_) => "AlreadyExists",
-        Error::InvalidArgument(_) => "InvalidArgument",
-        Error::ResourceExhausted(_) => "ResourceExhausted",
-        Error::DeadlineExceeded(_) => "DeadlineExceeded",
-        Error::Unauthenticated(_) => "Unauthenticated",
-        Error::PermissionDenied(_) => "PermissionDenied",
-        Error::Unavailable(_) => "Unavailable",
-        Error::Cancelled(_) => "Cancelled",
-        _ => "EventStoreError",
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -141,6 +119,26 @@ async fn append_cases() {
                 "{name}"
             ),
             (_, other) => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lifecycle_cases() {
+    let cases = cases();
+    let server = Server::start();
+    let client = Client::connect(server.target()).await.unwrap();
+    for case in cases_of(&cases, "lifecycle") {
+        let stream = unique("conformance");
+        let events = case["stream_events"].as_u64();
+        fill(
+            &client,
+            &stream,
+            events.or(cases["stream_events"].as_u64()).unwrap(),
+        )
+        .await;
+        for step in case["steps"].as_array().unwrap() {
+            run_step(&client, &stream, case["name"].as_str().unwrap(), step).await;
         }
     }
 }

@@ -1,7 +1,8 @@
 //! TLS and tokens (sdks/SPEC.md, "Tests"): one eventstored with mutual TLS and auth on, set up by
-//! sdks/conformance/secure_server.sh (a CA, certificates for 127.0.0.1 and a client, a writer and
-//! a read-only token).
+//! sdks/conformance/secure_server.sh (a CA, certificates for 127.0.0.1 and a client, a writer, a
+//! read-only and an admin token).
 mod common;
+mod lifecycle_steps;
 
 use common::{free_port, unique, Server};
 use eventstore_client::{
@@ -156,4 +157,24 @@ async fn without_a_client_certificate_the_handshake_fails() {
         matches!(&connected, Err(e) if e.is_unavailable()),
         "{connected:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lifecycle_permission_cases() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../conformance/cases.json");
+    let cases: eventstore_client::json::Value =
+        eventstore_client::json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let secure = Secure::start();
+    let admin = secure.connect(secure.options("admin.token")).await;
+    for case in cases["lifecycle_permissions"].as_array().unwrap() {
+        let s = unique("tls");
+        admin
+            .append(&s, [placed()], ExpectedVersion::no_stream())
+            .await
+            .unwrap();
+        let token = case["token"].as_str().unwrap();
+        let client = secure.connect(secure.options(token)).await;
+        let name = case["name"].as_str().unwrap();
+        lifecycle_steps::run_step(&client, &s, name, case).await;
+    }
 }

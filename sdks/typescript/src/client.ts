@@ -3,11 +3,13 @@ import {
   EventStoreClient as GrpcEventStoreClient,
   type EventData as ProtoEventData,
   type RecordedEvent as ProtoRecordedEvent,
+  type StreamState as ProtoStreamState,
   type SubscribeResponse,
 } from "./generated/eventstore/v1/eventstore";
 import { toEventStoreError, UnavailableError } from "./errors";
 import type { EventData, RecordedEvent } from "./events";
 import { any, toProtoExpectedVersion, type ExpectedVersion } from "./expected";
+import { fromProtoStreamState, toProtoRetention, toUint64, type RetentionOptions, type StreamState } from "./lifecycle";
 import { uuidv7 } from "./uuid";
 
 /** The defaults of sdks/SPEC.md ("Defaults and why"). */
@@ -486,6 +488,40 @@ export class EventStoreClient {
         return { events: page.events, last };
       };
     });
+  }
+
+  /**
+   * Removes every event of a stream if `expectedVersion` holds (else WrongExpectedVersionError,
+   * nothing removed). The stream then reads as missing (NotFoundError); a later append continues
+   * its versions. A stream that never had an event: NotFoundError; a tombstoned one: StreamDeletedError.
+   */
+  async deleteStream(streamId: string, expectedVersion: ExpectedVersion = any, settings: CallSettings = {}): Promise<StreamState> {
+    return this.lifecycle(this.grpc.deleteStream, { streamId, expectedVersion: toProtoExpectedVersion(expectedVersion) }, settings);
+  }
+
+  /** Deletes a stream for good: every later append or change, and a read, fail with StreamDeletedError. */
+  async tombstoneStream(streamId: string, expectedVersion: ExpectedVersion = any, settings: CallSettings = {}): Promise<StreamState> {
+    return this.lifecycle(this.grpc.tombstoneStream, { streamId, expectedVersion: toProtoExpectedVersion(expectedVersion) }, settings);
+  }
+
+  /** Removes the events below `beforeVersion` (capped at the end; a lower one than before changes nothing). */
+  async truncateStream(streamId: string, beforeVersion: number | bigint, settings: CallSettings = {}): Promise<StreamState> {
+    return this.lifecycle(this.grpc.truncateStream, { streamId, beforeVersion: toUint64("beforeVersion", beforeVersion) }, settings);
+  }
+
+  /** Keeps only the last `maxCount` events and those younger than `maxAgeMs`; replaces both limits. Allowed before the first event. */
+  async setStreamRetention(streamId: string, retention: RetentionOptions, settings: CallSettings = {}): Promise<StreamState> {
+    return this.lifecycle(this.grpc.setStreamRetention, { streamId, retention: toProtoRetention(retention) }, settings);
+  }
+
+  /** A stream's state; NotFoundError for a stream that never had an event nor a retention. */
+  async getStreamState(streamId: string, settings: CallSettings = {}): Promise<StreamState> {
+    return this.lifecycle(this.grpc.getStreamState, { streamId }, settings);
+  }
+
+  /** One lifecycle call: every one answers the stream's state. */
+  private async lifecycle<Req>(method: unknown, request: Req, settings: CallSettings): Promise<StreamState> {
+    return fromProtoStreamState((await this.unary(method as never, request, settings)) as ProtoStreamState);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Metadata, status, type ServiceError } from "@grpc/grpc-js";
-import { WrongExpectedVersion as WrongExpectedVersionDetail } from "./generated/eventstore/v1/eventstore";
+import { StreamDeleted as StreamDeletedDetail, WrongExpectedVersion as WrongExpectedVersionDetail } from "./generated/eventstore/v1/eventstore";
 import { Status } from "./generated/google/rpc/status";
 import { ExpectedVersion, fromProtoExpectedVersion } from "./expected";
 
@@ -33,6 +33,19 @@ export class WrongExpectedVersionError extends EventStoreError {
   }
 }
 
+/**
+ * The stream is tombstoned (deleted for good): FAILED_PRECONDITION for an append or a lifecycle
+ * change, NOT_FOUND for a read (`code` says which); both carry the StreamDeleted detail.
+ */
+export class StreamDeletedError extends EventStoreError {
+  /** The tombstoned stream. */
+  readonly streamId: string;
+  constructor(streamId: string, code: status, details: string, metadata?: Metadata, cause?: unknown) {
+    super(`stream deleted: ${details}`, code, details, metadata, { cause });
+    this.streamId = streamId;
+  }
+}
+
 /** NOT_FOUND: e.g. reading a stream that does not exist. */
 export class NotFoundError extends EventStoreError {}
 /** ALREADY_EXISTS: an event id is already stored, and the append is not an idempotent retry. */
@@ -52,25 +65,31 @@ export class UnauthenticatedError extends EventStoreError {}
 /** PERMISSION_DENIED: the token may not do this (write with a read-only token, a stream outside its prefixes, another tenant's stream). */
 export class PermissionDeniedError extends EventStoreError {}
 
-const WRONG_EXPECTED_VERSION_TYPE = "eventstore.v1.WrongExpectedVersion";
-
 function isServiceError(error: unknown): error is ServiceError {
   return typeof error === "object" && error !== null && typeof (error as ServiceError).code === "number" && "details" in error;
 }
 
-/** Reads the WrongExpectedVersion detail from a gRPC error's `grpc-status-details-bin` trailer. */
-export function wrongExpectedVersionDetail(metadata: Metadata | undefined): WrongExpectedVersionDetail | undefined {
+/** The first detail of the message type `typeName` in a gRPC error's `grpc-status-details-bin` trailer, decoded. */
+function statusDetail<T>(metadata: Metadata | undefined, typeName: string, decode: (bytes: Uint8Array) => T): T | undefined {
   if (!metadata) return undefined;
   for (const value of metadata.get("grpc-status-details-bin")) {
     const bytes = typeof value === "string" ? Buffer.from(value, "base64") : value;
     const rpcStatus = Status.decode(bytes);
     for (const any of rpcStatus.details) {
-      if (any.typeUrl.endsWith("/" + WRONG_EXPECTED_VERSION_TYPE)) {
-        return WrongExpectedVersionDetail.decode(any.value);
-      }
+      if (any.typeUrl.endsWith("/" + typeName)) return decode(any.value);
     }
   }
   return undefined;
+}
+
+/** Reads the WrongExpectedVersion detail from a gRPC error's `grpc-status-details-bin` trailer. */
+export function wrongExpectedVersionDetail(metadata: Metadata | undefined): WrongExpectedVersionDetail | undefined {
+  return statusDetail(metadata, "eventstore.v1.WrongExpectedVersion", (bytes) => WrongExpectedVersionDetail.decode(bytes));
+}
+
+/** Reads the StreamDeleted detail from a gRPC error's `grpc-status-details-bin` trailer. */
+export function streamDeletedDetail(metadata: Metadata | undefined): StreamDeletedDetail | undefined {
+  return statusDetail(metadata, "eventstore.v1.StreamDeleted", (bytes) => StreamDeletedDetail.decode(bytes));
 }
 
 /** Turns any error from a gRPC call into the matching typed EventStoreError. */
@@ -82,14 +101,15 @@ export function toEventStoreError(error: unknown): EventStoreError {
   }
   const { code, details, metadata } = error;
   const message = details || error.message;
+  if (code === status.FAILED_PRECONDITION) {
+    const wrong = wrongExpectedVersionDetail(metadata);
+    if (wrong) return new WrongExpectedVersionError(wrong.streamId, fromProtoExpectedVersion(wrong.expected), wrong.actualVersion, message, metadata, error);
+  }
+  if (code === status.FAILED_PRECONDITION || code === status.NOT_FOUND) {
+    const deleted = streamDeletedDetail(metadata);
+    if (deleted) return new StreamDeletedError(deleted.streamId, code, message, metadata, error);
+  }
   switch (code) {
-    case status.FAILED_PRECONDITION: {
-      const detail = wrongExpectedVersionDetail(metadata);
-      if (detail) {
-        return new WrongExpectedVersionError(detail.streamId, fromProtoExpectedVersion(detail.expected), detail.actualVersion, message, metadata, error);
-      }
-      return new EventStoreError(message, code, message, metadata, { cause: error });
-    }
     case status.NOT_FOUND:
       return new NotFoundError(message, code, message, metadata, { cause: error });
     case status.ALREADY_EXISTS:

@@ -23,6 +23,7 @@ export {
 export {
   EventStoreError,
   WrongExpectedVersionError,
+  StreamDeletedError,
   NotFoundError,
   AlreadyExistsError,
   InvalidArgumentError,
@@ -34,7 +35,9 @@ export {
   PermissionDeniedError,
   toEventStoreError,
   wrongExpectedVersionDetail,
+  streamDeletedDetail,
 } from "./errors";
+export type { RetentionOptions, StreamRetention, StreamState } from "./lifecycle";
 export { any, noStream, streamExists, exact, ExpectedVersions, describeExpectedVersion, type ExpectedVersion } from "./expected";
 export {
   ContentTypes,

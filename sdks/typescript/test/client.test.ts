@@ -15,9 +15,11 @@ import {
   noStream,
   NotFoundError,
   streamExists,
+  StreamDeletedError,
   WrongExpectedVersionError,
   type EventData,
 } from "@eventstore/client";
+import { status } from "@grpc/grpc-js";
 import { serveClient, uniqueStream } from "./server";
 
 let client: EventStoreClient;
@@ -245,5 +247,30 @@ describe("errors", () => {
     await assert.rejects(client.append(uniqueStream("notype"), [newEvent("")]), (e: unknown) => e instanceof InvalidArgumentError && /type_name/.test(e.message));
     await assert.rejects(client.append(uniqueStream("badid"), [newEvent("T", undefined, { eventId: "not-a-uuid" })]), (e: unknown) => e instanceof InvalidArgumentError && /event_id/.test(e.message));
     await assert.rejects(client.readStream("").toArray(), InvalidArgumentError);
+  });
+});
+
+describe("stream lifecycle", () => {
+  test("retention in milliseconds (whole microseconds) reads back; then truncate, delete, tombstone and StreamDeletedError's codes", async () => {
+    const s = uniqueStream("lifecycle");
+    await client.append(s, events(3), noStream);
+    const retained = await client.setStreamRetention(s, { maxCount: 2, maxAgeMs: 3_600_000.5 });
+    assert.deepEqual(retained.retention, { maxCount: 2n, maxAgeMs: 3_600_000.5 });
+    assert.equal((await client.truncateStream(s, 3n)).truncateBefore, 3n);
+    assert.deepEqual((await client.readStream(s).toArray()).map((e) => e.streamVersion), [3n]);
+    const deleted = await client.deleteStream(s, exact(3));
+    assert.deepEqual([deleted.deleted, deleted.tombstoned, deleted.lastVersion], [true, false, 3n]);
+    assert.deepEqual(await client.getStreamState(s), deleted);
+    assert.equal((await client.tombstoneStream(s)).tombstoned, true);
+    await assert.rejects(client.append(s, events(1)), (e: unknown) => e instanceof StreamDeletedError && e.code === status.FAILED_PRECONDITION && e.streamId === s);
+    await assert.rejects(client.readStream(s).toArray(), (e: unknown) => e instanceof StreamDeletedError && e.code === status.NOT_FOUND);
+  });
+
+  test("arguments outside uint64 or a negative age are refused before the call", async () => {
+    await assert.rejects(client.truncateStream("s", -1), RangeError);
+    await assert.rejects(client.truncateStream("s", 1.5), RangeError);
+    await assert.rejects(client.setStreamRetention("s", { maxAgeMs: -1 }), RangeError);
+    await assert.rejects(client.setStreamRetention("s", { maxAgeMs: 0.0001 }), RangeError);
+    await assert.rejects(client.setStreamRetention("s", { maxCount: 1n << 64n }), RangeError);
   });
 });

@@ -4,18 +4,16 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { before, describe, test } from "node:test";
 import * as es from "@eventstore/client";
+import { expectedVersion, runStep, type ExpectedSpec, type LifecycleStep } from "./lifecycle-steps";
 import { serveClient, uniqueStream } from "./server";
 
-interface ExpectedSpec {
-  kind: "any" | "no_stream" | "stream_exists" | "exact";
-  version?: number;
-}
 interface Cases {
   stream_events: number;
   read_stream: { name: string; direction: es.Direction; from_version: number | null; page_size: number | null; limit: number | null; versions: number[] }[];
   read_all: { name: string; page_size: number | null; limit: number | null; versions: number[] }[];
   append: { name: string; expected: ExpectedSpec; error?: string; actual_version?: number; current_version?: number }[];
   decode_json: { name: string; content_type: string; payload: string; decodes: boolean }[];
+  lifecycle: { name: string; stream_events?: number; steps: LifecycleStep[] }[];
 }
 
 const cases = JSON.parse(readFileSync(path.resolve(__dirname, "..", "..", "..", "conformance", "cases.json"), "utf8")) as Cases;
@@ -26,13 +24,9 @@ const versions = (events: es.RecordedEvent[]) => events.map((e) => Number(e.stre
 let client: es.EventStoreClient;
 serveClient((c) => (client = c));
 
-async function fill(stream: string): Promise<void> {
-  await client.append(stream, Array.from({ length: n }, (_, i) => es.jsonEvent(`E${i + 1}`, { i: i + 1 })), es.noStream);
-}
-
-function expectedVersion(spec: ExpectedSpec): es.ExpectedVersion {
-  if (spec.kind === "exact") return es.exact(spec.version!);
-  return { any: es.any, no_stream: es.noStream, stream_exists: es.streamExists }[spec.kind];
+async function fill(stream: string, count = n): Promise<void> {
+  if (count === 0) return;
+  await client.append(stream, Array.from({ length: count }, (_, i) => es.jsonEvent(`E${i + 1}`, { i: i + 1 })), es.noStream);
 }
 
 describe("read_stream and read_all", () => {
@@ -65,6 +59,16 @@ describe("append", () => {
       } else {
         assert.equal((await appending).currentVersion, BigInt(c.current_version!));
       }
+    });
+  }
+});
+
+describe("lifecycle", () => {
+  for (const c of cases.lifecycle) {
+    test(c.name, async () => {
+      const stream = uniqueStream("conformance");
+      await fill(stream, c.stream_events ?? n);
+      for (const step of c.steps) await runStep(client, stream, step);
     });
   }
 });

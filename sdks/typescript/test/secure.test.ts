@@ -1,6 +1,6 @@
 // TLS and tokens (sdks/SPEC.md, "Tests"): one eventstored with mutual TLS and auth on, set up by
-// sdks/conformance/secure_server.sh (a CA, certificates for 127.0.0.1 and a client, a writer and a
-// read-only token).
+// sdks/conformance/secure_server.sh (a CA, certificates for 127.0.0.1 and a client, a writer, a
+// read-only and an admin token).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -17,9 +17,12 @@ import {
   decodeJsonEvent,
   type ClientOptions,
 } from "@eventstore/client";
+import { runStep, type LifecycleStep } from "./lifecycle-steps";
 import { TestServer, uniqueStream } from "./server";
 
 const script = path.resolve(__dirname, "..", "..", "..", "conformance", "secure_server.sh");
+const casesFile = path.resolve(__dirname, "..", "..", "..", "conformance", "cases.json");
+const permissionCases = (JSON.parse(readFileSync(casesFile, "utf8")) as { lifecycle_permissions: (LifecycleStep & { name: string; token: string })[] }).lifecycle_permissions;
 const dir = mkdtempSync(path.join(tmpdir(), "eventstore-ts-tls-"));
 const file = (name: string) => readFileSync(path.join(dir, name));
 let server: TestServer;
@@ -88,3 +91,11 @@ test("without a client certificate the handshake fails (UnavailableError)", asyn
   clients.push(client);
   await assert.rejects(client.append(uniqueStream("tls"), [jsonEvent("Placed", {})]), UnavailableError);
 });
+
+for (const c of permissionCases) {
+  test(`lifecycle permissions: ${c.name}`, async () => {
+    const s = uniqueStream("tls");
+    await connect("admin.token").append(s, [jsonEvent("Placed", {})], noStream);
+    await runStep(connect(c.token), s, c);
+  });
+}

@@ -12,6 +12,7 @@ from .errors import (
     NotFound,
     PermissionDenied,
     ResourceExhausted,
+    StreamDeleted,
     Unauthenticated,
     Unavailable,
     WrongExpectedVersion,
@@ -34,6 +35,7 @@ from .events import (
     protobuf_event,
 )
 from .expected import ANY, NO_STREAM, STREAM_EXISTS, ExpectedVersion, exact
+from .lifecycle import StreamRetention, StreamState
 from .uuid7 import is_uuid7, new_event_id, uuid7
 
 __version__ = "0.1.0"
@@ -46,6 +48,7 @@ __all__ = [
     "AsyncSubscription",
     "EventStoreError",
     "WrongExpectedVersion",
+    "StreamDeleted",
     "NotFound",
     "AlreadyExists",
     "InvalidArgument",
@@ -56,6 +59,8 @@ __all__ = [
     "Unavailable",
     "Cancelled",
     *_events.__all__,
+    "StreamState",
+    "StreamRetention",
     "ExpectedVersion",
     "ANY",
     "NO_STREAM",

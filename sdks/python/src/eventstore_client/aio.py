@@ -3,17 +3,19 @@ subscriptions are async iterators."""
 from __future__ import annotations
 
 import asyncio
+import datetime
 from typing import AsyncIterator, Iterable, Sequence
 
 import grpc
 import grpc.aio
 
-from . import _common
+from . import _common, lifecycle
 from ._common import SubscriptionItem
-from ._stubs import pb_grpc
+from ._stubs import pb, pb_grpc
 from .errors import from_rpc_error
 from .events import AppendResult, EventData, RecordedEvent
 from .expected import ANY, ExpectedVersion
+from .lifecycle import StreamState
 
 
 class AsyncEventStoreClient:
@@ -114,6 +116,42 @@ class AsyncEventStoreClient:
             response = await self._unary(self._stub.ReadAll, pager.request(), timeout)
             for event in pager.accept(response):
                 yield event
+
+    async def delete_stream(
+        self, stream_id: str, expected_version: ExpectedVersion = ANY, *, timeout: float | None = None
+    ) -> StreamState:
+        """As EventStoreClient.delete_stream."""
+        request = lifecycle.removal_request(pb.DeleteStreamRequest, stream_id, expected_version)
+        return StreamState.from_proto(await self._unary(self._stub.DeleteStream, request, timeout))
+
+    async def tombstone_stream(
+        self, stream_id: str, expected_version: ExpectedVersion = ANY, *, timeout: float | None = None
+    ) -> StreamState:
+        """As EventStoreClient.tombstone_stream."""
+        request = lifecycle.removal_request(pb.TombstoneStreamRequest, stream_id, expected_version)
+        return StreamState.from_proto(await self._unary(self._stub.TombstoneStream, request, timeout))
+
+    async def truncate_stream(self, stream_id: str, before_version: int, *, timeout: float | None = None) -> StreamState:
+        """As EventStoreClient.truncate_stream."""
+        request = lifecycle.truncate_request(stream_id, before_version)
+        return StreamState.from_proto(await self._unary(self._stub.TruncateStream, request, timeout))
+
+    async def set_stream_retention(
+        self,
+        stream_id: str,
+        *,
+        max_count: int = 0,
+        max_age: datetime.timedelta | None = None,
+        timeout: float | None = None,
+    ) -> StreamState:
+        """As EventStoreClient.set_stream_retention."""
+        request = lifecycle.retention_request(stream_id, max_count, max_age)
+        return StreamState.from_proto(await self._unary(self._stub.SetStreamRetention, request, timeout))
+
+    async def get_stream_state(self, stream_id: str, *, timeout: float | None = None) -> StreamState:
+        """As EventStoreClient.get_stream_state."""
+        request = lifecycle.state_request(stream_id)
+        return StreamState.from_proto(await self._unary(self._stub.GetStreamState, request, timeout))
 
     def subscribe(
         self,

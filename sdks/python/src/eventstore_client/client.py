@@ -1,17 +1,19 @@
 """The synchronous client, on grpc's blocking API."""
 from __future__ import annotations
 
+import datetime
 import threading
 from typing import Iterable, Iterator, Sequence
 
 import grpc
 
-from . import _common
+from . import _common, lifecycle
 from ._common import SubscriptionItem
-from ._stubs import pb_grpc
+from ._stubs import pb, pb_grpc
 from .errors import from_rpc_error
 from .events import AppendResult, EventData, RecordedEvent
 from .expected import ANY, ExpectedVersion
+from .lifecycle import StreamState
 
 
 class EventStoreClient:
@@ -120,6 +122,46 @@ class EventStoreClient:
         while not pager.done:
             response = self._unary(self._stub.ReadAll, pager.request(), timeout)
             yield from pager.accept(response)
+
+    def delete_stream(
+        self, stream_id: str, expected_version: ExpectedVersion = ANY, *, timeout: float | None = None
+    ) -> StreamState:
+        """Removes every event of the stream if expected_version holds (else WrongExpectedVersion,
+        nothing removed). It then reads as missing (NotFound); a later append continues its
+        versions. A stream that never had an event: NotFound; a tombstoned one: StreamDeleted."""
+        request = lifecycle.removal_request(pb.DeleteStreamRequest, stream_id, expected_version)
+        return StreamState.from_proto(self._unary(self._stub.DeleteStream, request, timeout))
+
+    def tombstone_stream(
+        self, stream_id: str, expected_version: ExpectedVersion = ANY, *, timeout: float | None = None
+    ) -> StreamState:
+        """Deletes the stream for good: every later append or change raises StreamDeleted, and so
+        does reading it. expected_version as for delete_stream."""
+        request = lifecycle.removal_request(pb.TombstoneStreamRequest, stream_id, expected_version)
+        return StreamState.from_proto(self._unary(self._stub.TombstoneStream, request, timeout))
+
+    def truncate_stream(self, stream_id: str, before_version: int, *, timeout: float | None = None) -> StreamState:
+        """Removes the events below before_version (capped at the end; never undone by a lower one)."""
+        request = lifecycle.truncate_request(stream_id, before_version)
+        return StreamState.from_proto(self._unary(self._stub.TruncateStream, request, timeout))
+
+    def set_stream_retention(
+        self,
+        stream_id: str,
+        *,
+        max_count: int = 0,
+        max_age: datetime.timedelta | None = None,
+        timeout: float | None = None,
+    ) -> StreamState:
+        """Keeps only the last max_count events (0: no limit) and those younger than max_age (None:
+        no limit); replaces both limits. Allowed before the stream's first event."""
+        request = lifecycle.retention_request(stream_id, max_count, max_age)
+        return StreamState.from_proto(self._unary(self._stub.SetStreamRetention, request, timeout))
+
+    def get_stream_state(self, stream_id: str, *, timeout: float | None = None) -> StreamState:
+        """The stream's state; NotFound for a stream that never had an event nor a retention."""
+        request = lifecycle.state_request(stream_id)
+        return StreamState.from_proto(self._unary(self._stub.GetStreamState, request, timeout))
 
     def subscribe(
         self,

@@ -29,6 +29,15 @@ class WrongExpectedVersion(EventStoreError):
         self.actual_version = actual_version
 
 
+class StreamDeleted(EventStoreError):
+    """The stream is tombstoned (deleted for good): FAILED_PRECONDITION for an append or a change,
+    NOT_FOUND for a read; `code` says which. Both carry the StreamDeleted detail."""
+
+    def __init__(self, message: str, code: grpc.StatusCode, stream_id: str):
+        super().__init__(message, code)
+        self.stream_id = stream_id
+
+
 class NotFound(EventStoreError):
     """NOT_FOUND: the stream does not exist."""
 
@@ -79,14 +88,16 @@ _BY_CODE = {
 }
 
 
-def _wrong_expected_version(metadata) -> "pb.WrongExpectedVersion | None":
+def _detail(metadata, message_type):
+    """The first detail of type message_type (a generated class) in the grpc-status-details-bin
+    trailer, or None."""
     for key, value in metadata or ():
         if key != STATUS_DETAILS_KEY:
             continue
         status = status_pb2().Status.FromString(value)
         for detail in status.details:
-            if detail.Is(pb.WrongExpectedVersion.DESCRIPTOR):
-                found = pb.WrongExpectedVersion()
+            if detail.Is(message_type.DESCRIPTOR):
+                found = message_type()
                 detail.Unpack(found)
                 return found
     return None
@@ -96,14 +107,18 @@ def from_status(code: grpc.StatusCode, message: str, trailing_metadata) -> Event
     """The typed error for a gRPC status (code, message, trailing metadata)."""
     message = message or ""
     if code == grpc.StatusCode.FAILED_PRECONDITION:
-        detail = _wrong_expected_version(trailing_metadata)
-        if detail is not None:
+        wrong = _detail(trailing_metadata, pb.WrongExpectedVersion)
+        if wrong is not None:
             return WrongExpectedVersion(
                 message,
-                stream_id=detail.stream_id,
-                expected=ExpectedVersion.from_proto(detail.expected),
-                actual_version=detail.actual_version,
+                stream_id=wrong.stream_id,
+                expected=ExpectedVersion.from_proto(wrong.expected),
+                actual_version=wrong.actual_version,
             )
+    if code in (grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.NOT_FOUND):
+        deleted = _detail(trailing_metadata, pb.StreamDeleted)
+        if deleted is not None:
+            return StreamDeleted(message, code, deleted.stream_id)
     return _BY_CODE.get(code, EventStoreError)(message, code)
 
 
@@ -118,6 +133,7 @@ def from_rpc_error(error: grpc.RpcError) -> EventStoreError:
 __all__ = [
     "EventStoreError",
     "WrongExpectedVersion",
+    "StreamDeleted",
     "NotFound",
     "AlreadyExists",
     "InvalidArgument",
