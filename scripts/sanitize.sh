@@ -4,10 +4,11 @@
 #   asan: build/asan, AddressSanitizer + LeakSanitizer + UndefinedBehaviorSanitizer, every server
 #         test and the bad-input-over-the-wire tests against an instrumented eventstored, the
 #         loader's asynchronous appends against misbehaving plugins, the sqlite plugin's tests and
-#         the conformance suite (32 writers) against it;
+#         the conformance suite (32 writers) against it and against the memory plugin;
 #   tsan: build/tsan, ThreadSanitizer, the concurrency, subscription, id and token reload tests,
 #         the loader's asynchronous appends (completions from plugin threads, late and twice),
-#         and the conformance suite (32 writers) against the sqlite plugin.
+#         and the conformance suite (32 writers) against the sqlite and the memory plugin (with
+#         LifecycleRace: deletes and truncates racing appends and reads on 32 threads).
 # Usage: scripts/sanitize.sh [asan] [tsan]   (default: both). Any report fails the run.
 # EVENTSTORE_BUILD_JOBS=N limits ninja's parallel jobs.
 set -euo pipefail
@@ -27,7 +28,7 @@ build() {  # build <dir> <-fsanitize list> <target>...
 run_asan() {
   local dir=$base/asan
   build "$dir" address,undefined server_tests wire_tests sqlite_backend_tests \
-    eventstore_conformance eventstore_sqlite_plugin async_append_test
+    eventstore_conformance eventstore_sqlite_plugin eventstore_memory_plugin async_append_test
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1"
   export LSAN_OPTIONS="suppressions=$suppressions/lsan.supp:print_suppressions=0"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
@@ -40,16 +41,23 @@ run_asan() {
   echo "== asan: sqlite plugin's bad files and faults"
   "$dir/tests/sqlite/sqlite_backend_tests" --gtest_brief=1
   sqlite_conformance "$dir"
+  memory_conformance "$dir"
 }
 sqlite_conformance() {  # sqlite_conformance <build dir>: the suite, 32 writers, on its sqlite.so
   echo "== $(basename "$1"): conformance of the sqlite plugin, 32 writers"
   "$root/tests/sqlite/run_conformance.sh" "$1/bin/eventstore-conformance" "$1/plugins/sqlite.so" \
     | tail -n 1
 }
+memory_conformance() {  # memory_conformance <build dir>: the suite, 32 writers, on its memory.so
+  echo "== $(basename "$1"): conformance of the memory plugin, 32 writers"
+  "$root/tests/conformance/run_conformance.sh" conformant:40 "$1/bin/eventstore-conformance" \
+    --plugin "$1/plugins/memory.so" --writers 32 --gtest_brief=1
+}
 
 run_tsan() {
   local dir=$base/tsan
-  build "$dir" thread server_tests eventstore_conformance eventstore_sqlite_plugin async_append_test
+  build "$dir" thread server_tests eventstore_conformance eventstore_sqlite_plugin \
+    eventstore_memory_plugin async_append_test
   # Debian's gRPC and Abseil are not instrumented; tests/sanitizers/tsan.supp says why they are
   # left out with ignore_noninstrumented_modules. history_size=7 keeps enough of each thread's
   # history that both stacks of a report are restored, so the race: entries of tsan.supp (which
@@ -61,6 +69,7 @@ run_tsan() {
   echo "== tsan: asynchronous appends (completions from plugin threads, late, twice)"
   "$dir/tests/loader/async_append_test" --gtest_brief=1
   sqlite_conformance "$dir"
+  memory_conformance "$dir"
 }
 
 for kind in "${kinds[@]}"; do

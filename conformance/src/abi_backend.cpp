@@ -153,6 +153,28 @@ size_t RecordingHooks::count() const {
     return count_;
 }
 
+es_stream_change_request abi_change(const std::string& stream_id, const StreamChange& change) {
+    es_stream_change_request request = abi::make_struct<es_stream_change_request>();
+    switch (change.kind) {
+    case ChangeKind::remove: request.kind = ES_CHANGE_DELETE; break;
+    case ChangeKind::tombstone: request.kind = ES_CHANGE_TOMBSTONE; break;
+    case ChangeKind::truncate: request.kind = ES_CHANGE_TRUNCATE; break;
+    case ChangeKind::set_retention: request.kind = ES_CHANGE_SET_RETENTION; break;
+    }
+    request.stream_id = sent(stream_id);
+    request.expected_kind = expected_kind(change.expected.kind);
+    request.expected_version = change.expected.version;
+    request.before_version = change.before_version;
+    request.max_count = change.max_count;
+    request.max_age_us = change.max_age_us;
+    return request;
+}
+
+StreamState state_of(const es_stream_state& state) {
+    return {state.last_version, state.truncate_before, state.tombstoned, state.max_count,
+            state.max_age_us};
+}
+
 RecordedEvent copy_event(const es_recorded_event& event) {
     RecordedEvent out;
     out.stream_id = text(event.stream_id);
@@ -218,6 +240,7 @@ AppendOutcome AbiBackend::append(const std::string& stream_id, Expected expected
         outcome.last_position = result.last_global_position;
     } else if (outcome.status.code() == Code::failed_precondition) {
         outcome.actual_version = result.actual_version;
+        outcome.tombstoned = result.tombstoned;
     }
     return outcome;
 }
@@ -250,6 +273,28 @@ AllPage AbiBackend::read_all(uint64_t after_position, uint32_t max_count,
         page.reached_head = info->reached_head;
     }
     return page;
+}
+
+StateOutcome AbiBackend::change_stream(const std::string& stream_id, const StreamChange& change) {
+    es_stream_state state = abi::make_struct<es_stream_state>();
+    StateOutcome outcome;
+    outcome.status = store_->change_stream(abi_change(stream_id, change), state);
+    outcome.state = state_of(state);
+    if (outcome.status.code() == Code::failed_precondition) {
+        outcome.actual_version = state.last_version;
+        outcome.tombstoned = state.tombstoned;
+    }
+    return outcome;
+}
+
+StateOutcome AbiBackend::stream_state(const std::string& stream_id) {
+    es_stream_state_request request = abi::make_struct<es_stream_state_request>();
+    request.stream_id = sent(stream_id);
+    es_stream_state state = abi::make_struct<es_stream_state>();
+    StateOutcome outcome;
+    outcome.status = store_->stream_state(request, state);
+    outcome.state = state_of(state);
+    return outcome;
 }
 
 }  // namespace eventstore::conformance

@@ -48,6 +48,11 @@ private:
     std::vector<uint64_t> pending_;
 };
 
+// A stream change as an ABI request; borrows `stream_id`.
+es_stream_change_request abi_change(const std::string& stream_id, const StreamChange& change);
+// The checks' copy of an es_stream_state.
+StreamState state_of(const es_stream_state& state);
+
 // Copies one event out of a plugin's memory.
 RecordedEvent copy_event(const es_recorded_event& event);
 
@@ -66,6 +71,8 @@ public:
                            bool forward) override;
     AllPage read_all(uint64_t after_position, uint32_t max_count,
                      const std::string& stream_prefix) override;
+    StateOutcome change_stream(const std::string& stream_id, const StreamChange& change) override;
+    StateOutcome stream_state(const std::string& stream_id) override;
 
     // The raw append (the plugin's blocking append), for requests built by hand. On
     // FAILED_PRECONDITION result.actual_version. append() goes through the store's asynchronous

@@ -1,4 +1,4 @@
-// backend.hpp: the three operations of the contract as the checks see them, over either path:
+// backend.hpp: the operations of the contract as the checks see them, over either path:
 // the plugin's C ABI through the loader (abi_backend.hpp) or a running server over gRPC
 // (grpc_backend.hpp). Everything returned is an owned copy, so a check can keep and compare it.
 //
@@ -60,6 +60,9 @@ struct AppendOutcome {
     // On FAILED_PRECONDITION: the stream's current version, when the backend reported one (over
     // gRPC it travels in the WrongExpectedVersion detail, which may be missing).
     std::optional<uint64_t> actual_version;
+    // On FAILED_PRECONDITION: the stream is tombstoned (es_append_result.tombstoned, or a
+    // StreamDeleted detail over gRPC).
+    bool tombstoned = false;
 };
 
 struct StreamPage {
@@ -76,6 +79,48 @@ struct AllPage {
     bool reached_head = false;
 };
 
+// The stream lifecycle (plugin.h "Stream lifecycle", ABI 1.5): a stream's state.
+struct StreamState {
+    uint64_t last_version = 0;
+    uint64_t truncate_before = 0;
+    bool tombstoned = false;
+    uint64_t max_count = 0;
+    uint64_t max_age_us = 0;
+};
+
+enum class ChangeKind { remove, tombstone, truncate, set_retention };
+
+// One change of a stream (DeleteStream, TombstoneStream, TruncateStream, SetStreamRetention).
+struct StreamChange {
+    ChangeKind kind = ChangeKind::remove;
+    Expected expected;            // remove and tombstone
+    uint64_t before_version = 0;  // truncate
+    uint64_t max_count = 0;       // set_retention
+    uint64_t max_age_us = 0;      // set_retention
+
+    static StreamChange remove(Expected expected = Expected::any()) {
+        return {ChangeKind::remove, expected, 0, 0, 0};
+    }
+    static StreamChange tombstone(Expected expected = Expected::any()) {
+        return {ChangeKind::tombstone, expected, 0, 0, 0};
+    }
+    static StreamChange truncate(uint64_t before_version) {
+        return {ChangeKind::truncate, {}, before_version, 0, 0};
+    }
+    static StreamChange retention(uint64_t max_count, uint64_t max_age_us) {
+        return {ChangeKind::set_retention, {}, 0, max_count, max_age_us};
+    }
+};
+
+struct StateOutcome {
+    Status status;
+    StreamState state;  // on OK
+    // On FAILED_PRECONDITION: the stream's last_version, when the backend reported one (over gRPC
+    // in the WrongExpectedVersion detail), and whether the stream is tombstoned.
+    std::optional<uint64_t> actual_version;
+    bool tombstoned = false;
+};
+
 class Backend {
 public:
     virtual ~Backend() = default;
@@ -87,6 +132,9 @@ public:
                                    uint32_t max_count, bool forward) = 0;
     virtual AllPage read_all(uint64_t after_position, uint32_t max_count,
                              const std::string& stream_prefix) = 0;
+    // The stream lifecycle: UNIMPLEMENTED from a backend without it (optional in the ABI).
+    virtual StateOutcome change_stream(const std::string& stream_id, const StreamChange& change) = 0;
+    virtual StateOutcome stream_state(const std::string& stream_id) = 0;
 };
 
 }  // namespace eventstore::conformance

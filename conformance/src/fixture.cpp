@@ -70,4 +70,18 @@ void AbiConformanceTest::SetUp() {
     backend_ = std::move(opened.value());
 }
 
+void LifecycleTest::SetUp() {
+    ConformanceTest::SetUp();
+    if (HasFatalFailure()) return;
+    if (subject().abi()) {
+        if (!subject().plugin->has_stream_lifecycle()) GTEST_SKIP() << kNoLifecycle;
+        return;
+    }
+    // Over gRPC: the server answers UNIMPLEMENTED for a backend without the lifecycle.
+    const StateOutcome probe = backend().stream_state(stream("probe"));
+    if (probe.status.code() == Code::unimplemented) {
+        GTEST_SKIP() << kNoLifecycle << " (the server answers UNIMPLEMENTED)";
+    }
+}
+
 }  // namespace eventstore::conformance

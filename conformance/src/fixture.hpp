@@ -59,6 +59,19 @@ protected:
     AbiBackend* abi_ = nullptr;  // owned by backend_
 };
 
+// A check of the stream lifecycle (plugin.h "Stream lifecycle", ABI 1.5), which is optional: skipped
+// and not counted, with kNoLifecycle as the reason, for a plugin that does not name
+// ES_CAP_STREAM_LIFECYCLE or a server that answers UNIMPLEMENTED.
+class LifecycleTest : public ConformanceTest {
+public:
+    static constexpr const char* kNoLifecycle =
+        "the stream lifecycle is optional (ABI 1.5) and this backend does not name "
+        "ES_CAP_STREAM_LIFECYCLE";
+
+protected:
+    void SetUp() override;
+};
+
 }  // namespace eventstore::conformance
 
 #endif

@@ -61,15 +61,56 @@ RecordedEvent from_proto(const v1::RecordedEvent& event) {
     return out;
 }
 
-// The actual version from a FAILED_PRECONDITION's WrongExpectedVersion detail, if it has one.
-std::optional<uint64_t> actual_version(const grpc::Status& status) {
+// The detail of type `Detail` of a failed call, if it has one.
+template <class Detail>
+std::optional<Detail> detail_of(const grpc::Status& status) {
     google::rpc::Status rich;
     if (!rich.ParseFromString(status.error_details())) return std::nullopt;
     for (const auto& detail : rich.details()) {
-        v1::WrongExpectedVersion wrong;
-        if (detail.UnpackTo(&wrong)) return wrong.actual_version();
+        Detail wanted;
+        if (detail.UnpackTo(&wanted)) return wanted;
     }
     return std::nullopt;
+}
+
+// The actual version from a FAILED_PRECONDITION's WrongExpectedVersion detail, if it has one.
+std::optional<uint64_t> actual_version(const grpc::Status& status) {
+    const auto wrong = detail_of<v1::WrongExpectedVersion>(status);
+    if (!wrong) return std::nullopt;
+    return wrong->actual_version();
+}
+
+bool tombstoned(const grpc::Status& status) {
+    return detail_of<v1::StreamDeleted>(status).has_value();
+}
+
+constexpr int64_t kMicrosPerSecond = 1000000;
+
+void to_proto(uint64_t max_count, uint64_t max_age_us, v1::StreamRetention* out) {
+    out->set_max_count(max_count);
+    if (max_age_us == 0) return;
+    out->mutable_max_age()->set_seconds(static_cast<int64_t>(max_age_us) / kMicrosPerSecond);
+    out->mutable_max_age()->set_nanos(
+        static_cast<int32_t>(static_cast<int64_t>(max_age_us) % kMicrosPerSecond * 1000));
+}
+
+StreamState from_proto(const v1::StreamState& state) {
+    const auto& age = state.retention().max_age();
+    return {state.last_version(), state.truncate_before(), state.tombstoned(),
+            state.retention().max_count(),
+            static_cast<uint64_t>(age.seconds() * kMicrosPerSecond + age.nanos() / 1000)};
+}
+
+StateOutcome state_outcome(const grpc::Status& status, const v1::StreamState& response) {
+    StateOutcome outcome;
+    outcome.status = from_grpc(status);
+    if (status.ok()) {
+        outcome.state = from_proto(response);
+    } else if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+        outcome.actual_version = actual_version(status);
+        outcome.tombstoned = tombstoned(status);
+    }
+    return outcome;
 }
 
 }  // namespace
@@ -106,6 +147,7 @@ AppendOutcome GrpcBackend::append(const std::string& stream_id, Expected expecte
         outcome.last_position = response.last_global_position();
     } else if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
         outcome.actual_version = actual_version(status);
+        outcome.tombstoned = tombstoned(status);
     }
     return outcome;
 }
@@ -139,6 +181,49 @@ AllPage GrpcBackend::read_all(uint64_t after_position, uint32_t max_count,
     page.last_scanned_position = response.last_scanned_position();
     page.reached_head = response.reached_head();
     return page;
+}
+
+StateOutcome GrpcBackend::change_stream(const std::string& stream_id, const StreamChange& change) {
+    v1::StreamState response;
+    grpc::Status status;
+    switch (change.kind) {
+    case ChangeKind::remove: {
+        v1::DeleteStreamRequest request;
+        request.set_stream_id(stream_id);
+        *request.mutable_expected_version() = to_proto(change.expected);
+        status = stub_->DeleteStream(new_context().get(), request, &response);
+        break;
+    }
+    case ChangeKind::tombstone: {
+        v1::TombstoneStreamRequest request;
+        request.set_stream_id(stream_id);
+        *request.mutable_expected_version() = to_proto(change.expected);
+        status = stub_->TombstoneStream(new_context().get(), request, &response);
+        break;
+    }
+    case ChangeKind::truncate: {
+        v1::TruncateStreamRequest request;
+        request.set_stream_id(stream_id);
+        request.set_before_version(change.before_version);
+        status = stub_->TruncateStream(new_context().get(), request, &response);
+        break;
+    }
+    case ChangeKind::set_retention: {
+        v1::SetStreamRetentionRequest request;
+        request.set_stream_id(stream_id);
+        to_proto(change.max_count, change.max_age_us, request.mutable_retention());
+        status = stub_->SetStreamRetention(new_context().get(), request, &response);
+        break;
+    }
+    }
+    return state_outcome(status, response);
+}
+
+StateOutcome GrpcBackend::stream_state(const std::string& stream_id) {
+    v1::GetStreamStateRequest request;
+    request.set_stream_id(stream_id);
+    v1::StreamState response;
+    return state_outcome(stub_->GetStreamState(new_context().get(), request, &response), response);
 }
 
 }  // namespace eventstore::conformance

@@ -1,6 +1,7 @@
 // grpc_backend.hpp: the checks' Backend over a running eventstored's gRPC API (black-box mode,
 // --target HOST:PORT). The server validates, clamps and translates; the checks see what a client
-// sees. A FAILED_PRECONDITION's actual version is read from its WrongExpectedVersion detail.
+// sees. A FAILED_PRECONDITION's actual version is read from its WrongExpectedVersion detail, a
+// tombstoned stream from its StreamDeleted detail.
 #ifndef EVENTSTORE_CONFORMANCE_GRPC_BACKEND_HPP
 #define EVENTSTORE_CONFORMANCE_GRPC_BACKEND_HPP
 
@@ -29,6 +30,8 @@ public:
                            bool forward) override;
     AllPage read_all(uint64_t after_position, uint32_t max_count,
                      const std::string& stream_prefix) override;
+    StateOutcome change_stream(const std::string& stream_id, const StreamChange& change) override;
+    StateOutcome stream_state(const std::string& stream_id) override;
 
 private:
     std::unique_ptr<v1::EventStore::Stub> stub_;

@@ -83,9 +83,10 @@ int main(int argc, char** argv) {
     [[maybe_unused]] const int gtest_status = RUN_ALL_TESTS();
 
     if (!listener->skipped().empty()) {
-        std::cout << "not counted: " << listener->skipped().size()
-                  << " checks skipped (ABI-only over --target, or a capability the plugin does "
-                     "not claim)\n";
+        std::cout << "not counted: " << listener->skipped().size() << " checks skipped:\n";
+        for (const auto& [reason, count] : listener->skip_reasons()) {
+            std::cout << "  " << count << ": " << reason << "\n";
+        }
     }
     std::cout << listener->verdict(name, version) << std::endl;
     const bool conformant = listener->conformant();

@@ -9,6 +9,11 @@ void VerdictListener::OnTestEnd(const ::testing::TestInfo& info) {
         failed_.push_back(name);
     } else if (result.Skipped()) {
         skipped_.push_back(name);
+        std::string reason;
+        for (int i = 0; i < result.total_part_count(); ++i) {
+            if (result.GetTestPartResult(i).skipped()) reason = result.GetTestPartResult(i).message();
+        }
+        ++skip_reasons_[reason.empty() ? "no reason given" : reason];
     } else {
         ++passed_;
     }

@@ -25,4 +25,5 @@ Result<std::shared_ptr<AsyncStore>> open_memory_store(const OpenContext& context
 
 }  // namespace
 
-EVENTSTORE_PLUGIN("memory", "0.1.0", ES_CAP_COMMIT_NOTIFICATIONS, open_memory_store)
+EVENTSTORE_PLUGIN("memory", "0.1.0", ES_CAP_COMMIT_NOTIFICATIONS | ES_CAP_STREAM_LIFECYCLE,
+                  open_memory_store)

@@ -29,6 +29,13 @@ public:
     Result<std::unique_ptr<plugin::Iterator>> read_all(const es_read_all_request& request) override {
         return inner_->read_all(request);
     }
+    // The lifecycle reaches the memory store only in fixtures that name ES_CAP_STREAM_LIFECYCLE.
+    Status change_stream(const es_stream_change_request& request, es_stream_state& state) override {
+        return inner_->change_stream(request, state);
+    }
+    Status stream_state(const es_stream_state_request& request, es_stream_state& state) override {
+        return inner_->stream_state(request, state);
+    }
 
 protected:
     plugin::Store& inner() { return *inner_; }

@@ -197,8 +197,8 @@ TEST(AsyncAppend, GivenAPluginCompletingAfterTheHostAnswered_WhenItCompletes_The
                 HasSubstr("completed an append after the server had answered it INTERNAL"));
 }
 
-// Every older minor keeps its blocking append, which the loader runs on threads of its own; the
-// current memory plugin answers through its own append_async.
+// Minors 1.0 to 1.3 keep their blocking append, which the loader runs on threads of its own; the
+// memory plugin of 1.4 and the current one answer through their own append_async.
 class AsyncAppendOfMinor : public ::testing::TestWithParam<std::pair<std::string, bool>> {};
 
 TEST_P(AsyncAppendOfMinor, GivenAPluginOfThisMinor_WhenAppendingAsynchronously_ThenVerdictsAreThoseOfTheContract) {
@@ -227,6 +227,7 @@ INSTANTIATE_TEST_SUITE_P(
                       std::make_pair(fixture("memory-abi-1-1"), false),
                       std::make_pair(fixture("memory-abi-1-2"), false),
                       std::make_pair(fixture("memory-abi-1-3"), false),
+                      std::make_pair(fixture("memory-abi-1-4"), true),
                       std::make_pair(std::string(MEMORY_PLUGIN_PATH), true)),
     [](const auto& info) {
         std::string name = std::filesystem::path(info.param.first).stem().string();

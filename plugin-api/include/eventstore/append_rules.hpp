@@ -1,6 +1,7 @@
 // eventstore/append_rules.hpp: the contract's decisions about one append, apart from how a
 // backend stores rows (docs/contract.md "Append"): the stream owner check, the expected-version
-// check and the idempotent-retry rule, with the messages clients see, for C++. The decisions and
+// check and the idempotent-retry rule, with the messages clients see, for C++; and those of the
+// stream lifecycle (plugin.h "Stream lifecycle"). The decisions and
 // their words are the C helper's (eventstore/plugin_util.h): every backend of this tree, in C or
 // C++, gives the same verdicts in the same words. C++17, header-only.
 #ifndef EVENTSTORE_APPEND_RULES_HPP
@@ -80,6 +81,40 @@ inline Result<bool> judge_retry(const es_append_request& request, const std::vec
     const es_status status = es_util_judge_retry(&request, found.data(), &retry, &result, &err);
     if (status != ES_OK) return abi::status_of(status, err);
     return retry;
+}
+
+// The stream lifecycle's decisions (plugin.h "Stream lifecycle"), the C helper's as well.
+
+// Whether a DELETE or TOMBSTONE's expected version meets the stream's last_version (true for the
+// other kinds, which have none).
+inline bool change_expected_matches(const es_stream_change_request& request, uint64_t last_version) {
+    return es_util_change_expected_matches(&request, last_version);
+}
+
+// FAILED_PRECONDITION for a DELETE or TOMBSTONE the stream's last_version does not meet (sets
+// state.last_version).
+inline Status wrong_expected_version(const es_stream_change_request& request, uint64_t last_version,
+                                     es_stream_state& state) {
+    es_error err = abi::make_struct<es_error>();
+    return abi::status_of(
+        es_util_change_wrong_expected_version(&request, last_version, &state, &err), err);
+}
+
+// FAILED_PRECONDITION for an append or a change of a tombstoned stream; the caller sets
+// es_append_result.tombstoned or es_stream_state.tombstoned.
+inline Status stream_tombstoned(std::string_view stream_id) {
+    es_error err = abi::make_struct<es_error>();
+    return abi::status_of(es_util_stream_tombstoned(abi::bytes(stream_id), &err), err);
+}
+
+// The lowest version readable by truncate_before and max_count (es_util_first_kept_version).
+inline uint64_t first_kept_version(const es_stream_state& state) {
+    return es_util_first_kept_version(&state);
+}
+
+// Whether retention by age keeps an event recorded at `recorded_at_us` (es_util_young_enough).
+inline bool young_enough(const es_stream_state& state, int64_t recorded_at_us, int64_t now_us) {
+    return es_util_young_enough(&state, recorded_at_us, now_us);
 }
 
 }  // namespace eventstore::plugin

@@ -444,36 +444,52 @@ static inline es_status es_util_validate_stream_change(const es_stream_change_re
  * The append's decisions (docs/contract.md "Append"; plugin.h "Stream owners")
  * ------------------------------------------------------------------------------------------- */
 
-/* Whether a stream at `current` satisfies the request's expected version. */
-static inline bool es_util_expected_matches(const es_append_request* request, uint64_t current) {
-    switch (request->expected_kind) {
+/* Whether a stream at `current` (its last_version, plugin.h "Stream lifecycle") satisfies an
+ * expected version of kind `kind` (es_expected_kind): the rule of appends and of DELETE and
+ * TOMBSTONE alike. */
+static inline bool es_util_expected_version_matches(uint32_t kind, uint64_t expected_version,
+                                                    uint64_t current) {
+    switch (kind) {
     case ES_EXPECT_NO_STREAM: return current == 0;
     case ES_EXPECT_STREAM_EXISTS: return current >= 1;
-    case ES_EXPECT_EXACT: return current == request->expected_version;
+    case ES_EXPECT_EXACT: return current == expected_version;
     default: return true; /* ES_EXPECT_ANY: validation refused every other kind */
     }
+}
+
+/* Whether a stream at `current` satisfies the request's expected version. */
+static inline bool es_util_expected_matches(const es_append_request* request, uint64_t current) {
+    return es_util_expected_version_matches(request->expected_kind, request->expected_version,
+                                            current);
+}
+
+/* ES_FAILED_PRECONDITION naming the expected version (`kind`, `expected_version`) and the
+ * stream's `current` one, in the words of every wrong expected version. */
+static inline es_status es_util_fail_expected_version(es_bytes stream_id, uint32_t kind,
+                                                      uint64_t expected_version, uint64_t current,
+                                                      es_error* err) {
+    char expected[48];
+    switch (kind) {
+    case ES_EXPECT_NO_STREAM: snprintf(expected, sizeof expected, "no stream"); break;
+    case ES_EXPECT_STREAM_EXISTS: snprintf(expected, sizeof expected, "an existing stream"); break;
+    case ES_EXPECT_EXACT:
+        snprintf(expected, sizeof expected, "exact %llu", (unsigned long long)expected_version);
+        break;
+    default: snprintf(expected, sizeof expected, "any"); break;
+    }
+    return es_util_fail(err, ES_FAILED_PRECONDITION,
+                        "wrong expected version for stream '%.*s': expected %s, actual %llu",
+                        es_util_shown(stream_id, ES_UTIL_SHOWN_BYTES), es_util_text(stream_id),
+                        expected, (unsigned long long)current);
 }
 
 /* ES_FAILED_PRECONDITION for a stream at `current`; sets result->actual_version. */
 static inline es_status es_util_wrong_expected_version(const es_append_request* request,
                                                        uint64_t current, es_append_result* result,
                                                        es_error* err) {
-    char expected[48];
-    switch (request->expected_kind) {
-    case ES_EXPECT_NO_STREAM: snprintf(expected, sizeof expected, "no stream"); break;
-    case ES_EXPECT_STREAM_EXISTS: snprintf(expected, sizeof expected, "an existing stream"); break;
-    case ES_EXPECT_EXACT:
-        snprintf(expected, sizeof expected, "exact %llu",
-                 (unsigned long long)request->expected_version);
-        break;
-    default: snprintf(expected, sizeof expected, "any"); break;
-    }
     result->actual_version = current;
-    return es_util_fail(err, ES_FAILED_PRECONDITION,
-                        "wrong expected version for stream '%.*s': expected %s, actual %llu",
-                        es_util_shown(request->stream_id, ES_UTIL_SHOWN_BYTES),
-                        es_util_text(request->stream_id), expected,
-                        (unsigned long long)current);
+    return es_util_fail_expected_version(request->stream_id, request->expected_kind,
+                                         request->expected_version, current, err);
 }
 
 /* plugin.h "Stream owners": true when the request names an owner (owner_tenant, len > 0) and the
@@ -555,6 +571,58 @@ static inline es_status es_util_judge_retry(const es_append_request* request,
     result->first_global_position = found[0].global_position;
     result->last_global_position = found[last].global_position;
     return ES_OK;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The stream lifecycle's decisions (plugin.h "Stream lifecycle"), over a stream's es_stream_state
+ * ------------------------------------------------------------------------------------------- */
+
+/* Whether a DELETE or TOMBSTONE's expected version meets the stream's last_version (every other
+ * kind has none: true). */
+static inline bool es_util_change_expected_matches(const es_stream_change_request* request,
+                                                   uint64_t last_version) {
+    if (request->kind != ES_CHANGE_DELETE && request->kind != ES_CHANGE_TOMBSTONE) return true;
+    return es_util_expected_version_matches(request->expected_kind, request->expected_version,
+                                            last_version);
+}
+
+/* ES_FAILED_PRECONDITION for a DELETE or TOMBSTONE whose expected version the stream's
+ * last_version does not meet; sets state->last_version (the actual version). */
+static inline es_status es_util_change_wrong_expected_version(
+    const es_stream_change_request* request, uint64_t last_version, es_stream_state* state,
+    es_error* err) {
+    state->last_version = last_version;
+    return es_util_fail_expected_version(request->stream_id, request->expected_kind,
+                                         request->expected_version, last_version, err);
+}
+
+/* ES_FAILED_PRECONDITION for an append or a change of a tombstoned stream (plugin.h: the caller
+ * sets es_append_result.tombstoned or es_stream_state.tombstoned). */
+static inline es_status es_util_stream_tombstoned(es_bytes stream_id, es_error* err) {
+    return es_util_fail(err, ES_FAILED_PRECONDITION,
+                        "stream '%.*s' is tombstoned: it was deleted for good and takes no "
+                        "append or change",
+                        es_util_shown(stream_id, ES_UTIL_SHOWN_BYTES), es_util_text(stream_id));
+}
+
+/* The lowest version of a stream that is readable at `now_us` (plugin.h READABLE), from its state
+ * alone: truncate_before and max_count. Retention by age also needs each event's recorded_at_us:
+ * es_util_young_enough. */
+static inline uint64_t es_util_first_kept_version(const es_stream_state* state) {
+    uint64_t first = state->truncate_before > 1 ? state->truncate_before : 1;
+    if (state->max_count != 0 && state->last_version > state->max_count &&
+        state->last_version - state->max_count + 1 > first) {
+        first = state->last_version - state->max_count + 1;
+    }
+    return first;
+}
+
+/* Whether an event recorded at `recorded_at_us` is kept at `now_us` by the retention by age of
+ * `state` (max_age_us 0: always). */
+static inline bool es_util_young_enough(const es_stream_state* state, int64_t recorded_at_us,
+                                        int64_t now_us) {
+    return state->max_age_us == 0 ||
+           (uint64_t)(now_us > recorded_at_us ? now_us - recorded_at_us : 0) <= state->max_age_us;
 }
 
 #ifdef __cplusplus
