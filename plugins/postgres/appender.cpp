@@ -16,7 +16,6 @@
 
 #include "eventstore/append_rules.hpp"
 #include "event_columns.hpp"
-#include "lifecycle.hpp"
 #include "pg_errors.hpp"
 #include "eventstore/abi_struct.hpp"
 #include "statements.hpp"
@@ -116,7 +115,7 @@ Status refuse_tombstoned(const es_append_request& request, uint64_t version,
                          es_append_result& result) {
     result.actual_version = version;
     result.tombstoned = true;
-    return tombstoned(abi::view(request.stream_id));
+    return plugin::stream_tombstoned(abi::view(request.stream_id));
 }
 
 // A member whose expected version did not match `actual`, to be checked again.

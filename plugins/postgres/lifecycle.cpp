@@ -51,21 +51,14 @@ Status decide(const es_stream_change_request& request, const es_stream_state& st
     next = state;
     switch (request.kind) {
     case ES_CHANGE_DELETE:
-    case ES_CHANGE_TOMBSTONE: {
-        // The expected version is append's, against last_version.
-        es_append_request expected = abi::make_struct<es_append_request>();
-        expected.stream_id = request.stream_id;
-        expected.expected_kind = request.expected_kind;
-        expected.expected_version = request.expected_version;
-        if (!plugin::expected_matches(expected, last)) {
-            es_append_result unused = abi::make_struct<es_append_result>();
-            return plugin::wrong_expected_version(expected, last, unused);
+    case ES_CHANGE_TOMBSTONE:
+        if (!plugin::change_expected_matches(request, last)) {
+            return plugin::wrong_expected_version(request, last, next);
         }
         if (last == 0 && request.kind == ES_CHANGE_DELETE) return stream_not_found(stream_id);
         next.truncate_before = last + 1;
         next.tombstoned = request.kind == ES_CHANGE_TOMBSTONE;
         return {};
-    }
     case ES_CHANGE_TRUNCATE:
         if (last == 0) return stream_not_found(stream_id);
         next.truncate_before =
@@ -83,11 +76,6 @@ void allow_removal(pqxx::transaction_base& tx) { tx.exec0("SET LOCAL eventstore.
 
 }  // namespace
 
-Status tombstoned(std::string_view stream_id) {
-    return Status(Code::failed_precondition,
-                  "stream '" + std::string(stream_id) + "' is tombstoned: it was deleted for good");
-}
-
 Status change_stream(pqxx::connection& connection, const es_stream_change_request& request,
                      es_stream_state& state) {
     const std::string stream_id(abi::view(request.stream_id));
@@ -96,7 +84,7 @@ Status change_stream(pqxx::connection& connection, const es_stream_change_reques
     state = state_of(tx.exec_prepared1(sql::kLockForChange.name, stream_id), owner);
     // The owner first, before anything that would tell more about the stream (plugin.h OWNERS).
     if (!owner.empty() && owned_by_another(request, owner)) return not_the_owner(stream_id);
-    if (state.tombstoned) return tombstoned(stream_id);
+    if (state.tombstoned) return plugin::stream_tombstoned(stream_id);
     es_stream_state next;
     if (Status decided = decide(request, state, next); !decided.ok()) return decided;
     if (same(state, next)) return {};  // rolls back, a row made by the lock statement too

@@ -15,7 +15,6 @@
 #define EVENTSTORE_PLUGINS_POSTGRES_LIFECYCLE_HPP
 
 #include <cstdint>
-#include <string_view>
 
 #include <pqxx/connection>
 
@@ -23,9 +22,6 @@
 #include "eventstore/status.hpp"
 
 namespace eventstore::postgres {
-
-// FAILED_PRECONDITION for a change of, or an append to, a tombstoned stream.
-Status tombstoned(std::string_view stream_id);
 
 // Runs a validated change. libpqxx exceptions go through to the caller. `state` is written on OK
 // and on FAILED_PRECONDITION (the state that refused it).
