@@ -112,10 +112,10 @@ Status stream_state(pqxx::connection& connection, const es_stream_state_request&
     return {};
 }
 
-uint64_t sweep(pqxx::connection& connection) {
+uint64_t sweep(pqxx::connection& connection, uint64_t batch) {
     pqxx::work tx(connection);
     allow_removal(tx);
-    const pqxx::result deleted = tx.exec_prepared(sql::kSweep.name);
+    const pqxx::result deleted = tx.exec_prepared(sql::kSweep.name, bigint(batch));
     tx.commit();
     return deleted.affected_rows();
 }

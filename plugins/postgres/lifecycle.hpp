@@ -8,7 +8,7 @@
 // it when missing), the lock every append of the stream takes too, so an append lands wholly
 // before the change (and is removed by it) or after it; decides; writes the new state and DELETEs
 // the rows the stream no longer keeps in one statement; commits. The bytes have left the table's
-// live rows when it returns. The sweep deletes what retention removed since.
+// live rows when it returns. The sweep deletes what retention removed since, in batches.
 //
 // Thread safety: stateless; one call per connection at a time.
 #ifndef EVENTSTORE_PLUGINS_POSTGRES_LIFECYCLE_HPP
@@ -33,8 +33,9 @@ Status change_stream(pqxx::connection& connection, const es_stream_change_reques
 Status stream_state(pqxx::connection& connection, const es_stream_state_request& request,
                     es_stream_state& state);
 
-// Deletes every event that its stream's retention removes; returns how many.
-uint64_t sweep(pqxx::connection& connection);
+// Deletes up to `batch` events that their stream's retention removes, in one transaction; returns
+// how many (fewer than `batch`: none is left).
+uint64_t sweep(pqxx::connection& connection, uint64_t batch);
 
 }  // namespace eventstore::postgres
 

@@ -135,18 +135,22 @@ void PostgresStore::run_sweeps() {
     const std::chrono::milliseconds period(options_.sweep_interval_ms);
     std::unique_lock lock(sweep_mutex_);
     while (!sweep_stop_.wait_for(lock, period, [this] { return sweeps_stopped_; })) {
-        lock.unlock();
-        const Status swept = with_connection(pool_, "sweep expired events", Deadline(),
-                                             [](pqxx::connection& connection) {
-                                                 postgres::sweep(connection);
-                                                 return Status();
-                                             });
-        if (!swept.ok()) {
-            host_.log(ES_LOG_WARN, "postgres backend: the retention sweep failed, trying again in " +
-                                       std::to_string(options_.sweep_interval_ms) + " ms: " +
-                                       swept.message());
+        // Batch after batch until one comes back short, or the store closes.
+        while (!sweeps_stopped_) {
+            lock.unlock();
+            const Result<uint64_t> swept = with_connection(
+                pool_, "sweep expired events", Deadline(), [](pqxx::connection& connection) {
+                    return Result<uint64_t>(postgres::sweep(connection, kSweepBatch));
+                });
+            lock.lock();
+            if (!swept.ok()) {
+                host_.log(ES_LOG_WARN,
+                          "postgres backend: the retention sweep failed, trying again in " +
+                              std::to_string(options_.sweep_interval_ms) +
+                              " ms: " + swept.status().message());
+            }
+            if (!swept.ok() || swept.value() < kSweepBatch) break;
         }
-        lock.lock();
     }
 }
 

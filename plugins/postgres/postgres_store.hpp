@@ -3,7 +3,8 @@
 // (lifecycle.hpp) with its retention sweep, and the commit listener (commit_listener.hpp).
 //
 // The sweep: a thread of the store runs lifecycle.hpp's sweep every options.sweep_interval_ms on a
-// pooled connection, until close(); a failed sweep is logged and tried again at the next period.
+// pooled connection, in batches of kSweepBatch events until one comes back short, until close();
+// a failed sweep is logged and tried again at the next period.
 //
 // Every call borrows a connection for its duration (with_connection: once more on a fresh
 // connection when a pooled one turns out to be dead; UNAVAILABLE at once when the database
@@ -35,6 +36,8 @@ namespace eventstore::postgres {
 class PostgresStore final : public plugin::AsyncStore {
 public:
     static constexpr std::chrono::seconds kHealthTimeout{1};
+    // The most events one transaction of the retention sweep deletes.
+    static constexpr uint64_t kSweepBatch = 10000;
 
     // Connects, checks the database (UTF8 encoding), applies or checks the migrations as
     // options.migrate says, and starts listening for commits.

@@ -239,14 +239,19 @@ inline constexpr Statement kStreamState{"stream_state", R"(
 SELECT current_version, truncate_before, tombstoned, max_count, max_age_us, owner
 FROM streams WHERE stream_id = $1)"};
 
-// The background sweep: deletes every event its stream's retention removes. It locks the streams
-// with a retention in the appends' order (so a concurrent SET_RETENTION is either before it or
-// after it, never half seen), then deletes. Needs eventstore.removing set.
+// The background sweep: deletes up to $1 events that their stream's retention removes (the sweep
+// runs it until a batch comes back short, each batch its own transaction, so no statement nor lock
+// lasts long). It locks the streams with a retention in the appends' order (so a concurrent
+// SET_RETENTION is either before it or after it, never half seen), then deletes. Needs
+// eventstore.removing set.
 inline constexpr Statement kSweep{"sweep", R"(
 WITH s AS (
     SELECT stream_id, current_version, max_count, max_age_us FROM streams
-    WHERE max_count > 0 OR max_age_us > 0 ORDER BY stream_id COLLATE "C" FOR UPDATE)
-DELETE FROM events e USING s WHERE e.stream_id = s.stream_id AND )" ES_EXPIRED R"()"};
+    WHERE max_count > 0 OR max_age_us > 0 ORDER BY stream_id COLLATE "C" FOR UPDATE),
+doomed AS (
+    SELECT e.global_position FROM events e JOIN s ON e.stream_id = s.stream_id
+    WHERE )" ES_EXPIRED R"( LIMIT $1)
+DELETE FROM events WHERE global_position IN (SELECT global_position FROM doomed))"};
 
 #undef ES_EXPIRED
 
