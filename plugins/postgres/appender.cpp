@@ -102,11 +102,21 @@ pqxx::result write_events(pqxx::transaction_base& tx, const sql::Statement& stat
 // The SQLSTATE append_assumption raises (migration 0002).
 constexpr const char* kAssumptionFailed = "ES001";
 
-// A stream the careful way locked: its version and, when it has events (version > 0), its owner.
+// A stream the careful way locked: its version, when it has events (version > 0) its owner, and
+// whether it is tombstoned.
 struct LockedStream {
     uint64_t version;
     std::string owner;
+    bool tombstoned;
 };
+
+// FAILED_PRECONDITION for an append to a tombstoned stream at `version` (plugin.h).
+Status refuse_tombstoned(const es_append_request& request, uint64_t version,
+                         es_append_result& result) {
+    result.actual_version = version;
+    result.tombstoned = true;
+    return plugin::stream_tombstoned(abi::view(request.stream_id));
+}
 
 // A member whose expected version did not match `actual`, to be checked again.
 struct Mismatch {
@@ -227,7 +237,8 @@ Appender::Outcome Appender::run(pqxx::connection& connection,
         for (const pqxx::row& row : locked) {
             if (row[2].is_null()) {
                 locked_streams[row[0].c_str()] = {row[1].as<uint64_t>(),
-                                                  row[4].is_null() ? "" : row[4].c_str()};
+                                                  row[4].is_null() ? "" : row[4].c_str(),
+                                                  row[5].as<bool>()};
             }
         }
         if (locked_streams.size() != streams.size()) {
@@ -246,6 +257,11 @@ Appender::Outcome Appender::run(pqxx::connection& connection,
             // The owner first, before anything that would tell more about the stream (plugin.h).
             if (stream.version > 0 && owned_by_another(request, stream.owner)) {
                 member->status = not_the_owner(abi::view(request.stream_id));
+                continue;
+            }
+            // Its events are gone, so no id of it is stored: nothing to retry (plugin.h).
+            if (stream.tombstoned) {
+                member->status = refuse_tombstoned(request, stream.version, *member->result);
                 continue;
             }
             const Result<bool> retry =

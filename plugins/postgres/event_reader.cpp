@@ -23,7 +23,8 @@ constexpr uint64_t kMaxBigint = std::numeric_limits<int64_t>::max();
 // Positions and versions beyond this are treated as "beyond everything"; it keeps the sums in
 // the statements inside bigint.
 constexpr uint64_t kFar = kMaxBigint / 4;
-
+// The read_stream statements' column after the event columns: the first readable version.
+constexpr int kFirstReadableColumn = 13;
 
 int64_t bigint(uint64_t value) { return static_cast<int64_t>(std::min(value, kFar)); }
 
@@ -47,10 +48,17 @@ Result<std::unique_ptr<plugin::Iterator>> read_stream(pqxx::connection& connecti
     pqxx::result rows =
         tx.exec_prepared(statement.name, stream_id, bigint(bound), int64_t{request.max_count},
                          std::string(abi::view(request.owner_tenant)));
-    // No row: no stream, or one of another owner (plugin.h "Stream owners"), answered alike.
+    // No row: no stream, or one of another owner (plugin.h "Stream owners"), answered alike; 0:
+    // no readable event (statements.hpp, ES_STREAM_AND_FIRST).
     const uint64_t current = rows.empty() ? 0 : rows[0][0].as<uint64_t>();
     if (current == 0) return plugin::stream_not_found(stream_id);
-    const es_page_info page = stream_page(request, current, event_rows(rows));
+    // The readable versions are first..current: a read forward from below `first` reads as one
+    // from `first`, and a read backward that passes `first` has reached the start.
+    const uint64_t first = rows[0][kFirstReadableColumn].as<uint64_t>();
+    es_read_stream_request from_readable = request;
+    if (request.forward && first > bound) from_readable.from_version = first;
+    es_page_info page = stream_page(from_readable, current, event_rows(rows));
+    if (!request.forward && page.next_from_version < first) page.end_of_stream = true;
     return std::make_unique<RowIterator>(std::move(rows), page);
 }
 

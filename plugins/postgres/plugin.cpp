@@ -21,5 +21,6 @@ Result<std::shared_ptr<AsyncStore>> open_postgres_store(const OpenContext& conte
 
 }  // namespace
 
-EVENTSTORE_PLUGIN("postgres", "0.1.0", ES_CAP_COMMIT_NOTIFICATIONS | ES_CAP_DURABLE,
+EVENTSTORE_PLUGIN("postgres", "0.1.0",
+                  ES_CAP_COMMIT_NOTIFICATIONS | ES_CAP_DURABLE | ES_CAP_STREAM_LIFECYCLE,
                   open_postgres_store)

@@ -8,7 +8,8 @@ namespace eventstore::postgres {
 namespace {
 
 constexpr const char* kKnown =
-    "dsn, dsn_env, pool_size, statement_timeout_ms, connect_timeout_s, schema, migrate";
+    "dsn, dsn_env, pool_size, statement_timeout_ms, connect_timeout_s, schema, migrate, "
+    "sweep_interval_ms";
 constexpr size_t kMaxSchemaBytes = 48;  // leaves room for "_commits" in a 63-byte channel name
 
 Status bad(const std::string& key, const std::string& what, const std::string& value) {
@@ -61,6 +62,10 @@ Result<PostgresOptions> parse_postgres_options(
         } else if (key == "statement_timeout_ms") {
             if (!parse_u32(value, parsed.statement_timeout_ms)) {
                 return bad(key, "must be a whole number of milliseconds (0 = none)", value);
+            }
+        } else if (key == "sweep_interval_ms") {
+            if (!parse_u32(value, parsed.sweep_interval_ms) || parsed.sweep_interval_ms < 1) {
+                return bad(key, "must be a whole number of milliseconds, at least 1", value);
             }
         } else if (key == "connect_timeout_s") {
             if (!parse_u32(value, parsed.connect_timeout_s) || parsed.connect_timeout_s < 1) {

@@ -7,6 +7,7 @@
 //   connect_timeout_s: 5                        # libpq connect_timeout, unless the DSN sets one
 //   schema: eventstore                          # where the tables live
 //   migrate: auto                               # auto | check | off
+//   sweep_interval_ms: 60000                    # the retention sweep's period
 //
 // Neither dsn nor dsn_env: libpq's defaults (the PG* environment variables, the local socket).
 #ifndef EVENTSTORE_PLUGINS_POSTGRES_POSTGRES_OPTIONS_HPP
@@ -36,6 +37,8 @@ struct PostgresOptions {
     uint32_t connect_timeout_s = 5;
     std::string schema = "eventstore";  // a plain identifier: [a-z_][a-z0-9_]*, at most 48 bytes
     MigrateMode migrate = MigrateMode::automatic;
+    // How often the retention sweep deletes the events retention removed (lifecycle.hpp).
+    uint32_t sweep_interval_ms = 60000;
 };
 
 // Reads the flattened options (OpenContext::options). An unknown key, a bad value, both dsn and

@@ -4,6 +4,7 @@
 
 #include "event_columns.hpp"
 #include "event_reader.hpp"
+#include "lifecycle.hpp"
 #include "migrations.hpp"
 #include "pg_errors.hpp"
 
@@ -41,6 +42,7 @@ Result<std::shared_ptr<PostgresStore>> PostgresStore::open(const PostgresOptions
         store->pool_, session_settings(options, "eventstore-listen"), channel_of(options.schema),
         store->host_,
         [raw = store.get()](uint64_t head) { raw->publish(head); });
+    store->sweeper_ = std::thread([raw = store.get()] { raw->run_sweeps(); });
     return store;
 }
 
@@ -70,7 +72,10 @@ Status PostgresStore::prepare_database(pqxx::connection& connection) {
     return {};
 }
 
+PostgresStore::~PostgresStore() { stop_sweeps(); }
+
 void PostgresStore::close() {
+    stop_sweeps();
     committer_.stop();
     listener_.reset();
     std::lock_guard lock(publish_mutex_);
@@ -107,6 +112,55 @@ Result<std::unique_ptr<plugin::Iterator>> PostgresStore::read_all(
                            [&](pqxx::connection& connection) {
         return postgres::read_all(connection, request);
     });
+}
+
+Status PostgresStore::change_stream(const es_stream_change_request& request,
+                                    es_stream_state& state) {
+    return with_connection(pool_, "change stream '" + std::string(abi::view(request.stream_id)) + "'",
+                           Deadline::from_timeout_us(request.timeout_us),
+                           [&](pqxx::connection& connection) {
+                               return postgres::change_stream(connection, request, state);
+                           });
+}
+
+Status PostgresStore::stream_state(const es_stream_state_request& request, es_stream_state& state) {
+    return with_connection(pool_, "stream state of '" + std::string(abi::view(request.stream_id)) + "'",
+                           Deadline::from_timeout_us(request.timeout_us),
+                           [&](pqxx::connection& connection) {
+                               return postgres::stream_state(connection, request, state);
+                           });
+}
+
+void PostgresStore::run_sweeps() {
+    const std::chrono::milliseconds period(options_.sweep_interval_ms);
+    std::unique_lock lock(sweep_mutex_);
+    while (!sweep_stop_.wait_for(lock, period, [this] { return sweeps_stopped_; })) {
+        // Batch after batch until one comes back short, or the store closes.
+        while (!sweeps_stopped_) {
+            lock.unlock();
+            const Result<uint64_t> swept = with_connection(
+                pool_, "sweep expired events", Deadline(), [](pqxx::connection& connection) {
+                    return Result<uint64_t>(postgres::sweep(connection, kSweepBatch));
+                });
+            lock.lock();
+            if (!swept.ok()) {
+                host_.log(ES_LOG_WARN,
+                          "postgres backend: the retention sweep failed, trying again in " +
+                              std::to_string(options_.sweep_interval_ms) +
+                              " ms: " + swept.status().message());
+            }
+            if (!swept.ok() || swept.value() < kSweepBatch) break;
+        }
+    }
+}
+
+void PostgresStore::stop_sweeps() {
+    {
+        std::lock_guard lock(sweep_mutex_);
+        sweeps_stopped_ = true;
+    }
+    sweep_stop_.notify_all();
+    if (sweeper_.joinable()) sweeper_.join();
 }
 
 Status PostgresStore::health() {

@@ -5,7 +5,6 @@
 // racing creators of one stream have one winner; an append into another owner's stream fails
 // alone (plugin.h "Stream owners"), and owners racing to create one stream have one winner.
 #include <algorithm>
-#include <barrier>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -52,17 +51,7 @@ std::string id(int thread, int round, int index = 0) {
 // Runs `body(thread, round)` on kThreads threads, the threads starting each round together.
 template <class Body>
 void in_rounds(Body body) {
-    std::barrier start(kThreads);
-    std::vector<std::thread> threads;
-    for (int t = 0; t < kThreads; ++t) {
-        threads.emplace_back([&, t] {
-            for (int round = 0; round < kRounds; ++round) {
-                start.arrive_and_wait();
-                body(t, round);
-            }
-        });
-    }
-    for (auto& thread : threads) thread.join();
+    run_in_rounds(kThreads, kRounds, body);
 }
 
 TEST(GroupCommitTest, GivenAppendsArrivingTogether_ThenTheyShareTransactionsAndEachKeepsItsVerdict) {

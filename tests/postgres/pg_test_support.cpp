@@ -118,4 +118,45 @@ Status append_events(loader::Store& store, const std::string& stream, int count,
     return store.append(append.request(), result);
 }
 
+es_stream_change_request stream_change(uint32_t kind, std::string_view stream) {
+    es_stream_change_request request = abi::make_struct<es_stream_change_request>();
+    request.kind = kind;
+    request.stream_id = abi::bytes(stream);
+    request.expected_kind = ES_EXPECT_ANY;
+    return request;
+}
+
+namespace {
+
+// Every event an iterator returns: its stream version or global position.
+Result<std::vector<uint64_t>> drain(Result<std::unique_ptr<loader::Iterator>> iterator,
+                                    bool positions) {
+    if (!iterator.ok()) return iterator.status();
+    std::vector<uint64_t> found;
+    es_recorded_event event = abi::make_struct<es_recorded_event>();
+    for (;;) {
+        auto more = iterator.value()->next(event);
+        if (!more.ok()) return more.status();
+        if (!more.value()) return found;
+        found.push_back(positions ? event.global_position : event.stream_version);
+    }
+}
+
+}  // namespace
+
+Result<std::vector<uint64_t>> readable_versions(loader::Store& store, const std::string& stream) {
+    es_read_stream_request read = abi::make_struct<es_read_stream_request>();
+    read.stream_id = abi::bytes(stream);
+    read.forward = true;
+    read.max_count = 1000;
+    return drain(store.read_stream(read), false);
+}
+
+Result<std::vector<uint64_t>> readable_positions(loader::Store& store, const std::string& prefix) {
+    es_read_all_request read = abi::make_struct<es_read_all_request>();
+    read.max_count = 1000;
+    read.stream_prefix = abi::bytes(prefix);
+    return drain(store.read_all(read), true);
+}
+
 }  // namespace eventstore::test

@@ -4,12 +4,15 @@
 #ifndef EVENTSTORE_TESTS_POSTGRES_PG_TEST_SUPPORT_HPP
 #define EVENTSTORE_TESTS_POSTGRES_PG_TEST_SUPPORT_HPP
 
+#include <barrier>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -76,6 +79,34 @@ bool eventually_lock_waiters(int count);
 // `timeout_us` (plugin.h "Deadlines"; 0: no deadline).
 Status append_events(loader::Store& store, const std::string& stream, int count,
                      es_append_result& result, uint64_t timeout_us = 0);
+
+// Runs `body(thread, round)` on `threads` threads for `rounds` rounds, the threads starting each
+// round together.
+template <class Body>
+void run_in_rounds(int threads, int rounds, Body body) {
+    std::barrier start(threads);
+    std::vector<std::thread> running;
+    for (int t = 0; t < threads; ++t) {
+        running.emplace_back([&, t] {
+            for (int round = 0; round < rounds; ++round) {
+                start.arrive_and_wait();
+                body(t, round);
+            }
+        });
+    }
+    for (auto& thread : running) thread.join();
+}
+
+// A stream change (plugin.h "Stream lifecycle") of `kind` to `stream` (whose bytes must outlive it),
+// every other field zero: expected version any, no owner.
+es_stream_change_request stream_change(uint32_t kind, std::string_view stream);
+
+// The versions a forward read of `stream` from its start returns (one page of up to 1000), or
+// the read's status.
+Result<std::vector<uint64_t>> readable_versions(loader::Store& store, const std::string& stream);
+
+// The positions read_all returns from the log's start (one page of up to 1000), with `prefix`.
+Result<std::vector<uint64_t>> readable_positions(loader::Store& store, const std::string& prefix);
 
 }  // namespace eventstore::test
 

@@ -1,7 +1,8 @@
 // Two eventstored processes on one database (issue 4, acceptance 2): appends through A and B
 // interleaved reach a subscriber on B once each, in position order, with every acknowledged
 // position; expected-version races between clients of A and B have exactly one winner; two
-// tenants racing through A and B to create one stream never both get it (issue 23).
+// tenants racing through A and B to create one stream never both get it (issue 23); a stream
+// deleted by another process reads as gone through A and B alike (issue 18).
 #include <algorithm>
 #include <array>
 #include <barrier>
@@ -11,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "cas_race.hpp"
+#include "eventstore/abi_struct.hpp"
 #include "eventstore/plugin.h"
 #include "pg_test_support.hpp"
 #include "security/crypto.hpp"
@@ -80,6 +82,66 @@ TEST_F(TwoServersTest, GivenClientsOfAAndBRacingOnOneStream_WhenEachExpectsTheSa
     constexpr uint64_t kRounds = 15;
     expect_one_winner_per_round([this](int racer) { return (racer % 2 == 0 ? a_ : b_).stub(); },
                                 kRacers, kRounds);
+}
+
+// The stream ids ReadAll returns through `server`, from the start of the log, and whether it
+// reached the head past every position up to `head`.
+std::vector<std::string> read_all_streams(PostgresServerProcess& server, uint64_t head) {
+    v1::ReadAllRequest request;
+    request.set_max_count(100);
+    v1::ReadAllResponse response;
+    const grpc::Status status =
+        server.stub()->ReadAll(context_with_deadline().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_GE(response.last_scanned_position(), head) << "the removed positions are covered";
+    std::vector<std::string> streams;
+    for (const auto& event : response.events()) streams.push_back(event.stream_id());
+    return streams;
+}
+
+TEST_F(TwoServersTest, GivenAStreamDeletedThroughAnotherProcess_WhenReadThroughAAndB_ThenBothSeeItGone) {
+    // The delete goes through a store of this test process on the same schema, a third server
+    // as far as A and B can tell: each reads the database, so none can disagree.
+    auto stub_a = a_.stub();
+    auto stub_b = b_.stub();
+    v1::AppendRequest doomed;
+    doomed.set_stream_id("Doomed-1");
+    for (int e = 0; e < 3; ++e) *doomed.add_events() = make_event();
+    v1::AppendResponse appended;
+    ASSERT_TRUE(stub_a->Append(context_with_deadline().get(), doomed, &appended).ok());
+    v1::AppendRequest kept;
+    kept.set_stream_id("Kept-1");
+    *kept.add_events() = make_event();
+    ASSERT_TRUE(stub_b->Append(context_with_deadline().get(), kept, &appended).ok());
+    const uint64_t head = appended.last_global_position();
+    for (PostgresServerProcess* server : {&a_, &b_}) {  // both have read the stream once
+        EXPECT_EQ(read_all_streams(*server, head).size(), 4u);
+    }
+
+    auto deleter = open_store({{"schema", schema_}});
+    ASSERT_TRUE(deleter.ok()) << deleter.status().message();
+    es_stream_state state = abi::make_struct<es_stream_state>();
+    ASSERT_TRUE(deleter.value()->change_stream(stream_change(ES_CHANGE_DELETE, "Doomed-1"), state).ok());
+
+    for (PostgresServerProcess* server : {&a_, &b_}) {
+        v1::ReadStreamRequest read;
+        read.set_stream_id("Doomed-1");
+        read.set_forward(true);
+        v1::ReadStreamResponse events;
+        EXPECT_EQ(server->stub()->ReadStream(context_with_deadline().get(), read, &events).error_code(),
+                  grpc::StatusCode::NOT_FOUND);
+        EXPECT_EQ(read_all_streams(*server, head), std::vector<std::string>{"Kept-1"});
+    }
+    v1::AppendRequest again;
+    again.set_stream_id("Doomed-1");
+    again.mutable_expected_version()->mutable_no_stream();
+    *again.add_events() = make_event();
+    EXPECT_EQ(stub_b->Append(context_with_deadline().get(), again, &appended).error_code(),
+              grpc::StatusCode::FAILED_PRECONDITION)
+        << "the versions go on after a delete";
+    again.mutable_expected_version()->set_exact(3);
+    ASSERT_TRUE(stub_a->Append(context_with_deadline().get(), again, &appended).ok());
+    EXPECT_EQ(appended.current_version(), 4u);
 }
 
 const std::string kAcme = "acme-token";
