@@ -19,7 +19,10 @@ fn main() {
         println!("cargo:rerun-if-changed={file}");
     }
     for header in ["plugin.h", "plugin_util.h"] {
-        println!("cargo:rerun-if-changed={}", include.join("eventstore").join(header).display());
+        println!(
+            "cargo:rerun-if-changed={}",
+            include.join("eventstore").join(header).display()
+        );
     }
     cc::Build::new()
         .file("shim/shim.c")

@@ -40,10 +40,10 @@ struct Event {
 
 #[derive(Default)]
 struct State {
-    log: Vec<Arc<Event>>,                          // position p at p - 1
-    streams: HashMap<Vec<u8>, Vec<Arc<Event>>>,    // version v at v - 1; never empty
-    ids: HashMap<Vec<u8>, Arc<Event>>,             // event id -> event
-    last_recorded_at_us: i64,                      // recorded_at never goes back along positions
+    log: Vec<Arc<Event>>,                       // position p at p - 1
+    streams: HashMap<Vec<u8>, Vec<Arc<Event>>>, // version v at v - 1; never empty
+    ids: HashMap<Vec<u8>, Arc<Event>>,          // event id -> event
+    last_recorded_at_us: i64,                   // recorded_at never goes back along positions
 }
 
 pub struct MemoryStore {
@@ -52,7 +52,9 @@ pub struct MemoryStore {
 }
 
 fn now_us() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_micros() as i64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as i64)
 }
 
 impl MemoryStore {
@@ -98,12 +100,20 @@ impl MemoryStore {
                 tenant_id: e.tenant_id.to_vec(),
                 correlation_id: e.correlation_id.to_vec(),
                 causation_id: e.causation_id.to_vec(),
-                headers: e.headers.iter().map(|h| (h.key.to_vec(), h.value.to_vec())).collect(),
+                headers: e
+                    .headers
+                    .iter()
+                    .map(|h| (h.key.to_vec(), h.value.to_vec()))
+                    .collect(),
                 payload: e.payload.to_vec(),
             });
             state.log.push(event.clone());
             state.ids.insert(event.event_id.clone(), event.clone());
-            state.streams.entry(r.stream_id.to_vec()).or_default().push(event);
+            state
+                .streams
+                .entry(r.stream_id.to_vec())
+                .or_default()
+                .push(event);
         }
         Ok(Appended {
             current_version: current + r.events.len() as u64,
@@ -136,13 +146,22 @@ impl eventstore_plugin::Store for MemoryStore {
         if r.forward {
             let first = r.from_version.max(1); // versions are 1-based
             let last = current.min(first.saturating_add(max - 1));
-            page.events = (first..=last).map(|v| events[v as usize - 1].clone()).collect();
+            page.events = (first..=last)
+                .map(|v| events[v as usize - 1].clone())
+                .collect();
             page.info.next_from_version = first + page.events.len() as u64;
             page.info.end_of_stream = page.info.next_from_version > current;
         } else {
-            let last = if r.from_version == 0 || r.from_version > current { current } else { r.from_version };
+            let last = if r.from_version == 0 || r.from_version > current {
+                current
+            } else {
+                r.from_version
+            };
             let first = last.saturating_sub(max - 1).max(1);
-            page.events = (first..=last).rev().map(|v| events[v as usize - 1].clone()).collect();
+            page.events = (first..=last)
+                .rev()
+                .map(|v| events[v as usize - 1].clone())
+                .collect();
             page.info.next_from_version = last - page.events.len() as u64; // 0 once version 1 was returned
             page.info.end_of_stream = page.info.next_from_version == 0;
         }
@@ -152,11 +171,18 @@ impl eventstore_plugin::Store for MemoryStore {
     fn read_all(&self, r: &ReadAllRequest<'_>) -> Result<Page> {
         let state = self.state.lock().unwrap();
         let head = state.log.len() as u64;
-        let max_scan = if r.max_scan != 0 { r.max_scan } else { MAX_SCAN };
+        let max_scan = if r.max_scan != 0 {
+            r.max_scan
+        } else {
+            MAX_SCAN
+        };
         let mut page = Page::default();
         // Positions are dense here: position p is log[p - 1].
         let mut position = r.after_position;
-        while position < head && position - r.after_position < max_scan && page.events.len() < r.max_count as usize {
+        while position < head
+            && position - r.after_position < max_scan
+            && page.events.len() < r.max_count as usize
+        {
             let event = &state.log[position as usize];
             position += 1;
             if event.stream_id.starts_with(r.stream_prefix) {
@@ -179,7 +205,9 @@ pub struct Page {
 
 impl eventstore_plugin::Iterator for Page {
     fn next(&mut self) -> Result<Option<RecordedEvent<'_>>> {
-        let Some(e) = self.events.get(self.next) else { return Ok(None) };
+        let Some(e) = self.events.get(self.next) else {
+            return Ok(None);
+        };
         self.next += 1;
         Ok(Some(RecordedEvent {
             stream_id: &e.stream_id,
@@ -192,7 +220,11 @@ impl eventstore_plugin::Iterator for Page {
             tenant_id: &e.tenant_id,
             correlation_id: &e.correlation_id,
             causation_id: &e.causation_id,
-            headers: e.headers.iter().map(|(key, value)| Header { key, value }).collect(),
+            headers: e
+                .headers
+                .iter()
+                .map(|(key, value)| Header { key, value })
+                .collect(),
             payload: &e.payload,
         }))
     }
@@ -227,7 +259,10 @@ impl Plugin for Skeleton {
                 ),
             ));
         }
-        Ok(MemoryStore { host: params.host, state: Mutex::new(State::default()) })
+        Ok(MemoryStore {
+            host: params.host,
+            state: Mutex::new(State::default()),
+        })
     }
 }
 

@@ -2,7 +2,9 @@
 //! Each catches panics, reads its request through the growth rule and the input rules, and
 //! writes results and errors as plugin.h says.
 use crate::sys;
-use crate::types::{check, headers, lend, slice, status, Error, Expected, Host, OpenParams, Result};
+use crate::types::{
+    check, headers, lend, slice, status, Error, Expected, Host, OpenParams, Result,
+};
 use crate::types::{AppendRequest, ReadAllRequest, ReadStreamRequest, StreamChange};
 use crate::types::{StreamChangeRequest, StreamState, StreamStateRequest};
 use crate::{Iterator, Plugin, Store};
@@ -42,11 +44,21 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
 
 /// Runs `body`, the whole of one table function: its error, or a panic as ES_INTERNAL, goes into
 /// `err`. Nothing unwinds into the host.
-fn guard(function: &str, err: *mut sys::es_error, body: impl FnOnce() -> Result<()>) -> sys::es_status {
+fn guard(
+    function: &str,
+    err: *mut sys::es_error,
+    body: impl FnOnce() -> Result<()>,
+) -> sys::es_status {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => status::OK,
         Ok(Err(error)) if error.status == status::OK => {
-            write_error(err, &format!("{function} returned an error with status OK: {}", error.message));
+            write_error(
+                err,
+                &format!(
+                    "{function} returned an error with status OK: {}",
+                    error.message
+                ),
+            );
             status::INTERNAL
         }
         Ok(Err(error)) => {
@@ -54,7 +66,10 @@ fn guard(function: &str, err: *mut sys::es_error, body: impl FnOnce() -> Result<
             error.status
         }
         Err(panic) => {
-            write_error(err, &format!("the plugin panicked in {function}: {}", panic_text(&*panic)));
+            write_error(
+                err,
+                &format!("the plugin panicked in {function}: {}", panic_text(&*panic)),
+            );
             status::INTERNAL
         }
     }
@@ -94,7 +109,11 @@ unsafe fn read_struct<T>(input: *const T, known: sys::size_t, what: &CStr) -> Re
 /// # Safety
 /// `out` points at a struct starting with the struct_size the host set.
 unsafe fn write_struct<T>(out: *mut T, value: &T) {
-    sys::es_rs_write_struct(out.cast(), (value as *const T).cast(), size_of::<T>() as sys::size_t);
+    sys::es_rs_write_struct(
+        out.cast(),
+        (value as *const T).cast(),
+        size_of::<T>() as sys::size_t,
+    );
 }
 
 unsafe fn store_ref<'a, P: Plugin>(store: *mut sys::es_store) -> &'a StoreBox<P::Store> {
@@ -107,7 +126,11 @@ unsafe extern "C" fn store_open<P: Plugin>(
     err: *mut sys::es_error,
 ) -> sys::es_status {
     guard("store_open", err, || unsafe {
-        let p = read_struct(params, size_of::<sys::es_open_params>() as sys::size_t, c"es_open_params")?;
+        let p = read_struct(
+            params,
+            size_of::<sys::es_open_params>() as sys::size_t,
+            c"es_open_params",
+        )?;
         if out.is_null() {
             return Err(null("store_open's out"));
         }
@@ -152,13 +175,18 @@ unsafe extern "C" fn append<P: Plugin>(
     guard("append", err, || unsafe {
         let store = store_ref::<P>(store);
         let mut read = ReadAppend(zeroed());
-        check(|err| sys::es_rs_read_append(request, P::ABI_MINOR, &store.limits, &mut read.0, err))?;
+        check(|err| {
+            sys::es_rs_read_append(request, P::ABI_MINOR, &store.limits, &mut read.0, err)
+        })?;
         if result.is_null() {
             return Err(null("es_append_result"));
         }
         let mut out: sys::es_append_result = zeroed();
         out.struct_size = size_of::<sys::es_append_result>() as u32;
-        match store.store.append(&AppendRequest::from_raw(&read.0.request)) {
+        match store
+            .store
+            .append(&AppendRequest::from_raw(&read.0.request))
+        {
             Ok(appended) => {
                 out.current_version = appended.current_version;
                 out.first_global_position = appended.first_global_position;
@@ -179,7 +207,11 @@ unsafe extern "C" fn append<P: Plugin>(
 }
 
 unsafe fn hand_out<I: Iterator>(iter: I, out: *mut *mut sys::es_iterator) {
-    *out = Box::into_raw(Box::new(IterBox { iter, headers: Vec::new() })).cast();
+    *out = Box::into_raw(Box::new(IterBox {
+        iter,
+        headers: Vec::new(),
+    }))
+    .cast();
 }
 
 unsafe extern "C" fn read_stream<P: Plugin>(
@@ -192,7 +224,9 @@ unsafe extern "C" fn read_stream<P: Plugin>(
         let store = store_ref::<P>(store);
         let known = sys::es_rs_read_stream_request_size(P::ABI_MINOR);
         let r = read_struct(request, known, c"es_read_stream_request")?;
-        check(|err| sys::es_rs_validate_stream_id(r.stream_id, &store.limits, c"stream_id".as_ptr(), err))?;
+        check(|err| {
+            sys::es_rs_validate_stream_id(r.stream_id, &store.limits, c"stream_id".as_ptr(), err)
+        })?;
         if out.is_null() {
             return Err(null("read_stream's out"));
         }
@@ -250,7 +284,12 @@ unsafe extern "C" fn iterator_next<P: Plugin>(
             return Ok(());
         };
         boxed.headers.clear();
-        boxed.headers.extend(e.headers.iter().map(|h| sys::es_key_value { key: lend(h.key), value: lend(h.value) }));
+        boxed
+            .headers
+            .extend(e.headers.iter().map(|h| sys::es_key_value {
+                key: lend(h.key),
+                value: lend(h.value),
+            }));
         let view = sys::es_recorded_event {
             struct_size: size_of::<sys::es_recorded_event>() as u32,
             stream_id: lend(e.stream_id),
@@ -263,7 +302,11 @@ unsafe extern "C" fn iterator_next<P: Plugin>(
             tenant_id: lend(e.tenant_id),
             correlation_id: lend(e.correlation_id),
             causation_id: lend(e.causation_id),
-            headers: if boxed.headers.is_empty() { std::ptr::null() } else { boxed.headers.as_ptr() },
+            headers: if boxed.headers.is_empty() {
+                std::ptr::null()
+            } else {
+                boxed.headers.as_ptr()
+            },
             header_count: boxed.headers.len() as sys::size_t,
             payload: lend(e.payload),
         };
@@ -299,13 +342,21 @@ unsafe extern "C" fn iterator_destroy<P: Plugin>(iterator: *mut sys::es_iterator
     guard_void(|| unsafe { drop(Box::from_raw(iterator as *mut IterBox<IterOf<P>>)) });
 }
 
-unsafe extern "C" fn store_health<P: Plugin>(store: *mut sys::es_store, err: *mut sys::es_error) -> sys::es_status {
-    guard("store_health", err, || unsafe { store_ref::<P>(store).store.health() })
+unsafe extern "C" fn store_health<P: Plugin>(
+    store: *mut sys::es_store,
+    err: *mut sys::es_error,
+) -> sys::es_status {
+    guard("store_health", err, || unsafe {
+        store_ref::<P>(store).store.health()
+    })
 }
 
 /// Writes the state a stream change or stream_state returned, or the one its FAILED_PRECONDITION
 /// carries.
-unsafe fn answer_state(answer: Result<StreamState>, state: *mut sys::es_stream_state) -> Result<()> {
+unsafe fn answer_state(
+    answer: Result<StreamState>,
+    state: *mut sys::es_stream_state,
+) -> Result<()> {
     if state.is_null() {
         return Err(null("es_stream_state"));
     }
@@ -338,8 +389,13 @@ unsafe extern "C" fn change_stream<P: Plugin>(
         let change = match r.kind {
             sys::es_stream_change_kind_ES_CHANGE_DELETE => StreamChange::Delete { expected },
             sys::es_stream_change_kind_ES_CHANGE_TOMBSTONE => StreamChange::Tombstone { expected },
-            sys::es_stream_change_kind_ES_CHANGE_TRUNCATE => StreamChange::Truncate { before_version: r.before_version },
-            _ => StreamChange::SetRetention { max_count: r.max_count, max_age_us: r.max_age_us },
+            sys::es_stream_change_kind_ES_CHANGE_TRUNCATE => StreamChange::Truncate {
+                before_version: r.before_version,
+            },
+            _ => StreamChange::SetRetention {
+                max_count: r.max_count,
+                max_age_us: r.max_age_us,
+            },
         };
         let answer = store.store.change_stream(&StreamChangeRequest {
             stream_id: slice(r.stream_id),
@@ -361,7 +417,9 @@ unsafe extern "C" fn stream_state<P: Plugin>(
         let store = store_ref::<P>(store);
         let known = sys::es_rs_stream_state_request_size(P::ABI_MINOR);
         let r = read_struct(request, known, c"es_stream_state_request")?;
-        check(|err| sys::es_rs_validate_stream_id(r.stream_id, &store.limits, c"stream_id".as_ptr(), err))?;
+        check(|err| {
+            sys::es_rs_validate_stream_id(r.stream_id, &store.limits, c"stream_id".as_ptr(), err)
+        })?;
         let answer = store.store.stream_state(&StreamStateRequest {
             stream_id: slice(r.stream_id),
             timeout_us: r.timeout_us,
@@ -436,7 +494,9 @@ pub unsafe fn entry<P: Plugin>(
         if api.is_null() {
             return Err(null("eventstore_plugin_entry's api"));
         }
-        let tables = tables.0.get_or_init(|| (0..=P::ABI_MINOR).map(table::<P>).collect());
+        let tables = tables
+            .0
+            .get_or_init(|| (0..=P::ABI_MINOR).map(table::<P>).collect());
         let minor = sys::es_rs_answer_minor(offer, P::ABI_MINOR);
         *api = &tables[minor as usize].0;
         Ok(())

@@ -45,7 +45,12 @@ pub struct Error {
 
 impl Error {
     pub fn new(status: Status, message: impl Into<String>) -> Self {
-        Error { status, message: message.into(), actual_version: 0, state: None }
+        Error {
+            status,
+            message: message.into(),
+            actual_version: 0,
+            state: None,
+        }
     }
 
     /// The status and message a plugin_util.h function wrote into `err`.
@@ -85,7 +90,11 @@ pub(crate) unsafe fn slice<'a>(bytes: sys::es_bytes) -> &'a [u8] {
 /// An es_bytes lending `bytes` ({NULL, 0} when empty).
 pub(crate) fn lend(bytes: &[u8]) -> sys::es_bytes {
     sys::es_bytes {
-        ptr: if bytes.is_empty() { ptr::null() } else { bytes.as_ptr() },
+        ptr: if bytes.is_empty() {
+            ptr::null()
+        } else {
+            bytes.as_ptr()
+        },
         len: bytes.len() as sys::size_t,
     }
 }
@@ -100,13 +109,19 @@ pub struct Header<'a> {
 /// # Safety
 /// `items` must point at `count` key/value pairs (or be NULL with any count read as none) that
 /// live for `'a`.
-pub(crate) unsafe fn headers<'a>(items: *const sys::es_key_value, count: sys::size_t) -> Vec<Header<'a>> {
+pub(crate) unsafe fn headers<'a>(
+    items: *const sys::es_key_value,
+    count: sys::size_t,
+) -> Vec<Header<'a>> {
     if items.is_null() {
         return Vec::new();
     }
     std::slice::from_raw_parts(items, count as usize)
         .iter()
-        .map(|pair| Header { key: slice(pair.key), value: slice(pair.value) })
+        .map(|pair| Header {
+            key: slice(pair.key),
+            value: slice(pair.value),
+        })
         .collect()
 }
 
@@ -278,21 +293,23 @@ impl<'a> AppendRequest<'a> {
     /// plugin.h "Stream owners": the request names an owner and the stream, whose version-1
     /// event carries `first_tenant`, belongs to another.
     pub fn owned_by_another(&self, first_tenant: &[u8]) -> bool {
-        // SAFETY: plain values lending live slices.
-        unsafe { sys::es_rs_owned_by_another(lend(self.owner_tenant), lend(first_tenant)) }
+        owned_by_another(self.owner_tenant, first_tenant)
     }
 
     /// The `PERMISSION_DENIED` for an append into a stream of another owner.
     pub fn not_the_owner(&self) -> Error {
-        check(|err| unsafe { sys::es_rs_not_the_owner(lend(self.stream_id), err) })
-            .expect_err("es_util_not_the_owner always fails")
+        not_the_owner(self.stream_id)
     }
 
     /// The idempotent-retry rule: `found[i]` is what the store holds under event i's id. `None`
     /// when no id is stored (append as usual); `Some` with the original result when the request
     /// is a retry (write nothing); `ALREADY_EXISTS` naming the first offending event otherwise.
     pub fn judge_retry(&self, found: &[Option<StoredId<'_>>]) -> Result<Option<Appended>> {
-        assert_eq!(found.len(), self.events.len(), "judge_retry needs one entry per event");
+        assert_eq!(
+            found.len(),
+            self.events.len(),
+            "judge_retry needs one entry per event"
+        );
         let stored: Vec<sys::es_util_stored_id> = found
             .iter()
             .map(|entry| match entry {
@@ -324,6 +341,16 @@ impl<'a> AppendRequest<'a> {
     }
 }
 
+fn owned_by_another(owner_tenant: &[u8], first_tenant: &[u8]) -> bool {
+    // SAFETY: plain values lending live slices.
+    unsafe { sys::es_rs_owned_by_another(lend(owner_tenant), lend(first_tenant)) }
+}
+
+fn not_the_owner(stream_id: &[u8]) -> Error {
+    check(|err| unsafe { sys::es_rs_not_the_owner(lend(stream_id), err) })
+        .expect_err("es_util_not_the_owner always fails")
+}
+
 /// The `NOT_FOUND` of a stream with no events (or of another owner).
 fn stream_not_found(stream_id: &[u8]) -> Error {
     check(|err| unsafe { sys::es_rs_stream_not_found(lend(stream_id), err) })
@@ -346,8 +373,7 @@ impl ReadStreamRequest<'_> {
     /// plugin.h "Stream owners": true when the stream (version-1 tenant `first_tenant`) belongs
     /// to another owner than the request's; answer it as [`Self::not_found`].
     pub fn owned_by_another(&self, first_tenant: &[u8]) -> bool {
-        // SAFETY: plain values lending live slices.
-        unsafe { sys::es_rs_owned_by_another(lend(self.owner_tenant), lend(first_tenant)) }
+        owned_by_another(self.owner_tenant, first_tenant)
     }
 
     /// The `NOT_FOUND` of a stream with no events, or of another owner.
@@ -435,10 +461,15 @@ pub struct StreamChangeRequest<'a> {
 }
 
 impl StreamChangeRequest<'_> {
+    /// plugin.h OWNERS: true when the stream (version-1 tenant `first_tenant`) belongs to
+    /// another owner than the request's; answer it with [`Self::not_the_owner`].
+    pub fn owned_by_another(&self, first_tenant: &[u8]) -> bool {
+        owned_by_another(self.owner_tenant, first_tenant)
+    }
+
     /// The `PERMISSION_DENIED` for a stream of another owner.
     pub fn not_the_owner(&self) -> Error {
-        check(|err| unsafe { sys::es_rs_not_the_owner(lend(self.stream_id), err) })
-            .expect_err("es_util_not_the_owner always fails")
+        not_the_owner(self.stream_id)
     }
 }
 
@@ -451,6 +482,12 @@ pub struct StreamStateRequest<'a> {
 }
 
 impl StreamStateRequest<'_> {
+    /// plugin.h OWNERS: true when the stream (version-1 tenant `first_tenant`) belongs to
+    /// another owner than the request's; answer it as [`Self::not_found`].
+    pub fn owned_by_another(&self, first_tenant: &[u8]) -> bool {
+        owned_by_another(self.owner_tenant, first_tenant)
+    }
+
     /// The `NOT_FOUND` of a stream with no state, or of another owner.
     pub fn not_found(&self) -> Error {
         stream_not_found(self.stream_id)

@@ -37,36 +37,41 @@ impl Store for Probe {
         Ok(Empty)
     }
     fn change_stream(&self, r: &StreamChangeRequest<'_>) -> Result<StreamState> {
-        let state = StreamState { last_version: 3, tombstoned: true, ..StreamState::default() };
+        let state = StreamState {
+            last_version: 3,
+            tombstoned: true,
+            ..StreamState::default()
+        };
         match r.change {
-            StreamChange::Delete { expected: Expected::Exact(2) } => Ok(state),
-            _ => Err(Error { state: Some(state), ..Error::new(status::FAILED_PRECONDITION, "tombstoned") }),
+            StreamChange::Delete {
+                expected: Expected::Exact(2),
+            } => Ok(state),
+            _ => Err(Error {
+                state: Some(state),
+                ..Error::new(status::FAILED_PRECONDITION, "tombstoned")
+            }),
         }
     }
 }
 
-struct Plain;
-impl Plugin for Plain {
-    const NAME: &'static CStr = c"plain";
-    const VERSION: &'static CStr = c"1.0";
-    const ABI_MINOR: u32 = 5;
-    type Store = Probe;
-    fn open(_: OpenParams<'_>) -> Result<Probe> {
-        Ok(Probe)
-    }
+/// A plugin of minor 5 over Probe, with or without the stream lifecycle.
+macro_rules! probe_plugin {
+    ($name:ident, $text:literal, $lifecycle:literal) => {
+        struct $name;
+        impl Plugin for $name {
+            const NAME: &'static CStr = $text;
+            const VERSION: &'static CStr = c"1.0";
+            const ABI_MINOR: u32 = 5;
+            const LIFECYCLE: bool = $lifecycle;
+            type Store = Probe;
+            fn open(_: OpenParams<'_>) -> Result<Probe> {
+                Ok(Probe)
+            }
+        }
+    };
 }
-
-struct Lifecycle;
-impl Plugin for Lifecycle {
-    const NAME: &'static CStr = c"lifecycle";
-    const VERSION: &'static CStr = c"1.0";
-    const ABI_MINOR: u32 = 5;
-    const LIFECYCLE: bool = true;
-    type Store = Probe;
-    fn open(_: OpenParams<'_>) -> Result<Probe> {
-        Ok(Probe)
-    }
-}
+probe_plugin!(Plain, c"plain", false);
+probe_plugin!(Lifecycle, c"lifecycle", true);
 
 struct Old;
 impl Plugin for Old {
@@ -100,7 +105,9 @@ fn new_error() -> sys::es_error {
 }
 
 fn message(err: &sys::es_error) -> String {
-    unsafe { CStr::from_ptr(err.message.as_ptr()) }.to_string_lossy().into_owned()
+    unsafe { CStr::from_ptr(err.message.as_ptr()) }
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn load<P: Plugin>(tables: &'static Tables, max_minor: u32) -> &'static sys::es_plugin_api {
@@ -113,7 +120,10 @@ fn load<P: Plugin>(tables: &'static Tables, max_minor: u32) -> &'static sys::es_
 
 fn open(api: &sys::es_plugin_api) -> *mut sys::es_store {
     let params: sys::es_open_params = unsafe {
-        sys::es_open_params { struct_size: size_of::<sys::es_open_params>() as u32, ..zeroed() }
+        sys::es_open_params {
+            struct_size: size_of::<sys::es_open_params>() as u32,
+            ..zeroed()
+        }
     };
     let mut store = ptr::null_mut();
     let mut err = new_error();
@@ -144,7 +154,10 @@ fn append_request(stream: &[u8], events: &[*const sys::es_event_data]) -> sys::e
 }
 
 /// Appends `request` (as raw bytes: it may be larger or smaller than this build's struct).
-fn append(api: &sys::es_plugin_api, request: *const sys::es_append_request) -> (Status, sys::es_append_result, String) {
+fn append(
+    api: &sys::es_plugin_api,
+    request: *const sys::es_append_request,
+) -> (Status, sys::es_append_result, String) {
     let store = open(api);
     let mut result: sys::es_append_result = unsafe { zeroed() };
     result.struct_size = size_of::<sys::es_append_result>() as u32;
@@ -163,9 +176,15 @@ fn the_minor_answered_is_the_newest_both_know_with_its_tables_size() {
     assert_eq!(api.capabilities & sys::ES_CAP_STREAM_LIFECYCLE as u64, 0);
     let api = load::<Plain>(&PLAIN, 3);
     assert_eq!(api.abi_minor, 3);
-    assert_eq!(api.struct_size as usize, std::mem::offset_of!(sys::es_plugin_api, append_async));
+    assert_eq!(
+        api.struct_size as usize,
+        std::mem::offset_of!(sys::es_plugin_api, append_async)
+    );
     let api = load::<Plain>(&PLAIN, 0);
-    assert_eq!(api.struct_size as usize, std::mem::offset_of!(sys::es_plugin_api, store_health));
+    assert_eq!(
+        api.struct_size as usize,
+        std::mem::offset_of!(sys::es_plugin_api, store_health)
+    );
     assert!(api.store_health.is_none());
     // Another major: the plugin's own table, so that the host can name both versions.
     let mut table: *const sys::es_plugin_api = ptr::null();
@@ -197,11 +216,20 @@ fn a_panic_in_the_store_is_es_internal_with_a_message_and_the_host_goes_on() {
     // store_open too.
     let api = load::<Old>(&OLD, 5);
     let params: sys::es_open_params = unsafe {
-        sys::es_open_params { struct_size: size_of::<sys::es_open_params>() as u32, ..zeroed() }
+        sys::es_open_params {
+            struct_size: size_of::<sys::es_open_params>() as u32,
+            ..zeroed()
+        }
     };
     let (mut store, mut err) = (ptr::null_mut(), new_error());
-    assert_eq!(unsafe { api.store_open.unwrap()(&params, &mut store, &mut err) }, status::INTERNAL);
-    assert_eq!(message(&err), "the plugin panicked in store_open: cannot open");
+    assert_eq!(
+        unsafe { api.store_open.unwrap()(&params, &mut store, &mut err) },
+        status::INTERNAL
+    );
+    assert_eq!(
+        message(&err),
+        "the plugin panicked in store_open: cannot open"
+    );
 }
 
 #[test]
@@ -213,12 +241,22 @@ fn a_panic_in_an_iterator_is_es_internal() {
         ..unsafe { zeroed() }
     };
     let (mut iterator, mut err) = (ptr::null_mut(), new_error());
-    assert_eq!(unsafe { api.read_all.unwrap()(store, &request, &mut iterator, &mut err) }, status::OK);
+    assert_eq!(
+        unsafe { api.read_all.unwrap()(store, &request, &mut iterator, &mut err) },
+        status::OK
+    );
     let mut event: sys::es_recorded_event = unsafe { zeroed() };
     event.struct_size = size_of::<sys::es_recorded_event>() as u32;
     let mut has_event = false;
-    let status = unsafe { api.iterator_next.unwrap()(iterator, &mut event, &mut has_event, &mut err) };
-    assert_eq!((status, message(&err).as_str()), (status::INTERNAL, "the plugin panicked in iterator_next: next of an empty page"));
+    let status =
+        unsafe { api.iterator_next.unwrap()(iterator, &mut event, &mut has_event, &mut err) };
+    assert_eq!(
+        (status, message(&err).as_str()),
+        (
+            status::INTERNAL,
+            "the plugin panicked in iterator_next: next of an empty page"
+        )
+    );
     unsafe {
         api.iterator_destroy.unwrap()(iterator);
         api.store_close.unwrap()(store);
@@ -232,11 +270,23 @@ fn the_input_rules_are_plugin_util_hs() {
     data.type_name = lend(b"");
     let events = [&data as *const _];
     let (status, _, text) = append(api, &append_request(b"s", &events));
-    assert_eq!((status, text.as_str()), (status::INVALID_ARGUMENT, "events[0].metadata.type_name must not be empty"));
+    assert_eq!(
+        (status, text.as_str()),
+        (
+            status::INVALID_ARGUMENT,
+            "events[0].metadata.type_name must not be empty"
+        )
+    );
     let data = event();
     let events = [&data as *const _, &data as *const _];
     let (_, _, text) = append(api, &append_request(b"s", &events));
-    assert_eq!(text, format!("events[1].metadata.event_id {} appears twice in this append", std::str::from_utf8(EVENT_ID).unwrap()));
+    assert_eq!(
+        text,
+        format!(
+            "events[1].metadata.event_id {} appears twice in this append",
+            std::str::from_utf8(EVENT_ID).unwrap()
+        )
+    );
 }
 
 /// A request of this build followed by 8 more bytes.
@@ -251,7 +301,10 @@ fn a_larger_request_is_refused_only_when_its_unknown_bytes_are_set() {
     let api = load::<Plain>(&PLAIN, 5);
     let data = event();
     let events = [&data as *const _];
-    let mut larger = Larger { request: append_request(b"s", &events), unknown: 1 };
+    let mut larger = Larger {
+        request: append_request(b"s", &events),
+        unknown: 1,
+    };
     larger.request.struct_size = size_of::<Larger>() as u32;
     let (status, _, text) = append(api, &larger.request);
     assert_eq!(status, status::INVALID_ARGUMENT);
@@ -269,10 +322,20 @@ fn a_smaller_request_is_read_with_its_missing_fields_zero() {
     request.timeout_us = 99;
     request.owner_tenant = lend(b"acme");
     let (_, result, _) = append(api, &request);
-    assert_eq!((result.first_global_position, result.last_global_position), (4, 99));
+    assert_eq!(
+        (result.first_global_position, result.last_global_position),
+        (4, 99)
+    );
     request.struct_size = std::mem::offset_of!(sys::es_append_request, timeout_us) as u32; // ABI 1.0
     let (status, result, _) = append(api, &request);
-    assert_eq!((status, result.first_global_position, result.last_global_position), (status::OK, 0, 0));
+    assert_eq!(
+        (
+            status,
+            result.first_global_position,
+            result.last_global_position
+        ),
+        (status::OK, 0, 0)
+    );
 }
 
 #[test]
@@ -288,8 +351,18 @@ fn results_and_errors_are_written_no_further_than_the_hosts_struct_size() {
     result.tombstoned = true; // stands for the host's memory beyond its struct
     let mut err = new_error();
     err.struct_size = (std::mem::offset_of!(sys::es_error, message) + 8) as u32;
-    let status = unsafe { api.append.unwrap()(store, &append_request(b"wrong", &events), &mut result, &mut err) };
-    assert_eq!((status, result.actual_version, result.struct_size as usize), (status::FAILED_PRECONDITION, 7, known));
+    let status = unsafe {
+        api.append.unwrap()(
+            store,
+            &append_request(b"wrong", &events),
+            &mut result,
+            &mut err,
+        )
+    };
+    assert_eq!(
+        (status, result.actual_version, result.struct_size as usize),
+        (status::FAILED_PRECONDITION, 7, known)
+    );
     assert!(result.tombstoned, "written past the host's struct_size");
     assert_eq!(message(&err), "wrong e"); // 7 characters and the NUL
     unsafe { api.store_close.unwrap()(store) };
@@ -311,9 +384,18 @@ fn a_refused_stream_change_writes_the_state_that_refused_it() {
     state.struct_size = size_of::<sys::es_stream_state>() as u32;
     let mut err = new_error();
     let status = unsafe { api.change_stream.unwrap()(store, &request, &mut state, &mut err) };
-    assert_eq!((status, state.last_version, state.tombstoned), (status::FAILED_PRECONDITION, 3, true));
+    assert_eq!(
+        (status, state.last_version, state.tombstoned),
+        (status::FAILED_PRECONDITION, 3, true)
+    );
     request.kind = 9;
     let status = unsafe { api.change_stream.unwrap()(store, &request, &mut state, &mut err) };
-    assert_eq!((status, message(&err).as_str()), (status::INVALID_ARGUMENT, "es_stream_change_request has an unknown kind 9"));
+    assert_eq!(
+        (status, message(&err).as_str()),
+        (
+            status::INVALID_ARGUMENT,
+            "es_stream_change_request has an unknown kind 9"
+        )
+    );
     unsafe { api.store_close.unwrap()(store) };
 }
