@@ -1,9 +1,12 @@
 #!/bin/sh
 # regenerate.sh [OUT]: generates the Rust bindings of plugin.h and shim/shim.h with bindgen (Debian's
-# package `bindgen`, scripts/install-deps.sh) into OUT (default src/sys.rs, the committed copy).
-# tests/kit/rust_bindings_test.sh runs it into a temporary file and compares: the committed
-# bindings cannot drift from plugin.h.
+# package `bindgen`, scripts/install-deps.sh) into OUT (default src/sys.rs, the committed copy),
+# formatted by rustfmt (from rustup, as cargo). tests/kit/rust_crate_test.sh runs it into a
+# temporary file and compares: the committed bindings cannot drift from plugin.h.
 set -eu
+PATH="$PATH:$HOME/.cargo/bin"
+command -v bindgen >/dev/null || { echo "regenerate.sh: bindgen is not installed (scripts/install-deps.sh)" >&2; exit 1; }
+command -v rustfmt >/dev/null || { echo "regenerate.sh: rustfmt is not on PATH" >&2; exit 1; }
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/src/sys.rs}
 bindgen "$here/shim/shim.h" \
