@@ -125,7 +125,8 @@ pub(crate) unsafe fn headers<'a>(
         .collect()
 }
 
-/// Host callbacks (plugin.h es_host_callbacks): callable from any thread while the store is open.
+/// Host callbacks (plugin.h es_host_callbacks): callable from any thread while the store is open,
+/// never after it is closed (so keep it in the store, not in an iterator, which may outlive it).
 #[derive(Clone, Copy)]
 pub struct Host {
     callbacks: Option<sys::es_host_callbacks>,
