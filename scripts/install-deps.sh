@@ -9,7 +9,7 @@ packages=(
   libyaml-cpp-dev libspdlog-dev libgtest-dev libgmock-dev libjemalloc-dev
   libpqxx-dev libsqlite3-dev postgresql postgresql-client libssl-dev openssl libcivetweb-dev curl
   python3 python3-venv python3-grpcio python3-protobuf abigail-tools
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev bindgen
   dpkg-dev file rpm lintian rpmlint systemd
   python3-matplotlib
 )

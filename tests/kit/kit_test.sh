@@ -8,6 +8,8 @@
 #               CONFORMANT, by itself and served by eventstored (the suite over gRPC: appends and
 #               reads through the server)
 #   cmake-c     the same with examples/plugin-skeleton-c (C11 and the C helper plugin_util.h)
+#   cargo       the same with examples/plugin-skeleton-rust (Rust, the crate eventstore-plugin that
+#               the kit installs in share/eventstore/rust), built with cargo (on PATH or ~/.cargo/bin)
 #   pkg-config  the Kurrent stub's C sources (plugins/kurrent) with cc and
 #               `pkg-config --cflags --libs eventstore-plugin`
 # Environment: CC, CXX (compilers; default cc, c++), NM (default nm).
@@ -124,13 +126,54 @@ build_example() {
     [ -n "$installed" ] || fail "$name did not install into <libdir>/eventstore/plugins"
     check_loads "$name" "$(dirname "$installed")"
 
-    if [ -n "$conformance" ]; then
-        step "eventstore-conformance"
-        sh "$source_dir/tests/conformance/run_conformance.sh" "conformant:40" \
-            "$conformance" --plugin "$plugin" || fail "$name is not conformant"
-        step "eventstore-conformance over gRPC, eventstored serving $name"
-        certify_served "$plugin"
-    fi
+    certify "$plugin" "$name"
+}
+
+# certify PLUGIN NAME: with CONFORMANCE given, the suite finds PLUGIN conformant, by itself and
+# served by eventstored.
+certify() {
+    [ -n "$conformance" ] || return 0
+    step "eventstore-conformance"
+    sh "$source_dir/tests/conformance/run_conformance.sh" "conformant:40" \
+        "$conformance" --plugin "$1" || fail "$2 is not conformant"
+    step "eventstore-conformance over gRPC, eventstored serving $2"
+    certify_served "$1"
+}
+
+# build_rust_example: examples/plugin-skeleton-rust with cargo, its dependency on the crate
+# pointed at the kit's copy (share/eventstore/rust/eventstore-plugin), which finds the kit's
+# headers by itself; then the same checks as build_example.
+build_rust_example() {
+    # rustup installs cargo here; a non-login shell may not have it on PATH (as sdks/rust/test.sh).
+    PATH="$PATH:$HOME/.cargo/bin"
+    unset EVENTSTORE_PLUGIN_INCLUDE
+    crate="$prefix/share/eventstore/rust/eventstore-plugin"
+    [ -f "$crate/Cargo.toml" ] || fail "the kit lacks the Rust crate (share/eventstore/rust/eventstore-plugin)"
+    step "build examples/plugin-skeleton-rust with cargo against the kit's crate only"
+    example="$work/plugin-skeleton-rust"
+    mkdir "$example"
+    cp -R "$source_dir/examples/plugin-skeleton-rust/Cargo.lock" "$source_dir/examples/plugin-skeleton-rust/src" \
+        "$example/"
+    sed "s|path = \"../../plugin-api/rust\"|path = \"$crate\"|" \
+        "$source_dir/examples/plugin-skeleton-rust/Cargo.toml" >"$example/Cargo.toml"
+    grep -q "path = \"$crate\"" "$example/Cargo.toml" || fail "the example's dependency on the crate was not found"
+    target="$build_dir/rust/kit-target"
+    CARGO_TARGET_DIR="$target" cargo build --release --locked -j 2 --manifest-path "$example/Cargo.toml" \
+        >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "cargo build failed"; }
+    grep -q "eventstore-plugin v0.1.0 ($crate)" "$work/build.log" || fail "cargo did not build the kit's crate"
+    plugin="$target/release/libskeleton_rust.so"
+    [ -f "$plugin" ] || fail "no libskeleton_rust.so"
+
+    step "exports"
+    check_exports "$plugin"
+
+    step "eventstored loads it, by path and installed by short name"
+    check_loads "$plugin"
+    mkdir -p "$prefix/lib/eventstore/plugins"
+    cp "$plugin" "$prefix/lib/eventstore/plugins/skeleton-rust.so"
+    check_loads skeleton-rust "$prefix/lib/eventstore/plugins"
+
+    certify "$plugin" skeleton-rust
 }
 
 case $mode in
@@ -139,6 +182,9 @@ cmake)
     ;;
 cmake-c)
     build_example plugin-skeleton-c skeleton-c -DCMAKE_C_COMPILER="${CC:-cc}"
+    ;;
+cargo)
+    build_rust_example
     ;;
 pkg-config)
     step "build the Kurrent stub with cc and pkg-config against the kit only"

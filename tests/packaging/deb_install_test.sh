@@ -96,7 +96,9 @@ for file in /usr/bin/eventstored /usr/bin/eventstore-conformance /usr/bin/events
   /usr/share/man/man1/eventstore-sqlite-backup.1.gz \
   /usr/include/eventstore/plugin.h /usr/include/eventstore/plugin_util.h \
   /usr/share/doc/eventstore-plugin-dev/examples/plugin-skeleton/CMakeLists.txt \
-  /usr/share/doc/eventstore-plugin-dev/examples/plugin-skeleton-c/skeleton_plugin.c; do
+  /usr/share/doc/eventstore-plugin-dev/examples/plugin-skeleton-c/skeleton_plugin.c \
+  /usr/share/doc/eventstore-plugin-dev/examples/plugin-skeleton-rust/src/lib.rs \
+  /usr/share/eventstore/rust/eventstore-plugin/Cargo.toml /usr/share/eventstore/rust/eventstore-plugin/src/sys.rs; do
   [[ -f $file ]] || fail "not installed: $file"
 done
 getent passwd eventstore | grep -q ':/usr/sbin/nologin$' || fail "no system user eventstore with nologin"
