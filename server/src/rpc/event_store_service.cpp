@@ -88,18 +88,22 @@ std::function<bool(const es_recorded_event&)> collect_into(Response* response, c
 
 }  // namespace
 
+Result<Caller> EventStoreService::admit_stream_call(const grpc::ServerContextBase& context,
+                                                   const std::string& stream_id,
+                                                   Access access) const {
+    auto authenticated = auth_.authenticate(context, access);
+    if (!authenticated.ok()) return authenticated.status();
+    if (Status s = Authorizer::check_stream(authenticated.value(), stream_id); !s.ok()) return s;
+    if (Status s = validation::validate_stream_id(stream_id, config_.limits); !s.ok()) return s;
+    return authenticated;
+}
+
 grpc::Status EventStoreService::ReadStream(grpc::ServerContext* context,
                                            const v1::ReadStreamRequest* request,
                                            v1::ReadStreamResponse* response) {
-    const auto authenticated = auth_.authenticate(*context, Access::read);
-    if (!authenticated.ok()) return to_grpc(authenticated.status(), *context);
-    const Caller& caller = authenticated.value();
-    if (Status s = Authorizer::check_stream(caller, request->stream_id()); !s.ok()) {
-        return to_grpc(s, *context);
-    }
-    if (Status s = validation::validate_stream_id(request->stream_id(), config_.limits); !s.ok()) {
-        return to_grpc(s, *context);
-    }
+    const auto admitted = admit_stream_call(*context, request->stream_id(), Access::read);
+    if (!admitted.ok()) return to_grpc(admitted.status(), *context);
+    const Caller& caller = admitted.value();
     const auto read =
         read_stream_request(*request, caller.tenant(), config_.limits, deadline(*context));
     if (!read.ok()) return to_grpc(read.status(), *context);
@@ -166,13 +170,9 @@ grpc::Status EventStoreService::change_stream(grpc::ServerContext& context,
                                               const std::string& stream_id,
                                               const v1::ExpectedVersion* expected, Fill&& fill,
                                               v1::StreamState& response) {
-    const auto authenticated = auth_.authenticate(context, Access::delete_streams);
-    if (!authenticated.ok()) return to_grpc(authenticated.status(), context);
-    const Caller& caller = authenticated.value();
-    if (Status s = Authorizer::check_stream(caller, stream_id); !s.ok()) return to_grpc(s, context);
-    if (Status s = validation::validate_stream_id(stream_id, config_.limits); !s.ok()) {
-        return to_grpc(s, context);
-    }
+    const auto admitted = admit_stream_call(context, stream_id, Access::delete_streams);
+    if (!admitted.ok()) return to_grpc(admitted.status(), context);
+    const Caller& caller = admitted.value();
     es_stream_change_request request = change_request(kind, stream_id, caller.tenant());
     if (expected != nullptr) {
         if (Status s = check_expected_kind_known(*expected); !s.ok()) return to_grpc(s, context);
@@ -238,15 +238,9 @@ grpc::Status EventStoreService::SetStreamRetention(grpc::ServerContext* context,
 grpc::Status EventStoreService::GetStreamState(grpc::ServerContext* context,
                                                const v1::GetStreamStateRequest* request,
                                                v1::StreamState* response) {
-    const auto authenticated = auth_.authenticate(*context, Access::read);
-    if (!authenticated.ok()) return to_grpc(authenticated.status(), *context);
-    const Caller& caller = authenticated.value();
-    if (Status s = Authorizer::check_stream(caller, request->stream_id()); !s.ok()) {
-        return to_grpc(s, *context);
-    }
-    if (Status s = validation::validate_stream_id(request->stream_id(), config_.limits); !s.ok()) {
-        return to_grpc(s, *context);
-    }
+    const auto admitted = admit_stream_call(*context, request->stream_id(), Access::read);
+    if (!admitted.ok()) return to_grpc(admitted.status(), *context);
+    const Caller& caller = admitted.value();
     es_stream_state_request read = abi::make_struct<es_stream_state_request>();
     read.stream_id = abi::bytes(request->stream_id());
     read.owner_tenant = abi::bytes(caller.tenant());

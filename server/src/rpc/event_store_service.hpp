@@ -73,6 +73,11 @@ private:
     Status admit_append(const grpc::ServerContextBase& context, const v1::AppendRequest& request,
                         Caller& caller, abi::AppendBuilder& append) const;
 
+    // The checks of a call on one stream before it reaches the store: the token grants
+    // `access`, the stream is under its prefixes, the stream id is valid. The caller, or the
+    // status to answer.
+    Result<Caller> admit_stream_call(const grpc::ServerContextBase& context,
+                                     const std::string& stream_id, Access access) const;
     // A lifecycle change of `stream_id`: authorized for `delete`, checked, made by the backend
     // with the caller's tenant as owner, answered as the stream's state. `fill` sets the call's
     // own fields (INVALID_ARGUMENT from it is answered as is); `expected` is the call's expected
