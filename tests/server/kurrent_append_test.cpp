@@ -218,6 +218,8 @@ TEST_F(KurrentAppendTest, GivenAStream_WhenAppendExpectsNoStream_ThenWrongExpect
     ASSERT_TRUE(response.has_wrong_expected_version());
     EXPECT_TRUE(response.wrong_expected_version().has_expected_no_stream());
     EXPECT_EQ(response.wrong_expected_version().expected_revision_20_6_0(), UINT64_MAX);
+    EXPECT_EQ(response.wrong_expected_version().current_revision_option_case(),
+              kp::AppendResp::WrongExpectedVersion::kCurrentRevision);
     EXPECT_EQ(response.wrong_expected_version().current_revision(), 0u);
 }
 
@@ -441,6 +443,8 @@ TEST_F(KurrentBatchAppendTest, GivenNoStream_WhenOneFinalBatch_ThenSuccessEchoin
     EXPECT_EQ(response.correlation_id().string(), kC1);
     EXPECT_EQ(response.stream_identifier().stream_name(), "s");
     EXPECT_TRUE(response.has_no_stream());
+    EXPECT_EQ(response.success().current_revision_option_case(),
+              kp::BatchAppendResp::Success::kCurrentRevision);
     EXPECT_EQ(response.success().current_revision(), 1u);
     const auto events = whole_stream("s");
     ASSERT_EQ(events.size(), 2u);
@@ -489,6 +493,7 @@ TEST_F(KurrentBatchAppendTest, GivenAStream_WhenBatchExpectsNoStream_ThenWrongEx
     const auto wrong = detail_of<kc::WrongExpectedVersion>(
         one_batch("s", [](kp::BatchAppendReq::Options& o) { o.mutable_no_stream(); }));
     EXPECT_TRUE(wrong.has_expected_no_stream());
+    EXPECT_EQ(wrong.current_stream_revision_option_case(), kc::WrongExpectedVersion::kCurrentStreamRevision);
     EXPECT_EQ(wrong.current_stream_revision(), 1u);
 }
 
@@ -611,16 +616,20 @@ protected:
         return request;
     }
     grpc::Status remove(const kp::DeleteReq& request) {
-        context_ = context_with_deadline();
         kp::DeleteResp response;
-        const auto status = kstub_->Delete(context_.get(), request, &response);
-        EXPECT_TRUE(!status.ok() || response.has_no_position());
-        return status;
+        return change(&kp::Streams::Stub::Delete, request, response);
     }
     grpc::Status tombstone(const kp::TombstoneReq& request) {
-        context_ = context_with_deadline();
         kp::TombstoneResp response;
-        const auto status = kstub_->Tombstone(context_.get(), request, &response);
+        return change(&kp::Streams::Stub::Tombstone, request, response);
+    }
+    // A Delete or Tombstone call; the context stays for its trailers.
+    template <class Request, class Response>
+    grpc::Status change(grpc::Status (kp::Streams::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                                 Response*),
+                        const Request& request, Response& response) {
+        context_ = context_with_deadline();
+        const auto status = (kstub_.get()->*method)(context_.get(), request, &response);
         EXPECT_TRUE(!status.ok() || response.has_no_position());
         return status;
     }
