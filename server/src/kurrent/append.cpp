@@ -3,6 +3,7 @@
 // to the store without a thread that waits (loader::Store::append_async), answered with
 // AppendResp: success, or wrong_expected_version in the response as KurrentDB answers it.
 #include <atomic>
+#include <limits>
 
 #include "kurrent/errors.hpp"
 #include "kurrent/streams_service.hpp"
@@ -47,7 +48,10 @@ public:
     }
 
     void OnReadDone(bool ok) override {
-        if (!ok) {
+        if (!ok && context_.IsCancelled()) {
+            // Not a half-close: the client gave up, and what it sent so far is not its append.
+            refuse(grpc::Status::CANCELLED);
+        } else if (!ok) {
             submit();
         } else if (!options_seen_) {
             read_options();
