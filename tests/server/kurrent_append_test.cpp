@@ -4,6 +4,7 @@
 // input that writes nothing (read back through eventstore.v1), and the event mapping both ways.
 #include <map>
 #include <optional>
+#include <set>
 
 #include "google/rpc/status.pb.h"
 #include "kurrent/translate.hpp"
@@ -602,6 +603,29 @@ TEST_F(KurrentBatchAppendTest, GivenABatchNeverFinal_WhenTheClientHalfCloses_The
     *open.add_proposed_messages() = batch_message();
     EXPECT_TRUE(batch({open}).empty());
     expect_nothing_written();
+}
+
+TEST_F(KurrentBatchAppendTest, GivenManyCorrelationsOnOneCall_WhenAllFinal_ThenEachAnsweredOnceAndWritten) {
+    // Completions come from the store's threads while the call still reads and writes.
+    constexpr int kGroups = 64;
+    std::vector<kp::BatchAppendReq> requests;
+    for (int i = 0; i < kGroups; ++i) {
+        auto request = batch_options(make_event().metadata().event_id(), "many-" + std::to_string(i % 8));
+        *request.add_proposed_messages() = batch_message();
+        request.set_is_final(true);
+        requests.push_back(request);
+    }
+    const auto responses = batch(requests);
+    ASSERT_EQ(responses.size(), static_cast<size_t>(kGroups));
+    std::set<std::string> correlations;
+    for (const auto& response : responses) {
+        EXPECT_TRUE(response.has_success()) << response.error().message();
+        correlations.insert(response.correlation_id().string());
+    }
+    EXPECT_EQ(correlations.size(), static_cast<size_t>(kGroups));
+    v1::ReadAllResponse all;
+    ASSERT_TRUE(read_all(0, 1000, "many-", &all).ok());
+    EXPECT_EQ(all.events_size(), kGroups);
 }
 
 // --- Delete and Tombstone ---
