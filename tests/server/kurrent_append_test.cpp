@@ -534,33 +534,25 @@ TEST_F(KurrentBatchAppendTest, GivenBadInput_WhenBatch_ThenBadRequestDetailsAndN
     *no_options.add_proposed_messages() = batch_message();
     no_options.set_is_final(true);
     requests.push_back(no_options);
-    auto no_type = batch_options("22222222-2222-4222-8222-000000000001", "s");
-    *no_type.add_proposed_messages() = batch_message();
-    no_type.mutable_proposed_messages(0)->mutable_metadata()->erase("type");
-    no_type.set_is_final(true);
-    requests.push_back(no_type);
-    auto bad_id = batch_options("22222222-2222-4222-8222-000000000002", "s");
-    *bad_id.add_proposed_messages() = batch_message();
-    bad_id.mutable_proposed_messages(0)->mutable_id()->set_string("nope");
-    bad_id.set_is_final(true);
-    requests.push_back(bad_id);
-    auto no_expected = batch_options("22222222-2222-4222-8222-000000000003", "s");
-    no_expected.mutable_options()->clear_any();
-    *no_expected.add_proposed_messages() = batch_message();
-    no_expected.set_is_final(true);
-    requests.push_back(no_expected);
-    auto bad_correlation = batch_options("not a uuid", "s");
-    *bad_correlation.add_proposed_messages() = batch_message();
-    bad_correlation.set_is_final(true);
-    requests.push_back(bad_correlation);
-    auto no_stream_id = batch_options("22222222-2222-4222-8222-000000000004", "s");
-    no_stream_id.mutable_options()->clear_stream_identifier();
-    *no_stream_id.add_proposed_messages() = batch_message();
-    no_stream_id.set_is_final(true);
-    requests.push_back(no_stream_id);
-    auto no_events = batch_options("22222222-2222-4222-8222-000000000005", "s");
-    no_events.set_is_final(true);
-    requests.push_back(no_events);
+    // A final group of one event to "s", spoiled by `spoil`.
+    const auto spoiled = [&](const std::string& correlation, auto&& spoil) {
+        auto request = batch_options(correlation, "s");
+        *request.add_proposed_messages() = batch_message();
+        request.set_is_final(true);
+        spoil(request);
+        requests.push_back(request);
+    };
+    spoiled("22222222-2222-4222-8222-000000000001",
+            [](kp::BatchAppendReq& r) { r.mutable_proposed_messages(0)->mutable_metadata()->erase("type"); });
+    spoiled("22222222-2222-4222-8222-000000000002",
+            [](kp::BatchAppendReq& r) { r.mutable_proposed_messages(0)->mutable_id()->set_string("nope"); });
+    spoiled("22222222-2222-4222-8222-000000000003",
+            [](kp::BatchAppendReq& r) { r.mutable_options()->clear_any(); });
+    spoiled("not a uuid", [](kp::BatchAppendReq&) {});
+    spoiled("22222222-2222-4222-8222-000000000004",
+            [](kp::BatchAppendReq& r) { r.mutable_options()->clear_stream_identifier(); });
+    spoiled("22222222-2222-4222-8222-000000000005",
+            [](kp::BatchAppendReq& r) { r.clear_proposed_messages(); });
 
     const auto responses = batch(requests);
     ASSERT_EQ(responses.size(), requests.size());
