@@ -12,7 +12,6 @@ namespace eventstore::server::kurrent {
 namespace {
 
 constexpr int64_t kTicksPerMicrosecond = 10;
-constexpr int64_t kUnixEpochTicks = 621355968000000000;
 constexpr char kHex[] = "0123456789abcdef";
 constexpr std::string_view kOctetStream = "application/octet-stream";
 
@@ -141,7 +140,7 @@ void show(const Shown& event, UuidForm form, client::streams::ReadResp::ReadEven
 
 }  // namespace
 
-int64_t ticks_of(int64_t unix_us) { return unix_us * kTicksPerMicrosecond + kUnixEpochTicks; }
+int64_t ticks_of(int64_t unix_us) { return unix_us * kTicksPerMicrosecond; }
 
 Result<std::string> uuid_text(const client::UUID& id, std::string_view field) {
     switch (id.value_case()) {

@@ -44,7 +44,8 @@ inline constexpr std::string_view kCreatedKey = "created";
 inline uint64_t revision_of(uint64_t version) { return version - 1; }
 inline uint64_t version_of(uint64_t revision) { return revision + 1; }
 
-// Microseconds since 1970-01-01 UTC as .NET ticks (100 ns since 0001-01-01).
+// Microseconds since 1970-01-01 UTC as KurrentDB's `created`: .NET ticks (100 ns) since the same
+// epoch (KurrentDB's ToTicksSinceEpoch; the clients divide by 10^7 for seconds since 1970).
 int64_t ticks_of(int64_t unix_us);
 
 // How the client wants UUIDs back (ReadReq's uuid_option).
