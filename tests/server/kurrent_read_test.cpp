@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "streams.grpc.pb.h"
+#include "subscriber.hpp"
 #include "test_server.hpp"
 
 namespace eventstore::test {
@@ -243,6 +244,13 @@ public:
         EXPECT_TRUE(reader_->Read(&response)) << "the subscription ended";
         return response;
     }
+    // The call's status once the server ended it (every message before is dropped).
+    grpc::Status finish() {
+        ks::ReadResp response;
+        while (reader_->Read(&response)) {
+        }
+        return reader_->Finish();
+    }
     // The next `count` event positions; checkpoints seen meanwhile go to `checkpoints`.
     std::vector<uint64_t> events(size_t count, std::vector<uint64_t>* checkpoints = nullptr) {
         std::vector<uint64_t> out;
@@ -317,6 +325,31 @@ TEST_F(KurrentReadTest, GivenAFilterThatSkips_WhenSubscribedToAll_ThenCheckpoint
             EXPECT_GE(checkpoints[i] - checkpoints[i - 1], 4u);
         }
     }
+}
+
+TEST_F(KurrentReadTest, GivenTheConnectionsCapHeldByAV1Subscriber_WhenSubscribing_ThenResourceExhausted) {
+    start("connections:\n  max_subscriptions_per_connection: 1\n");
+    kurrent_ = ks::Streams::NewStub(channel_);
+    Subscriber holder(*stub_, 0);
+    ASSERT_TRUE(holder.next().has_value());  // caught_up: it holds the slot now
+    Subscription refused(*kurrent_, subscription(all_read(true, 1)));
+    const grpc::Status status = refused.finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    EXPECT_NE(status.error_message().find("connections.max_subscriptions_per_connection"),
+              std::string::npos);
+}
+
+TEST_F(KurrentReadTest, GivenASubscription_WhenTheServerShutsDown_ThenUnavailableNamingWhereToResume) {
+    append_n("a", 2);
+    Subscription subscribed(*kurrent_, subscription(all_read(true, 1)));
+    ASSERT_TRUE(subscribed.next().has_confirmation());
+    EXPECT_EQ(subscribed.events(2), (std::vector<uint64_t>{1, 2}));
+    ASSERT_TRUE(subscribed.next().has_caught_up());
+    stop();
+    const grpc::Status status = subscribed.finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+    EXPECT_NE(status.error_message().find("resume after global position 2"), std::string::npos)
+        << status.error_message();
 }
 
 }  // namespace
