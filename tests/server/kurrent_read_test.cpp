@@ -170,6 +170,16 @@ TEST_F(KurrentReadTest, GivenALongLog_WhenAllReadBackwards_ThenEveryEventOnceAcr
     for (size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i], 300 - i);
 }
 
+TEST_F(KurrentReadTest, GivenABackendThatAnnouncesNoCommits_WhenAllReadBackwardsFromTheEnd_ThenTheHeadIsFoundAndEveryEventOnce) {
+    start("", FIXTURE_MEMORY_POLLING);
+    kurrent_ = ks::Streams::NewStub(channel_);
+    for (int i = 0; i < 3; ++i) append_n("s-" + std::to_string(i), 40);
+    EXPECT_EQ(positions(read_ok(all_read(false, 2))), (std::vector<uint64_t>{120, 119}));
+    const auto events = positions(read_ok(all_read(false, 1000)));
+    ASSERT_EQ(events.size(), 120u);
+    EXPECT_EQ(events.back(), 1u);
+}
+
 ks::ReadReq filtered(ks::ReadReq read, bool on_type, const std::string& regex,
                      std::vector<std::string> prefixes, uint32_t window, uint32_t multiplier) {
     Options::FilterOptions& filter = *read.mutable_options()->mutable_filter();
