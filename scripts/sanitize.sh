@@ -63,9 +63,9 @@ run_tsan() {
   # history that both stacks of a report are restored, so the race: entries of tsan.supp (which
   # name a grpcpp frame of either stack) match instead of failing on a lost stack.
   export TSAN_OPTIONS="suppressions=$suppressions/tsan.supp:ignore_noninstrumented_modules=1:halt_on_error=1:second_deadlock_stack=1:history_size=7"
-  echo "== tsan: concurrency, subscription, id, token reload and stream lifecycle tests"
+  echo "== tsan: concurrency, subscription, id, token reload, stream lifecycle and KurrentDB Read tests"
   "$dir/tests/server/server_tests" --gtest_brief=1 \
-    --gtest_filter='ConcurrencyTest.*:SubscribeTest.*:CheckpointTest.*:HandOverTest.*:FallingBehindTest.*:BatchTest.*:ManySubscribersTest.*:PollingTailTest.*:TimedCheckpointTest.*:UuidV7.*:TokenReloadConcurrencyTest.*:LifecycleTest.*'
+    --gtest_filter='ConcurrencyTest.*:SubscribeTest.*:CheckpointTest.*:HandOverTest.*:FallingBehindTest.*:BatchTest.*:ManySubscribersTest.*:PollingTailTest.*:TimedCheckpointTest.*:UuidV7.*:TokenReloadConcurrencyTest.*:LifecycleTest.*:KurrentReadTest.*'
   echo "== tsan: asynchronous appends (completions from plugin threads, late, twice)"
   "$dir/tests/loader/async_append_test" --gtest_brief=1
   sqlite_conformance "$dir"

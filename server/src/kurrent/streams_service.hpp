@@ -14,15 +14,22 @@ namespace eventstore::server::kurrent {
 
 namespace proto = event_store::client::streams;
 
-class StreamsService final : public proto::Streams::CallbackService {
+struct ReadOptions;  // read_options.hpp
+
+// Read is a raw callback method (read.cpp; its raw registration, made last, replaces the typed
+// one): it parses its request itself, and its subscriptions run on eventstore.v1's subscription
+// runtime, whose messages are bytes (subscriptions/).
+class StreamsService final
+    : public proto::Streams::WithRawCallbackMethod_Read<proto::Streams::CallbackService> {
 public:
     // `core` (whose tokens, subscriptions and rules apply here too) and `store` must outlive the
     // service and every call in flight.
     StreamsService(EventStoreService& core, loader::Store& store, const Config& config);
 
     // read.cpp: reads of a stream or of $all, forwards or backwards, and subscriptions.
-    grpc::ServerWriteReactor<proto::ReadResp>* Read(grpc::CallbackServerContext* context,
-                                                    const proto::ReadReq* request) override;
+    using proto::Streams::CallbackService::Read;  // the typed one, never registered
+    grpc::ServerWriteReactor<grpc::ByteBuffer>* Read(grpc::CallbackServerContext* context,
+                                                     const grpc::ByteBuffer* request) override;
     // append.cpp: one stream, the options message first, then the events.
     grpc::ServerReadReactor<proto::AppendReq>* Append(grpc::CallbackServerContext* context,
                                                       proto::AppendResp* response) override;
@@ -38,6 +45,11 @@ public:
                                         proto::TombstoneResp* response) override;
 
 private:
+    // read.cpp: a subscription admitted for `caller`, started on the core's runtime.
+    grpc::ServerWriteReactor<grpc::ByteBuffer>* subscribe(grpc::CallbackServerContext& context,
+                                                          const ReadOptions& options,
+                                                          Caller caller, std::string prefix);
+
     EventStoreService& core_;
     loader::Store& store_;
     const Config& config_;

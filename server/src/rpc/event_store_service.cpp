@@ -21,6 +21,7 @@ constexpr char kSubscribeMethod[] = "/eventstore.v1.EventStore/Subscribe";
 EventStoreService::EventStoreService(loader::Store& store, CommitNotifier& notifier,
                                      const Config& config)
     : store_(store),
+      notifier_(notifier),
       config_(config),
       auth_(config.auth),
       subscription_slots_(config.connections.max_subscriptions_per_connection),
@@ -152,13 +153,7 @@ grpc::Status EventStoreService::ReadAll(grpc::ServerContext* context, const v1::
 grpc::Status EventStoreService::stream_not_found(const grpc::ServerContextBase& context,
                                                  const Status& status,
                                                  const es_read_stream_request& read) {
-    if (!store_.plugin().has_stream_lifecycle()) return backend_to_grpc(status, context);
-    es_stream_state_request request = abi::make_struct<es_stream_state_request>();
-    request.stream_id = read.stream_id;
-    request.owner_tenant = read.owner_tenant;
-    if (Status s = fill_deadline(request, deadline(context)); !s.ok()) return to_grpc(status, context);
-    es_stream_state state{};
-    if (store_.stream_state(request, state).ok() && state.tombstoned) {
+    if (tombstoned(context, read)) {
         return stream_deleted(grpc::StatusCode::NOT_FOUND, std::string(abi::view(read.stream_id)));
     }
     return backend_to_grpc(status, context);
@@ -187,6 +182,17 @@ EventStoreService::StreamChange EventStoreService::apply_change(
     change.from_backend = true;
     if (change.status.ok()) subscriptions_.forget_recent();
     return change;
+}
+
+bool EventStoreService::tombstoned(const grpc::ServerContextBase& context,
+                                   const es_read_stream_request& read) {
+    if (!store_.plugin().has_stream_lifecycle()) return false;
+    es_stream_state_request request = abi::make_struct<es_stream_state_request>();
+    request.stream_id = read.stream_id;
+    request.owner_tenant = read.owner_tenant;
+    if (!fill_deadline(request, deadline(context)).ok()) return false;
+    es_stream_state state{};
+    return store_.stream_state(request, state).ok() && state.tombstoned;
 }
 
 grpc::Status EventStoreService::change_stream(grpc::ServerContext& context,
@@ -270,15 +276,6 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventStoreService::Subscribe(
     }
     auto admitted = auth_.admit_log_reader(*context, request.stream_prefix());
     if (!admitted.ok()) return SubscribeReactor::refuse(to_grpc(admitted.status(), *context));
-    auto slot = subscription_slots_.acquire(context->peer());
-    if (!slot) {
-        server_metrics().refused_subscriptions.add();
-        return SubscribeReactor::refuse(grpc::Status(
-            grpc::StatusCode::RESOURCE_EXHAUSTED,
-            "this connection already has " + std::to_string(subscription_slots_.cap()) +
-                " subscriptions (connections.max_subscriptions_per_connection): "
-                "end one, or subscribe over another connection"));
-    }
     Feed::Request subscriber;
     subscriber.after = request.after_global_position();
     subscriber.prefix = std::move(admitted.value().prefix);
@@ -287,6 +284,20 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventStoreService::Subscribe(
         std::min(request.max_batch_events(), config_.subscriptions.max_batch_events);
     subscriber.deadline = context->deadline();
     subscriber.request_id = request_id(*context);
+    return subscribe(*context, std::move(subscriber));
+}
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* EventStoreService::subscribe(
+    grpc::CallbackServerContext& context, Feed::Request subscriber) {
+    auto slot = subscription_slots_.acquire(context.peer());
+    if (!slot) {
+        server_metrics().refused_subscriptions.add();
+        return SubscribeReactor::refuse(grpc::Status(
+            grpc::StatusCode::RESOURCE_EXHAUSTED,
+            "this connection already has " + std::to_string(subscription_slots_.cap()) +
+                " subscriptions (connections.max_subscriptions_per_connection): "
+                "end one, or subscribe over another connection"));
+    }
     return new SubscribeReactor(subscriptions_, config_.subscriptions, std::move(subscriber),
                                 std::move(slot));
 }

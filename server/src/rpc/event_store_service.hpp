@@ -89,17 +89,35 @@ public:
     TokenSet::Change replace_tokens(const std::vector<TokenConfig>& tokens);
     size_t token_count() const { return auth_.token_count(); }
 
-private:
-    // The deadline of the backend calls made for the call of `context`.
-    CallDeadline deadline(const grpc::ServerContextBase& context) const {
-        return {context, config_.backend.timeout};
-    }
+    // For another protocol served over the same core (kurrent/): the same admission, state and
+    // subscription runtime as this service's own calls.
 
     // The checks of a call on one stream before it reaches the store: the token grants
     // `access`, the stream is under its prefixes, the stream id is valid. The caller, or the
     // status to answer.
     Result<Caller> admit_stream_call(const grpc::ServerContextBase& context,
                                      const std::string& stream_id, Access access) const;
+    // ReadAll's and Subscribe's admission of a reader of the global log (Authorizer).
+    Result<Authorizer::LogReader> admit_log_reader(const grpc::ServerContextBase& context,
+                                                   const std::string& requested_prefix) const {
+        return auth_.admit_log_reader(context, requested_prefix);
+    }
+    // True when the backend keeps the stream of `read` (which it answered NOT_FOUND) tombstoned.
+    bool tombstoned(const grpc::ServerContextBase& context, const es_read_stream_request& read);
+    // The highest global position the backend announced committed (0: none yet).
+    uint64_t announced_head() const { return notifier_.head(); }
+    // Starts a subscription admitted by the caller, on this service's runtime (catch-up, tail,
+    // shutdown, token withdrawal), within the connection's cap
+    // (connections.max_subscriptions_per_connection): RESOURCE_EXHAUSTED beyond it.
+    grpc::ServerWriteReactor<grpc::ByteBuffer>* subscribe(grpc::CallbackServerContext& context,
+                                                          Feed::Request subscriber);
+
+private:
+    // The deadline of the backend calls made for the call of `context`.
+    CallDeadline deadline(const grpc::ServerContextBase& context) const {
+        return {context, config_.backend.timeout};
+    }
+
     // A lifecycle change answered as the stream's state (apply_change), with the
     // WrongExpectedVersion detail for `expected` and StreamDeleted for a tombstoned stream.
     grpc::Status change_stream(grpc::ServerContext& context, es_stream_change_kind kind,
@@ -111,6 +129,7 @@ private:
                                   const es_read_stream_request& read);
 
     loader::Store& store_;
+    CommitNotifier& notifier_;
     const Config& config_;
     AppendCall::Allocator append_calls_;
     Authorizer auth_;

@@ -17,14 +17,25 @@ Feed::Feed(Owner& owner, const SubscriptionConfig& config, Request request, Reac
       position_(request_.after),
       last_reported_(request_.after),
       written_position_(request_.after),
-      last_report_time_(std::chrono::steady_clock::now()) {}
+      last_report_time_(std::chrono::steady_clock::now()) {
+    std::string greeting = encoding().greeting();
+    if (!greeting.empty()) push_control_locked(std::move(greeting), request_.after);
+}
+
+const FeedEncoding& Feed::encoding() const {
+    return request_.encoding ? *request_.encoding : v1_encoding();
+}
+
+uint64_t Feed::checkpoint_interval() const {
+    return request_.checkpoint_interval > 0 ? request_.checkpoint_interval
+                                            : config_.checkpoint_interval;
+}
 
 Feed::ReadFrom Feed::read_from() const {
     std::lock_guard lock(mutex_);
     const uint64_t scanned_since_report = position_ - last_reported_;
-    return {position_, config_.checkpoint_interval > scanned_since_report
-                           ? config_.checkpoint_interval - scanned_since_report
-                           : 1};
+    const uint64_t interval = checkpoint_interval();
+    return {position_, interval > scanned_since_report ? interval - scanned_since_report : 1};
 }
 
 uint64_t Feed::position() const {
@@ -38,7 +49,8 @@ Feed::Offer Feed::offer(const Page& page, bool live) {
     std::vector<const SharedEventPtr*> visible;
     size_t bytes = 0;
     for (const SharedEventPtr& event : page.events) {
-        if (event->position <= position_ || !event->visible_to(request_.prefix, request_.caller)) {
+        if (event->position <= position_ || !event->visible_to(request_.prefix, request_.caller) ||
+            !encoding().wants(*event)) {
             continue;
         }
         visible.push_back(&event);
@@ -82,9 +94,7 @@ bool Feed::join_live() {
     std::lock_guard lock(mutex_);
     if (ending_) return false;
     if (!caught_up_sent_) {
-        v1::SubscribeResponse message;
-        message.mutable_caught_up()->set_global_position(position_);
-        push_control_locked(message, position_);
+        push_control_locked(encoding().caught_up(position_), position_);
         caught_up_sent_ = true;
         pump_locked();
     }
@@ -140,8 +150,8 @@ void Feed::detach() {
     outbox_.clear();
 }
 
-void Feed::push_control_locked(const v1::SubscribeResponse& message, uint64_t position) {
-    Outgoing outgoing{nullptr, message.SerializeAsString(), position};
+void Feed::push_control_locked(std::string message, uint64_t position) {
+    Outgoing outgoing{nullptr, std::move(message), position};
     buffered_bytes_ += outgoing.control.size();
     outbox_.push_back(std::move(outgoing));
     last_reported_ = position;
@@ -149,14 +159,12 @@ void Feed::push_control_locked(const v1::SubscribeResponse& message, uint64_t po
 }
 
 void Feed::queue_checkpoint_locked() {
-    v1::SubscribeResponse message;
-    message.mutable_checkpoint()->set_global_position(position_);
-    push_control_locked(message, position_);
+    push_control_locked(encoding().checkpoint(position_), position_);
 }
 
 bool Feed::checkpoint_due_locked() const {
-    if (position_ <= last_reported_) return false;
-    return position_ - last_reported_ >= config_.checkpoint_interval ||
+    if (!request_.checkpoints || position_ <= last_reported_) return false;
+    return position_ - last_reported_ >= checkpoint_interval() ||
            std::chrono::steady_clock::now() - last_report_time_ >= config_.checkpoint_period;
 }
 
@@ -205,7 +213,7 @@ grpc::ByteBuffer Feed::next_message_locked() {
     buffered_events_ -= events.size();
     buffered_bytes_ -= bytes;
     server_metrics().events_sent[static_cast<size_t>(Rpc::subscribe)].add(events.size());
-    return frame_events(events.data(), events.size(), request_.max_batch_events > 0);
+    return encoding().events(events.data(), events.size(), request_.max_batch_events > 0);
 }
 
 }  // namespace eventstore::server

@@ -24,6 +24,7 @@
 
 #include "config/config.hpp"
 #include "security/auth.hpp"
+#include "subscriptions/feed_encoding.hpp"
 #include "subscriptions/shared_event.hpp"
 
 namespace eventstore::server {
@@ -48,6 +49,12 @@ public:
         uint32_t max_batch_events = 0;  // 0: one event per message; else already capped
         std::chrono::system_clock::time_point deadline;  // the client's
         std::string request_id;  // the call's (observability/request_id.hpp), for its errors
+        // The call's messages and its own filter (feed_encoding.hpp); null: eventstore.v1's.
+        std::shared_ptr<const FeedEncoding> encoding;
+        // Checkpoints every this many positions scanned (0: subscriptions.checkpoint_interval),
+        // and by time (subscriptions.checkpoint_period_ms); none at all without `checkpoints`.
+        uint64_t checkpoint_interval = 0;
+        bool checkpoints = true;
     };
 
     // `reactor` receives StartWrite and Finish until detach().
@@ -106,7 +113,9 @@ private:
         uint64_t position = 0;  // what the client has heard of once this is written
     };
 
-    void push_control_locked(const v1::SubscribeResponse& message, uint64_t position);
+    const FeedEncoding& encoding() const;
+    uint64_t checkpoint_interval() const;
+    void push_control_locked(std::string message, uint64_t position);
     bool checkpoint_due_locked() const;
     void queue_checkpoint_locked();
     bool below_half_locked() const;

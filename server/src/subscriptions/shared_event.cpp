@@ -22,6 +22,7 @@ SharedEventPtr share(const es_recorded_event& event) {
     shared->position = event.global_position;
     shared->stream_id.assign(abi::view(event.stream_id));
     shared->tenant_id.assign(abi::view(event.tenant_id));
+    shared->type.assign(abi::view(event.type_name));
     // One message per thread: Clear() keeps its strings' allocations.
     thread_local v1::RecordedEvent proto;
     proto.Clear();

@@ -22,6 +22,7 @@ struct SharedEvent {
     uint64_t position = 0;
     std::string stream_id;  // for the subscribers' filters
     std::string tenant_id;
+    std::string type;   // for filters on the event type
     std::string bytes;  // the serialized v1::RecordedEvent
 
     // True when a subscriber with this prefix and caller receives the event.
