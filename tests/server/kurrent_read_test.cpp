@@ -315,7 +315,9 @@ TEST_F(KurrentReadTest, GivenAStream_WhenSubscribedFromARevision_ThenOnlyItsLate
     Subscription subscribed(*kurrent_, subscription(stream_read("s", true, 1, 0)));
     ASSERT_TRUE(subscribed.next().has_confirmation());
     EXPECT_EQ(subscribed.events(2), (std::vector<uint64_t>{2, 3}));
-    ASSERT_TRUE(subscribed.next().has_caught_up());
+    const ks::ReadResp caught_up = subscribed.next();
+    ASSERT_TRUE(caught_up.has_caught_up());
+    EXPECT_EQ(caught_up.caught_up().stream_revision(), 2) << "the revision of the last event sent";
     append_n("s-other", 1);
     append_n("s", 1);
     EXPECT_EQ(subscribed.events(1), (std::vector<uint64_t>{7}));

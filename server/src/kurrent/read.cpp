@@ -126,8 +126,11 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* StreamsService::subscribe(
     subscriber.max_batch_events = 0;
     subscriber.deadline = context.deadline();
     subscriber.request_id = request_id(context);
+    std::optional<uint64_t> after_revision;
+    if (!options.all && options.from == ReadOptions::From::point) after_revision = options.point;
     subscriber.encoding = std::make_shared<KurrentEncoding>(options.all ? std::string() : options.stream,
-                                                            options.filter, options.uuid);
+                                                            options.filter, options.uuid,
+                                                            after_revision);
     // KurrentDB sends checkpoints to filtered subscriptions of $all only.
     subscriber.checkpoints = options.all && options.filter.has_value();
     subscriber.checkpoint_interval = options.checkpoint_interval;

@@ -34,8 +34,12 @@ ReadResp checkpoint_at(uint64_t position) {
     return response;
 }
 
-KurrentEncoding::KurrentEncoding(std::string stream, std::optional<EventFilter> filter, UuidForm uuid)
-    : stream_(std::move(stream)), filter_(std::move(filter)), uuid_(uuid) {}
+KurrentEncoding::KurrentEncoding(std::string stream, std::optional<EventFilter> filter, UuidForm uuid,
+                                 std::optional<uint64_t> after_revision)
+    : stream_(std::move(stream)),
+      filter_(std::move(filter)),
+      uuid_(uuid),
+      after_revision_(after_revision) {}
 
 bool KurrentEncoding::wants(const SharedEvent& event) const {
     if (!stream_.empty()) return event.stream_id == stream_;
@@ -56,11 +60,20 @@ std::string KurrentEncoding::checkpoint(uint64_t position) const {
     return checkpoint_at(position).SerializeAsString();
 }
 
-std::string KurrentEncoding::caught_up(uint64_t position) const {
+std::string KurrentEncoding::caught_up(uint64_t position, const SharedEvent* last_event) const {
     ReadResp response;
     stamp_now(response.mutable_caught_up()->mutable_timestamp());
     response.mutable_caught_up()->mutable_position()->set_commit_position(position);
     response.mutable_caught_up()->mutable_position()->set_prepare_position(position);
+    if (!stream_.empty()) {
+        std::optional<uint64_t> revision = after_revision_;
+        if (last_event != nullptr) {
+            v1::RecordedEvent recorded;
+            recorded.ParseFromString(last_event->bytes);
+            revision = revision_of(recorded.stream_version());
+        }
+        if (revision) response.mutable_caught_up()->set_stream_revision(static_cast<int64_t>(*revision));
+    }
     return response.SerializeAsString();
 }
 

@@ -25,14 +25,18 @@ event_store::client::streams::ReadResp checkpoint_at(uint64_t position);
 
 class KurrentEncoding final : public FeedEncoding {
 public:
-    // A subscription to the stream `stream` (empty: to $all, with `filter` if set).
-    KurrentEncoding(std::string stream, std::optional<EventFilter> filter, UuidForm uuid);
+    // A subscription to the stream `stream` (empty: to $all, with `filter` if set), for a stream
+    // after revision `after_revision` (none: from the start).
+    KurrentEncoding(std::string stream, std::optional<EventFilter> filter, UuidForm uuid,
+                    std::optional<uint64_t> after_revision = std::nullopt);
 
     bool wants(const SharedEvent& event) const override;
     // `count` is 1: KurrentDB has no batches (the feed runs with max_batch_events 0).
     grpc::ByteBuffer events(const SharedEventPtr* events, size_t count, bool as_batch) const override;
     std::string checkpoint(uint64_t position) const override;
-    std::string caught_up(uint64_t position) const override;
+    // For a stream, caught_up also names the revision of the last event given (before any, the
+    // revision subscribed after), as KurrentDB does.
+    std::string caught_up(uint64_t position, const SharedEvent* last_event) const override;
     // ReadResp.confirmation with a new subscription id.
     std::string greeting() const override;
 
@@ -40,6 +44,7 @@ private:
     const std::string stream_;
     const std::optional<EventFilter> filter_;
     const UuidForm uuid_;
+    const std::optional<uint64_t> after_revision_;
 };
 
 }  // namespace eventstore::server::kurrent

@@ -70,6 +70,7 @@ Feed::Offer Feed::offer(const Page& page, bool live) {
     const auto now = std::chrono::steady_clock::now();
     for (const SharedEventPtr* event : visible) {
         outbox_.push_back(Outgoing{*event, {}, (*event)->position});
+        if (!caught_up_sent_) last_taken_ = *event;
         last_reported_ = (*event)->position;
         last_report_time_ = now;
     }
@@ -94,8 +95,9 @@ bool Feed::join_live() {
     std::lock_guard lock(mutex_);
     if (ending_) return false;
     if (!caught_up_sent_) {
-        push_control_locked(encoding().caught_up(position_), position_);
+        push_control_locked(encoding().caught_up(position_, last_taken_.get()), position_);
         caught_up_sent_ = true;
+        last_taken_.reset();
         pump_locked();
     }
     return true;

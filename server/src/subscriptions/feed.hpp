@@ -136,6 +136,7 @@ private:
     uint64_t written_position_;  // the last position handed to gRPC
     std::chrono::steady_clock::time_point last_report_time_;
     bool caught_up_sent_ = false;
+    SharedEventPtr last_taken_;  // until caught_up: the last event queued for the client
     bool read_waiting_ = false;  // a catch-up read waits for the buffer to drain
     bool writing_ = false;
     grpc::ByteBuffer in_flight_;

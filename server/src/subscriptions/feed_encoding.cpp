@@ -18,7 +18,7 @@ public:
         message.mutable_checkpoint()->set_global_position(position);
         return message.SerializeAsString();
     }
-    std::string caught_up(uint64_t position) const override {
+    std::string caught_up(uint64_t position, const SharedEvent*) const override {
         v1::SubscribeResponse message;
         message.mutable_caught_up()->set_global_position(position);
         return message.SerializeAsString();

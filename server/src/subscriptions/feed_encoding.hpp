@@ -25,9 +25,10 @@ public:
     // One message holding `count` events; `as_batch` as Feed::Request::max_batch_events > 0.
     virtual grpc::ByteBuffer events(const SharedEventPtr* events, size_t count,
                                     bool as_batch) const = 0;
-    // The serialized checkpoint and caught_up messages at global position `position`.
+    // The serialized checkpoint and caught_up messages at global position `position`; for
+    // caught_up, `last_event` is the last event the subscriber was given (nullptr: none yet).
     virtual std::string checkpoint(uint64_t position) const = 0;
-    virtual std::string caught_up(uint64_t position) const = 0;
+    virtual std::string caught_up(uint64_t position, const SharedEvent* last_event) const = 0;
     // The serialized message the call starts with; empty: none.
     virtual std::string greeting() const = 0;
 };
