@@ -31,6 +31,10 @@ Result<std::unique_ptr<Server>> Server::create(Config config) {
     server->store_ = std::move(store.value());
     server->service_ = std::make_unique<EventStoreService>(*server->store_, server->notifier_,
                                                            server->config_);
+    if (server->config_.kurrent.enabled) {
+        server->kurrent_streams_ = std::make_unique<kurrent::StreamsService>(
+            *server->service_, *server->store_, server->config_);
+    }
     return server;
 }
 
@@ -47,6 +51,7 @@ Status Server::start() {
     builder.AddListeningPort(config_.listen, server_credentials(config_.tls), &port_);
     apply_connection_limits(config_.connections, builder);
     builder.RegisterService(service_.get());
+    if (kurrent_streams_) builder.RegisterService(kurrent_streams_.get());
     capture_protobuf_log();
     // In this order: a request protobuf cannot parse gets its INVALID_ARGUMENT before the
     // observer records the call's status.
@@ -93,10 +98,11 @@ Status Server::start() {
                      "tokens cross the network unencrypted", config_.listen);
     }
     spdlog::info("eventstored {} listening on {}:{} with backend {} {} (ABI {}.{}, {}); {}, "
-                 "authentication {}",
+                 "authentication {}, KurrentDB protocol {}",
                  server_version(), host, port_, plugin_->name(), plugin_->version(),
                  plugin_->abi_major(), plugin_->abi_minor(), plugin_->path().string(),
-                 transport_name(config_.tls), config_.auth.enabled ? "on" : "off");
+                 transport_name(config_.tls), config_.auth.enabled ? "on" : "off",
+                 config_.kurrent.enabled ? "on" : "off");
     return {};
 }
 
@@ -148,6 +154,7 @@ void Server::shutdown() {
         grpc_server_.reset();
     }
     http_.reset();
+    kurrent_streams_.reset();
     service_.reset();
     store_.reset();
     spdlog::info("eventstored stopped; backend {} closed", plugin_->name());

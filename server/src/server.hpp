@@ -17,6 +17,7 @@
 #include "eventstore/status.hpp"
 #include "observability/http_endpoint.hpp"
 #include "rpc/event_store_service.hpp"
+#include "kurrent/streams_service.hpp"
 #include "subscriptions/commit_notifier.hpp"
 
 namespace eventstore::server {
@@ -72,6 +73,7 @@ private:
     CommitNotifier notifier_;  // before store_: the store's hooks raise it until it closes
     std::unique_ptr<loader::Store> store_;
     std::unique_ptr<EventStoreService> service_;
+    std::unique_ptr<kurrent::StreamsService> kurrent_streams_;  // with kurrent.enabled only
     CallsInFlight calls_;  // before grpc_server_, whose interceptors count into it
     std::unique_ptr<grpc::Server> grpc_server_;
     std::unique_ptr<HttpEndpoint> http_;

@@ -18,6 +18,10 @@ void apply_connection_limits(const ConnectionConfig& connections, grpc::ServerBu
     builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, ms(connections.keepalive_timeout));
     builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
                                ms(connections.min_client_ping_interval));
+    // A client's pings count as allowed between calls too (KurrentDB's clients ping every 10 s,
+    // calls or not); without this gRPC polices them with a two-hour minimum and closes the
+    // connection after a few.
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
     if (connections.max_concurrent_streams > 0) {
         builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                                    static_cast<int>(connections.max_concurrent_streams));

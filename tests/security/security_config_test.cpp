@@ -34,7 +34,7 @@ TEST(SecurityConfigTest, GivenAnEmptyFile_WhenParsed_ThenNoTlsNoAuthGrpcDefaults
     EXPECT_FALSE(config->auth.enabled);
     EXPECT_EQ(config->connections.keepalive_time.count(), 7200000);
     EXPECT_EQ(config->connections.keepalive_timeout.count(), 20000);
-    EXPECT_EQ(config->connections.min_client_ping_interval.count(), 300000);
+    EXPECT_EQ(config->connections.min_client_ping_interval.count(), 5000);
     EXPECT_EQ(config->connections.max_concurrent_streams, 0u);
     EXPECT_EQ(config->connections.max_subscriptions_per_connection, 1000u);
     EXPECT_EQ(config->metrics.listen, "");

@@ -27,7 +27,7 @@ LoggingConfig parse_logging(const Section& root) {
 
 const std::set<std::string> kTopLevelKeys = {
     "listen", "backend", "limits", "subscriptions", "logging", "shutdown_grace_ms",
-    "tls", "auth", "connections", "metrics"};
+    "tls", "auth", "connections", "metrics", "kurrent"};
 
 // Runs `parse` (which throws ConfigError or YAML::Exception) and turns what it throws into an
 // INVALID_ARGUMENT naming the source and line.
@@ -70,6 +70,7 @@ Result<Config> parse_config(const std::string& yaml, const std::filesystem::path
         config.auth = parse_auth(root, base_dir);
         config.connections = parse_connections(root);
         config.metrics = parse_metrics(root);
+        config.kurrent = parse_kurrent(root);
         return config;
     });
 }

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "config/backend_config.hpp"
+#include "config/kurrent_config.hpp"
 #include "config/limits_config.hpp"
 #include "config/operations_config.hpp"
 #include "config/security_config.hpp"
@@ -37,6 +38,7 @@ struct Config {
     AuthConfig auth;
     ConnectionConfig connections;
     MetricsConfig metrics;
+    KurrentProtocolConfig kurrent;
 };
 
 // Reads and checks a config file. Relative plugin_dirs and file paths (tls, auth.tokens_file)
