@@ -144,7 +144,7 @@ run_suites() { # PHASE
 # Phase 1: plaintext, no auth.
 port=$(free_port)
 { common_yaml "$port"; backend_yaml plain; } > "$work/plain.yaml"
-start_server plain
+start_server plain || exit 1
 export KURRENT_CONNECTION_STRING="kurrentdb://127.0.0.1:$port?tls=false"
 export EVENTSTORE_V1_TARGET=127.0.0.1:$port
 unset KURRENT_TLS KURRENT_BEARER_TOKEN KURRENT_READER_CONNECTION_STRING KURRENT_ANONYMOUS_CONNECTION_STRING \
@@ -184,7 +184,7 @@ kurrent_yaml() {
 }
 port=$(free_port)
 { common_yaml "$port"; backend_yaml tls; cat "$tls/secure.yaml"; kurrent_yaml; } > "$work/tls.yaml"
-start_server tls
+if start_server tls; then tls_up=1; else tls_up=0; status=1; fi
 tail_opts="tls=true&tlsCAFile=$tls/ca.crt"
 export KURRENT_TLS=1
 export KURRENT_CONNECTION_STRING="kurrentdb://writer:$writer_password@127.0.0.1:$port?$tail_opts"
@@ -195,20 +195,23 @@ export KURRENT_BEARER_TOKEN
 export EVENTSTORE_V1_TARGET=127.0.0.1:$port EVENTSTORE_V1_CA_FILE=$tls/ca.crt
 EVENTSTORE_V1_TOKEN=$(cat "$tls/reader.token")
 export EVENTSTORE_V1_TOKEN
-run_suites tls
+if (( tls_up )); then run_suites tls; fi
 stop_server
 
 # Phase 3 (memory): the switch turns the protocol off.
 if [[ $backend == memory ]]; then
   port=$(free_port)
   { common_yaml "$port"; backend_yaml off; printf 'kurrent:\n  enabled: false\n'; } > "$work/off.yaml"
-  start_server off
   echo "== $backend/off: kurrent.enabled false"
-  unset KURRENT_TLS KURRENT_READER_CONNECTION_STRING KURRENT_ANONYMOUS_CONNECTION_STRING KURRENT_BEARER_TOKEN \
-    EVENTSTORE_V1_CA_FILE EVENTSTORE_V1_TOKEN
-  KURRENT_CONNECTION_STRING="kurrentdb://127.0.0.1:$port?tls=false" EVENTSTORE_V1_TARGET=127.0.0.1:$port \
-    "$venv/bin/python" "$here/python/disabled_check.py" || status=1
-  stop_server
+  if start_server off; then
+    unset KURRENT_TLS KURRENT_READER_CONNECTION_STRING KURRENT_ANONYMOUS_CONNECTION_STRING KURRENT_BEARER_TOKEN \
+      EVENTSTORE_V1_CA_FILE EVENTSTORE_V1_TOKEN
+    KURRENT_CONNECTION_STRING="kurrentdb://127.0.0.1:$port?tls=false" EVENTSTORE_V1_TARGET=127.0.0.1:$port \
+      "$venv/bin/python" "$here/python/disabled_check.py" || status=1
+    stop_server
+  else
+    status=1
+  fi
 fi
 
 if (( status == 0 )); then echo "KurrentClients.$backend: every check passed"; else echo "KurrentClients.$backend: FAILED"; fi
