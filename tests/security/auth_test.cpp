@@ -137,6 +137,73 @@ TEST_F(AuthTest, GivenTheBearerSchemeInAnyCase_WhenAppending_ThenAccepted) {
     EXPECT_TRUE(stub_->Append(context.get(), request, &response).ok());
 }
 
+// `user:password` in base64, as HTTP Basic credentials carry it.
+std::string basic(const std::string& user, const std::string& password) {
+    static const char kAlphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const std::string in = user + ":" + password;
+    std::string out;
+    for (size_t i = 0; i < in.size(); i += 3) {
+        const size_t n = std::min<size_t>(3, in.size() - i);
+        uint32_t chunk = 0;
+        for (size_t j = 0; j < 3; ++j) {
+            chunk = chunk << 8 | (j < n ? static_cast<unsigned char>(in[i + j]) : 0u);
+        }
+        for (size_t j = 0; j < 4; ++j) {
+            out += j <= n ? kAlphabet[(chunk >> (18 - 6 * j)) & 63] : '=';
+        }
+    }
+    return "Basic " + out;
+}
+
+TEST_F(AuthTest, GivenBasicCredentialsOfATokensNameAndTheToken_WhenCalling_ThenTheTokensRightsApply) {
+    const auto append_with = [&](const std::string& authorization) {
+        static int stream = 0;
+        v1::AppendRequest request;
+        request.set_stream_id("orders-" + std::to_string(++stream));
+        *request.add_events() = make_event();
+        v1::AppendResponse response;
+        auto context = context_with_deadline();
+        context->AddMetadata("authorization", authorization);
+        return stub_->Append(context.get(), request, &response);
+    };
+    const grpc::Status admin = append_with(basic("admin", kAdmin));
+    EXPECT_TRUE(admin.ok()) << admin.error_message();
+    const grpc::Status writer = append_with("basic " + basic("acme-writer", kWriter).substr(6));
+    EXPECT_TRUE(writer.ok()) << writer.error_message();
+    const grpc::Status reader = append_with(basic("acme-reader", kReader));
+    EXPECT_EQ(reader.error_code(), grpc::StatusCode::PERMISSION_DENIED) << reader.error_message();
+    EXPECT_EQ(everything().size(), 2u);
+}
+
+TEST_F(AuthTest, GivenBasicCredentialsThatNameNoTokenOrAnotherOne_WhenAppending_ThenUnauthenticatedAndNothingWritten) {
+    for (const std::string& authorization :
+         {basic("admin", "not-a-configured-token"), basic("acme-reader", kAdmin),
+          basic("", kAdmin), basic("admin", "")}) {
+        v1::AppendRequest request;
+        request.set_stream_id("orders-1");
+        *request.add_events() = make_event();
+        v1::AppendResponse response;
+        auto context = context_with_deadline();
+        context->AddMetadata("authorization", authorization);
+        const grpc::Status status = stub_->Append(context.get(), request, &response);
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << authorization;
+    }
+    for (const std::string& malformed : {std::string("Basic %%%%"), std::string("Basic YWRtaW4=")}) {
+        v1::AppendRequest request;
+        request.set_stream_id("orders-1");
+        *request.add_events() = make_event();
+        v1::AppendResponse response;
+        auto context = context_with_deadline();
+        context->AddMetadata("authorization", malformed);
+        const grpc::Status status = stub_->Append(context.get(), request, &response);
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << malformed;
+        EXPECT_NE(status.error_message().find("Basic credentials"), std::string::npos)
+            << status.error_message();
+    }
+    EXPECT_TRUE(everything().empty());
+}
+
 TEST_F(AuthTest, GivenAReadOnlyToken_WhenAppending_ThenPermissionDeniedAndNothingWritten) {
     const grpc::Status status = append_as(kReader, "orders-1");
     EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);

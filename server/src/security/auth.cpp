@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "eventstore/abi_struct.hpp"
 #include "security/crypto.hpp"
@@ -13,18 +14,35 @@ Status denied(const Caller& caller, const std::string& what) {
     return Status(Code::permission_denied, "token '" + caller.token()->name + "' " + what);
 }
 
-// The token of `authorization: Bearer <token>`, or empty.
-std::string_view bearer_token(const grpc::ServerContextBase& context) {
+// What `authorization` carries: `Bearer <token>`, or `Basic base64(user:password)` (what
+// KurrentDB's clients send), whose password is the token and whose user is the token's name.
+struct Credentials {
+    std::string token;  // empty: none sent, or not in a form this server reads
+    std::optional<std::string> user;  // for Basic
+};
+
+// True when `value` starts with `scheme` (lower case, with its space), in any case.
+bool has_scheme(std::string_view value, std::string_view scheme) {
+    if (value.size() <= scheme.size()) return false;
+    for (size_t i = 0; i < scheme.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(value[i])) != scheme[i]) return false;
+    }
+    return true;
+}
+
+Credentials credentials(const grpc::ServerContextBase& context) {
     const auto& metadata = context.client_metadata();
     const auto found = metadata.find("authorization");
     if (found == metadata.end()) return {};
     const std::string_view value(found->second.data(), found->second.size());
-    constexpr std::string_view kScheme = "bearer ";
-    if (value.size() <= kScheme.size()) return {};
-    for (size_t i = 0; i < kScheme.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(value[i])) != kScheme[i]) return {};
-    }
-    return value.substr(kScheme.size());
+    constexpr std::string_view kBearer = "bearer ";
+    constexpr std::string_view kBasic = "basic ";
+    if (has_scheme(value, kBearer)) return {std::string(value.substr(kBearer.size())), std::nullopt};
+    if (!has_scheme(value, kBasic)) return {};
+    const std::optional<std::string> pair = base64_decode(value.substr(kBasic.size()));
+    const size_t colon = pair ? pair->find(':') : std::string::npos;
+    if (colon == std::string::npos) return {};
+    return {pair->substr(colon + 1), pair->substr(0, colon)};
 }
 
 }  // namespace
@@ -84,12 +102,19 @@ Status Authorizer::withdrawn_status(const Caller& caller) {
 
 Result<Caller> Authorizer::authenticate(const grpc::ServerContextBase& context, Access access) const {
     if (!enabled_) return Caller();
-    const std::string_view token = bearer_token(context);
-    if (token.empty()) {
+    const Credentials sent = credentials(context);
+    if (sent.token.empty()) {
         return Status(Code::unauthenticated,
-                      "authentication is on: send the metadata 'authorization: Bearer <token>'");
+                      "authentication is on: send the metadata 'authorization: Bearer <token>' "
+                      "(or Basic credentials: the token's name as user, the token as password)");
     }
-    std::shared_ptr<const Grant> grant = tokens()->find(sha256_hex(token));
+    std::shared_ptr<const Grant> grant = tokens()->find(sha256_hex(sent.token));
+    if (sent.user && (!grant || *sent.user != grant->token.name)) {
+        // One answer for an unknown password and a user that does not name it: a guesser does
+        // not learn which half was wrong.
+        return Status(Code::unauthenticated,
+                      "unknown Basic credentials (the user is a token's name, the password the token)");
+    }
     if (!grant) return Status(Code::unauthenticated, "unknown bearer token");
     const TokenConfig& granted = grant->token;
     const Caller caller(std::move(grant));

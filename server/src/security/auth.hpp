@@ -1,6 +1,7 @@
 // auth.hpp: bearer-token authentication and what a token allows (docs/security.md). With auth off
 // every call is allowed and nothing here costs more than one branch. With auth on, a call carries
-// `authorization: Bearer <token>`; the token's SHA-256 names one configured token, which grants
+// `authorization: Bearer <token>` (or Basic credentials: the token's name and the token, as
+// KurrentDB's clients send them); the token's SHA-256 names one configured token, which grants
 // read, write and/or delete, on streams under its prefixes, within its tenant.
 #ifndef EVENTSTORE_SERVER_AUTH_HPP
 #define EVENTSTORE_SERVER_AUTH_HPP

@@ -45,6 +45,19 @@ std::string sha256_hex(std::string_view text) {
     return hex(digest, size);
 }
 
+std::optional<std::string> base64_decode(std::string_view text) {
+    if (text.size() % 4 != 0) return std::nullopt;
+    std::string out(text.size() / 4 * 3, '\0');
+    const int size = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                     reinterpret_cast<const unsigned char*>(text.data()),
+                                     static_cast<int>(text.size()));
+    if (size < 0) return std::nullopt;
+    // EVP_DecodeBlock counts the bytes the padding stands for; they are not data.
+    const size_t padding = text.ends_with("==") ? 2 : text.ends_with("=") ? 1 : 0;
+    out.resize(static_cast<size_t>(size) - padding);
+    return out;
+}
+
 std::string random_token() {
     unsigned char bytes[32];
     if (RAND_bytes(bytes, sizeof(bytes)) != 1) return {};

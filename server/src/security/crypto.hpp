@@ -1,9 +1,10 @@
 // crypto.hpp: the few things the server asks of OpenSSL's libcrypto (the library gRPC itself
-// uses): SHA-256 of bearer tokens, fresh random tokens, and a check of TLS key material at
+// uses): SHA-256 of bearer tokens, base64 of Basic credentials, fresh random tokens, and a check of TLS key material at
 // start-up so a bad file gets a clear message instead of gRPC's failure to listen.
 #ifndef EVENTSTORE_SERVER_CRYPTO_HPP
 #define EVENTSTORE_SERVER_CRYPTO_HPP
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,10 @@ namespace eventstore::server {
 
 // The SHA-256 of `text` as 64 lower-case hex digits.
 std::string sha256_hex(std::string_view text);
+
+// The bytes of standard base64 `text` (padding required, as HTTP Basic credentials have it), or
+// nothing when `text` is not base64.
+std::optional<std::string> base64_decode(std::string_view text);
 
 // 32 random bytes from OpenSSL's CSPRNG as 64 hex digits, for a new bearer token.
 std::string random_token();
