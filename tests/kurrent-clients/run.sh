@@ -3,8 +3,9 @@
 # npm @kurrent/kurrentdb-client 1.3.1 (node/) and PyPI kurrentdbclient 1.3.5 (python/, sync and
 # asyncio), against a real eventstored on one backend:
 #   1. plaintext: kurrentdb://127.0.0.1:PORT?tls=false, no auth;
-#   2. TLS and auth: kurrentdb://USER:PASSWORD@127.0.0.1:PORT?tls=true&tlsCAFile=ca.crt, the Basic
-#      credentials mapped to a token by the `kurrent` section; Node also with a Bearer token;
+#   2. TLS and auth: kurrentdb://NAME:TOKEN@127.0.0.1:PORT?tls=true&tlsCAFile=ca.crt, Basic
+#      credentials made of a token's name and the token (docs/security.md); Node also with a
+#      Bearer token;
 #   3. memory only: `kurrent.enabled: false` turns the protocol off (UNIMPLEMENTED).
 # On memory, the idle subscription checks (60 s, both clients) run beside phase 1.
 #
@@ -172,23 +173,17 @@ fi
 background=()
 stop_server
 
-# Phase 2: TLS, auth on, Basic credentials mapped to tokens (the `kurrent` section).
+# Phase 2: TLS, auth on; the clients' Basic credentials are a token's name and the token
+# (docs/security.md), Node also sends the token as a Bearer token.
 tls=$work/tls
 "$repo/sdks/conformance/secure_server.sh" "$tls" > /dev/null
-writer_password=$(openssl rand -hex 12) reader_password=$(openssl rand -hex 12)
-# The `kurrent` section's Basic credentials: each user name and password stands for a token.
-kurrent_yaml() {
-  printf 'kurrent:\n  enabled: true\n  basic_credentials:\n'
-  printf '    - {username: writer, password: %s, token_file: %s/writer.token}\n' "$writer_password" "$tls"
-  printf '    - {username: reader, password: %s, token_file: %s/reader.token}\n' "$reader_password" "$tls"
-}
 port=$(free_port)
-{ common_yaml "$port"; backend_yaml tls; cat "$tls/secure.yaml"; kurrent_yaml; } > "$work/tls.yaml"
+{ common_yaml "$port"; backend_yaml tls; cat "$tls/secure.yaml"; } > "$work/tls.yaml"
 if start_server tls; then tls_up=1; else tls_up=0; status=1; fi
 tail_opts="tls=true&tlsCAFile=$tls/ca.crt"
 export KURRENT_TLS=1
-export KURRENT_CONNECTION_STRING="kurrentdb://writer:$writer_password@127.0.0.1:$port?$tail_opts"
-export KURRENT_READER_CONNECTION_STRING="kurrentdb://reader:$reader_password@127.0.0.1:$port?$tail_opts"
+export KURRENT_CONNECTION_STRING="kurrentdb://writer:$(cat "$tls/writer.token")@127.0.0.1:$port?$tail_opts"
+export KURRENT_READER_CONNECTION_STRING="kurrentdb://reader:$(cat "$tls/reader.token")@127.0.0.1:$port?$tail_opts"
 export KURRENT_ANONYMOUS_CONNECTION_STRING="kurrentdb://127.0.0.1:$port?$tail_opts"
 KURRENT_BEARER_TOKEN=$(cat "$tls/writer.token")
 export KURRENT_BEARER_TOKEN
