@@ -1,10 +1,181 @@
+// Append: the options message, then the proposed messages, until the client half-closes; then one
+// eventstore.v1 append of them, admitted by the core (EventStoreService::admit_append) and handed
+// to the store without a thread that waits (loader::Store::append_async), answered with
+// AppendResp: success, or wrong_expected_version in the response as KurrentDB answers it.
+#include <atomic>
+
+#include "kurrent/errors.hpp"
 #include "kurrent/streams_service.hpp"
+#include "kurrent/translate.hpp"
+#include "security/auth.hpp"
 
 namespace eventstore::server::kurrent {
 
+namespace {
+
+// The expected revision as KurrentDB writes it into WrongExpectedVersion, in both generations
+// of the message's fields.
+void fill_expected(const ExpectedRevision& expected, proto::AppendResp::WrongExpectedVersion* out) {
+    switch (expected.kind) {
+    case ExpectedRevision::Kind::revision:
+        out->set_expected_revision(expected.revision);
+        out->set_expected_revision_20_6_0(expected.revision);
+        break;
+    case ExpectedRevision::Kind::no_stream:
+        out->mutable_expected_no_stream();
+        out->set_expected_revision_20_6_0(std::numeric_limits<uint64_t>::max());
+        break;
+    case ExpectedRevision::Kind::any:
+        out->mutable_expected_any();
+        out->mutable_any_20_6_0();
+        break;
+    case ExpectedRevision::Kind::stream_exists:
+        out->mutable_expected_stream_exists();
+        out->mutable_stream_exists_20_6_0();
+        break;
+    }
+}
+
+// One Append call. Life: two holders, gRPC (until OnDone) and the store (from append_async until
+// release); the last one deletes it.
+class AppendReactor final : public grpc::ServerReadReactor<proto::AppendReq>, public loader::AsyncAppend {
+public:
+    AppendReactor(EventStoreService& core, loader::Store& store, const Config& config,
+                  grpc::CallbackServerContext& context, proto::AppendResp& response)
+        : core_(core), store_(store), config_(config), context_(context), response_(response) {
+        StartRead(&message_);
+    }
+
+    void OnReadDone(bool ok) override {
+        if (!ok) {
+            submit();
+        } else if (!options_seen_) {
+            read_options();
+        } else {
+            read_event();
+        }
+    }
+
+    void OnDone() override { drop(); }
+
+    // loader::AsyncAppend
+    const es_append_request& abi_request() const override { return append_.request(); }
+    void complete(const Status& status, const es_append_result& result) override {
+        Finish(answer_append(status, result));
+    }
+    void release() override { drop(); }
+
+private:
+    void read_options() {
+        if (message_.content_case() != proto::AppendReq::kOptions) {
+            return refuse(bad_request("the first AppendReq of an Append must hold options"));
+        }
+        options_seen_ = true;
+        const proto::AppendReq::Options& options = message_.options();
+        const auto expected = expected_of(options);
+        if (!expected) {
+            return refuse(bad_request(
+                "options.expected_stream_revision must be one of revision, no_stream, any, "
+                "stream_exists"));
+        }
+        expected_ = *expected;
+        if (Status s = to_expected_version(expected_, request_.mutable_expected_version()); !s.ok()) {
+            return refuse(bad_request(s.message()));
+        }
+        request_.set_stream_id(stream_of(options.stream_identifier()));
+        StartRead(&message_);
+    }
+
+    void read_event() {
+        if (message_.content_case() != proto::AppendReq::kProposedMessage) {
+            return refuse(bad_request("every AppendReq after the first must hold a proposed_message"));
+        }
+        const int index = request_.events_size();
+        const auto fault = take_event(*message_.mutable_proposed_message(), index, request_.add_events());
+        if (fault) {
+            return refuse(fault->missing_property.empty()
+                              ? bad_request(fault->bad_request.message())
+                              : missing_required_metadata(context_, fault->missing_property));
+        }
+        // The core refuses such an append whatever else comes (payload and custom metadata
+        // count into limits.max_append_bytes): say so now rather than hold what the client sends.
+        const v1::EventData& event = request_.events(index);
+        bytes_ += event.payload().size();
+        for (const auto& [key, value] : event.metadata().headers()) bytes_ += value.size();
+        const es_limits& limits = config_.limits;
+        if (bytes_ > limits.max_append_bytes ||
+            static_cast<uint64_t>(request_.events_size()) > limits.max_append_events) {
+            return refuse(maximum_append_size_exceeded(
+                context_, limits.max_append_bytes,
+                "this append exceeds limits.max_append_bytes (" +
+                    std::to_string(limits.max_append_bytes) + ") or limits.max_append_events (" +
+                    std::to_string(limits.max_append_events) + ")"));
+        }
+        StartRead(&message_);
+    }
+
+    void submit() {
+        if (!options_seen_) {
+            return refuse(bad_request("an Append must start with an AppendReq holding options"));
+        }
+        if (Status s = core_.admit_append(context_, request_, caller_, append_); !s.ok()) {
+            return refuse(answer(context_, classify(s, config_.limits.max_append_bytes, false)));
+        }
+        holders_.fetch_add(1, std::memory_order_relaxed);
+        store_.append_async(*this);
+    }
+
+    grpc::Status answer_append(const Status& status, const es_append_result& result) {
+        if (status.code() == Code::failed_precondition) {
+            if (result.tombstoned) return stream_deleted(context_, request_.stream_id());
+            proto::AppendResp::WrongExpectedVersion* wrong = response_.mutable_wrong_expected_version();
+            fill_expected(expected_, wrong);
+            if (result.actual_version == 0) {
+                wrong->mutable_current_no_stream();
+                wrong->mutable_no_stream_20_6_0();
+            } else {
+                wrong->set_current_revision(revision_of(result.actual_version));
+                wrong->set_current_revision_20_6_0(revision_of(result.actual_version));
+            }
+            return grpc::Status::OK;
+        }
+        if (!status.ok()) {
+            return answer(context_, classify(Authorizer::visible_append_failure(caller_, status),
+                                             config_.limits.max_append_bytes, true));
+        }
+        proto::AppendResp::Success* success = response_.mutable_success();
+        success->set_current_revision(revision_of(result.current_version));
+        success->mutable_position()->set_commit_position(result.last_global_position);
+        success->mutable_position()->set_prepare_position(result.last_global_position);
+        return grpc::Status::OK;
+    }
+
+    void refuse(const grpc::Status& status) { Finish(status); }
+
+    void drop() {
+        if (holders_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+    }
+
+    EventStoreService& core_;
+    loader::Store& store_;
+    const Config& config_;
+    grpc::CallbackServerContext& context_;
+    proto::AppendResp& response_;
+    proto::AppendReq message_;
+    bool options_seen_ = false;
+    ExpectedRevision expected_;
+    uint64_t bytes_ = 0;
+    v1::AppendRequest request_;
+    Caller caller_;
+    abi::AppendBuilder append_;
+    std::atomic<int> holders_{1};  // gRPC; the store from submit()
+};
+
+}  // namespace
+
 grpc::ServerReadReactor<proto::AppendReq>* StreamsService::Append(grpc::CallbackServerContext* context,
                                                                   proto::AppendResp* response) {
-    return proto::Streams::CallbackService::Append(context, response);
+    return new AppendReactor(core_, store_, config_, *context, *response);
 }
 
 }  // namespace eventstore::server::kurrent

@@ -1,6 +1,12 @@
 #include "kurrent/errors.hpp"
 
+#include <algorithm>
+#include <limits>
+
+#include <google/protobuf/empty.pb.h>
+
 #include "rpc/errors.hpp"
+#include "shared.pb.h"
 
 namespace eventstore::server::kurrent {
 
@@ -8,6 +14,10 @@ namespace {
 
 void exception(grpc::ServerContextBase& context, const char* name) {
     context.AddTrailingMetadata("exception", name);
+}
+
+std::string missing_metadata_message(std::string_view property) {
+    return "Required Metadata Property '" + std::string(property) + "' is missing";
 }
 
 }  // namespace
@@ -37,18 +47,20 @@ grpc::Status wrong_expected_version(grpc::ServerContextBase& context, const std:
                             ", Actual version: " + actual);
 }
 
-grpc::Status maximum_append_size_exceeded(grpc::ServerContextBase& context, uint64_t limit) {
+grpc::Status maximum_append_size_exceeded(grpc::ServerContextBase& context, uint64_t limit,
+                                          const std::string& message) {
     exception(context, "maximum-append-size-exceeded");
     context.AddTrailingMetadata("maximum-append-size", std::to_string(limit));
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "Maximum Append Size of " + std::to_string(limit) + " Exceeded.");
+                        message.empty()
+                            ? "Maximum Append Size of " + std::to_string(limit) + " Exceeded."
+                            : message);
 }
 
 grpc::Status missing_required_metadata(grpc::ServerContextBase& context, std::string_view property) {
     exception(context, "missing-required-metadata-property");
     context.AddTrailingMetadata("required-metadata-properties", "type,content-type");
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "Required Metadata Property '" + std::string(property) + "' is missing");
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, missing_metadata_message(property));
 }
 
 grpc::Status bad_request(const std::string& message) {
@@ -65,6 +77,95 @@ grpc::Status refused(grpc::ServerContextBase& context, const Status& status) {
         return access_denied(context, status.message());
     }
     return to_grpc(status, context);
+}
+
+grpc::Status backend_refused(grpc::ServerContextBase& context, const Status& status) {
+    if (status.code() == Code::permission_denied || status.code() == Code::unauthenticated) {
+        return access_denied(context, status.message());
+    }
+    return backend_to_grpc(status, context);
+}
+
+Refusal classify(const Status& status, uint64_t max_append_bytes, bool from_backend) {
+    Refusal refusal;
+    refusal.core = status;
+    refusal.from_backend = from_backend;
+    refusal.text = status.message();
+    switch (status.code()) {
+    case Code::permission_denied:
+    case Code::unauthenticated: refusal.kind = Refusal::Kind::access_denied; break;
+    case Code::resource_exhausted:
+        if (!from_backend && status.message().find("limits.max_append_") != std::string::npos) {
+            refusal.kind = Refusal::Kind::maximum_append_size_exceeded;
+            refusal.limit = max_append_bytes;
+        }
+        break;
+    case Code::invalid_argument:
+        if (!from_backend) refusal.kind = Refusal::Kind::bad_request;
+        break;
+    default: break;
+    }
+    return refusal;
+}
+
+grpc::Status answer(grpc::ServerContextBase& context, const Refusal& refusal) {
+    switch (refusal.kind) {
+    case Refusal::Kind::access_denied: return access_denied(context, refusal.text);
+    case Refusal::Kind::stream_deleted: return stream_deleted(context, refusal.text);
+    case Refusal::Kind::maximum_append_size_exceeded:
+        return maximum_append_size_exceeded(context, refusal.limit, refusal.text);
+    case Refusal::Kind::missing_required_metadata: return missing_required_metadata(context, refusal.text);
+    case Refusal::Kind::bad_request: return bad_request(refusal.text);
+    case Refusal::Kind::other: break;
+    }
+    return refusal.from_backend ? backend_to_grpc(refusal.core, context) : to_grpc(refusal.core, context);
+}
+
+google::rpc::Status batch_error(const grpc::ServerContextBase& context, const Refusal& refusal) {
+    google::rpc::Status out;
+    google::protobuf::Any* detail = out.add_details();
+    switch (refusal.kind) {
+    case Refusal::Kind::access_denied:
+        out.set_code(grpc::StatusCode::PERMISSION_DENIED);
+        out.set_message("AccessDenied");
+        detail->PackFrom(event_store::client::AccessDenied());
+        return out;
+    case Refusal::Kind::stream_deleted: {
+        out.set_code(grpc::StatusCode::NOT_FOUND);
+        out.set_message("StreamDeleted");
+        event_store::client::StreamDeleted deleted;
+        deleted.mutable_stream_identifier()->set_stream_name(refusal.text);
+        detail->PackFrom(deleted);
+        return out;
+    }
+    case Refusal::Kind::maximum_append_size_exceeded: {
+        out.set_code(grpc::StatusCode::INVALID_ARGUMENT);
+        out.set_message("MaximumAppendSizeExceeded");
+        event_store::client::MaximumAppendSizeExceeded exceeded;
+        exceeded.set_maxappendsize(static_cast<uint32_t>(
+            std::min<uint64_t>(refusal.limit, std::numeric_limits<uint32_t>::max())));
+        detail->PackFrom(exceeded);
+        return out;
+    }
+    case Refusal::Kind::missing_required_metadata:
+    case Refusal::Kind::bad_request: {
+        out.set_code(grpc::StatusCode::INVALID_ARGUMENT);
+        out.set_message("BadRequest");
+        event_store::client::BadRequest bad;
+        bad.set_message(refusal.kind == Refusal::Kind::bad_request
+                            ? refusal.text
+                            : missing_metadata_message(refusal.text));
+        detail->PackFrom(bad);
+        return out;
+    }
+    case Refusal::Kind::other: break;
+    }
+    const grpc::Status status =
+        refusal.from_backend ? backend_to_grpc(refusal.core, context) : to_grpc(refusal.core, context);
+    out.set_code(status.error_code());
+    out.set_message(status.error_message());
+    detail->PackFrom(google::protobuf::Empty());
+    return out;
 }
 
 }  // namespace eventstore::server::kurrent

@@ -12,6 +12,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "eventstore/status.hpp"
+#include "google/rpc/status.pb.h"
 
 namespace eventstore::server::kurrent {
 
@@ -23,8 +24,10 @@ grpc::Status stream_deleted(grpc::ServerContextBase& context, const std::string&
 // `actual-version` (revisions; an empty actual when the stream has none).
 grpc::Status wrong_expected_version(grpc::ServerContextBase& context, const std::string& stream,
                                     int64_t expected, std::optional<uint64_t> actual_revision);
-// INVALID_ARGUMENT, `exception: maximum-append-size-exceeded`, `maximum-append-size`.
-grpc::Status maximum_append_size_exceeded(grpc::ServerContextBase& context, uint64_t limit);
+// INVALID_ARGUMENT, `exception: maximum-append-size-exceeded`, `maximum-append-size` (`limit`
+// bytes). `message` says which limit (empty: KurrentDB's own message).
+grpc::Status maximum_append_size_exceeded(grpc::ServerContextBase& context, uint64_t limit,
+                                          const std::string& message = {});
 // INVALID_ARGUMENT, `exception: missing-required-metadata-property`,
 // `required-metadata-properties: type,content-type`.
 grpc::Status missing_required_metadata(grpc::ServerContextBase& context, std::string_view property);
@@ -38,6 +41,38 @@ grpc::Status not_supported(const std::string& what);
 // UNAUTHENTICATED as access-denied, the rest as eventstore.v1 answers it (rpc/errors.hpp: INTERNAL
 // names the request id).
 grpc::Status refused(grpc::ServerContextBase& context, const Status& status);
+// The same for a status the backend returned (counted as eventstore.v1 counts it: backend_to_grpc).
+grpc::Status backend_refused(grpc::ServerContextBase& context, const Status& status);
+
+// A refusal of a write (Append, BatchAppend) before it is said in one call's way: with trailers
+// (answer) or as BatchAppend's google.rpc.Status with a packed detail (batch_error).
+struct Refusal {
+    enum class Kind {
+        access_denied,                 // text: the message
+        stream_deleted,                // text: the stream
+        maximum_append_size_exceeded,  // text: which limit; limit: max_append_bytes
+        missing_required_metadata,     // text: the property
+        bad_request,                   // text: the message
+        other,                         // core: the status, as eventstore.v1 answers it
+    };
+    Kind kind = Kind::other;
+    std::string text;
+    uint64_t limit = 0;
+    Status core;
+    bool from_backend = false;  // `core` came from the backend (for its metric)
+};
+
+// The core's refusal of an append (its admission, or the backend's answer other than a wrong
+// expected version), as a Refusal: PERMISSION_DENIED and UNAUTHENTICATED as access-denied, the
+// append limits (limits.max_append_bytes, limits.max_append_events) as
+// maximum-append-size-exceeded with `max_append_bytes`, INVALID_ARGUMENT as a bad request.
+Refusal classify(const Status& status, uint64_t max_append_bytes, bool from_backend);
+// A refusal as Append answers it (a status with KurrentDB's trailers).
+grpc::Status answer(grpc::ServerContextBase& context, const Refusal& refusal);
+// A refusal as BatchAppend answers it: a google.rpc.Status whose one detail packs KurrentDB's
+// message (AccessDenied, StreamDeleted with `stream`, MaximumAppendSizeExceeded, BadRequest; for
+// any other, an Empty, with the code and message eventstore.v1 would answer).
+google::rpc::Status batch_error(const grpc::ServerContextBase& context, const Refusal& refusal);
 
 }  // namespace eventstore::server::kurrent
 

@@ -55,6 +55,13 @@ public:
     grpc::Status GetStreamState(grpc::ServerContext* context, const v1::GetStreamStateRequest* request,
                                 v1::StreamState* response) override;
 
+    // The checks of an Append before it reaches the store (authentication, the token's streams and
+    // tenant, the contract's rules and limits, the deadline): OK with `caller` and the ABI request
+    // in `append` (borrowing `request`), or the status to answer. Public for the KurrentDB
+    // protocol's appends (kurrent/), which hand the same request to the store.
+    Status admit_append(const grpc::ServerContextBase& context, const v1::AppendRequest& request,
+                        Caller& caller, abi::AppendBuilder& append) const;
+
     // Ends every subscription with UNAVAILABLE (at shutdown, before gRPC's own grace period).
     void end_subscriptions() { subscriptions_.shutdown(); }
 
@@ -68,10 +75,6 @@ private:
     CallDeadline deadline(const grpc::ServerContextBase& context) const {
         return {context, config_.backend.timeout};
     }
-
-    // The checks of an Append before it reaches the store; OK, or the status to answer.
-    Status admit_append(const grpc::ServerContextBase& context, const v1::AppendRequest& request,
-                        Caller& caller, abi::AppendBuilder& append) const;
 
     // The checks of a call on one stream before it reaches the store: the token grants
     // `access`, the stream is under its prefixes, the stream id is valid. The caller, or the
