@@ -61,6 +61,11 @@ public:
         event.payload = append_.keep("{}");
     }
 
+    // The loader calls release after complete, from its own thread, once it no longer touches this
+    // append: the append must outlive that call, so it waits for it (tests that never see a
+    // release close the store first, which releases every pending append).
+    ~RecordedAppend() { wait_release(5000ms); }
+
     const es_append_request& abi_request() const override { return append_.request(); }
     void complete(const Status& status, const es_append_result& result) override {
         std::lock_guard lock(mutex_);

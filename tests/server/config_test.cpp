@@ -28,6 +28,15 @@ TEST(ConfigTest, GivenAnEmptyFile_WhenParsed_ThenTheDocumentedDefaults) {
     EXPECT_FALSE(config->logging.json);
     ASSERT_EQ(config->backend.plugin_dirs.size(), 1u);
     EXPECT_EQ(config->backend.plugin_dirs[0], EVENTSTORE_PLUGIN_INSTALL_DIR);
+    EXPECT_TRUE(config->kurrent.enabled);
+}
+
+TEST(ConfigTest, GivenTheKurrentSection_WhenParsed_ThenTheSwitchIsReadAndAnUnknownKeyIsNamed) {
+    auto off = parse_config("kurrent:\n  enabled: false\n", "/base", "test.yaml");
+    ASSERT_TRUE(off.ok()) << off.status().message();
+    EXPECT_FALSE(off->kurrent.enabled);
+    EXPECT_NE(error_of("kurrent:\n  enable: false\n").find("kurrent.enable"), std::string::npos);
+    EXPECT_NE(error_of("kurrent:\n  enabled: sometimes\n").find("kurrent.enabled"), std::string::npos);
 }
 
 TEST(ConfigTest, GivenRelativePluginDirs_WhenParsed_ThenTakenFromTheConfigFolderBeforeTheInstallDir) {
