@@ -5,7 +5,9 @@
 #include <map>
 #include <optional>
 
+#include "google/rpc/status.pb.h"
 #include "kurrent/translate.hpp"
+#include "security/crypto.hpp"
 #include "streams.grpc.pb.h"
 #include "test_server.hpp"
 
@@ -365,6 +367,382 @@ TEST_F(KurrentAppendTest, GivenAnEmptyType_WhenAppend_ThenTheCoresInvalidArgumen
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_NE(status.error_message().find("type_name"), std::string::npos);
     expect_nothing_written();
+}
+
+// --- BatchAppend ---
+
+kp::BatchAppendReq batch_options(const std::string& correlation, const std::string& stream) {
+    kp::BatchAppendReq request;
+    request.mutable_correlation_id()->set_string(correlation);
+    request.mutable_options()->mutable_stream_identifier()->set_stream_name(stream);
+    request.mutable_options()->mutable_any();
+    return request;
+}
+
+kp::BatchAppendReq::ProposedMessage batch_message(const std::string& type = "Happened",
+                                                  const std::string& data = "{}") {
+    const auto single = proposed(type, data);
+    kp::BatchAppendReq::ProposedMessage message;
+    *message.mutable_id() = single.id();
+    *message.mutable_metadata() = single.metadata();
+    message.set_data(data);
+    return message;
+}
+
+// The one detail of a batch's error, unpacked as `Detail` (fails the test when it is another).
+template <class Detail>
+Detail detail_of(const kp::BatchAppendResp& response) {
+    Detail detail;
+    EXPECT_TRUE(response.has_error());
+    EXPECT_EQ(response.error().details_size(), 1);
+    if (response.error().details_size() == 1) {
+        EXPECT_TRUE(response.error().details(0).UnpackTo(&detail)) << response.error().details(0).type_url();
+    }
+    return detail;
+}
+
+constexpr char kC1[] = "11111111-1111-4111-8111-111111111111";
+constexpr char kC2[] = "22222222-2222-4222-8222-222222222222";
+
+class KurrentBatchAppendTest : public KurrentAppendTest {
+protected:
+    // Sends `requests` on one BatchAppend call, half-closes, and returns every response by
+    // correlation id (its string form) once the call ended OK.
+    std::vector<kp::BatchAppendResp> batch(const std::vector<kp::BatchAppendReq>& requests) {
+        auto context = context_with_deadline();
+        auto stream = kstub_->BatchAppend(context.get());
+        for (const auto& request : requests) EXPECT_TRUE(stream->Write(request));
+        stream->WritesDone();
+        std::vector<kp::BatchAppendResp> responses;
+        kp::BatchAppendResp response;
+        while (stream->Read(&response)) responses.push_back(response);
+        const auto status = stream->Finish();
+        EXPECT_TRUE(status.ok()) << status.error_message();
+        return responses;
+    }
+
+    // One final batch of `count` events to `stream` with the expected position set by `expected`.
+    template <class SetExpected>
+    kp::BatchAppendResp one_batch(const std::string& stream, SetExpected&& expected, int count = 1) {
+        auto request = batch_options(kC1, stream);
+        expected(*request.mutable_options());
+        for (int i = 0; i < count; ++i) *request.add_proposed_messages() = batch_message();
+        request.set_is_final(true);
+        const auto responses = batch({request});
+        EXPECT_EQ(responses.size(), 1u);
+        return responses.empty() ? kp::BatchAppendResp() : responses[0];
+    }
+};
+
+TEST_F(KurrentBatchAppendTest, GivenNoStream_WhenOneFinalBatch_ThenSuccessEchoingCorrelationAndStream) {
+    const auto response =
+        one_batch("s", [](kp::BatchAppendReq::Options& o) { o.mutable_no_stream(); }, 2);
+    ASSERT_TRUE(response.has_success()) << response.error().message();
+    EXPECT_EQ(response.correlation_id().string(), kC1);
+    EXPECT_EQ(response.stream_identifier().stream_name(), "s");
+    EXPECT_TRUE(response.has_no_stream());
+    EXPECT_EQ(response.success().current_revision(), 1u);
+    const auto events = whole_stream("s");
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_EQ(response.success().position().commit_position(), events[1].global_position());
+    EXPECT_EQ(response.success().position().prepare_position(), events[1].global_position());
+}
+
+TEST_F(KurrentBatchAppendTest, GivenTwoCorrelationsInterleaved_WhenBothFinal_ThenEachAnsweredAndWritten) {
+    auto a1 = batch_options(kC1, "a");
+    *a1.add_proposed_messages() = batch_message("A1");
+    auto b = batch_options(kC2, "b");
+    *b.add_proposed_messages() = batch_message("B1");
+    b.set_is_final(true);
+    kp::BatchAppendReq a2;
+    a2.mutable_correlation_id()->set_string(kC1);
+    *a2.add_proposed_messages() = batch_message("A2");
+    a2.set_is_final(true);
+    const auto responses = batch({a1, b, a2});
+    ASSERT_EQ(responses.size(), 2u);
+    std::map<std::string, kp::BatchAppendResp> by_correlation;
+    for (const auto& response : responses) by_correlation[response.correlation_id().string()] = response;
+    EXPECT_EQ(by_correlation[kC1].success().current_revision(), 1u);
+    EXPECT_EQ(by_correlation[kC2].success().current_revision(), 0u);
+    const auto a = whole_stream("a");
+    ASSERT_EQ(a.size(), 2u);
+    EXPECT_EQ(a[0].metadata().type_name(), "A1");
+    EXPECT_EQ(a[1].metadata().type_name(), "A2");
+    EXPECT_EQ(whole_stream("b").size(), 1u);
+}
+
+TEST_F(KurrentBatchAppendTest, GivenAStreamAtRevision0_WhenBatchExpectsPosition5_ThenWrongExpectedVersionDetail) {
+    append_n("s", 1);
+    const auto response =
+        one_batch("s", [](kp::BatchAppendReq::Options& o) { o.set_stream_position(5); });
+    EXPECT_EQ(response.error().code(), grpc::StatusCode::ALREADY_EXISTS);
+    EXPECT_EQ(response.error().message(), "WrongExpectedVersion");
+    const auto wrong = detail_of<kc::WrongExpectedVersion>(response);
+    EXPECT_EQ(wrong.current_stream_revision(), 0u);
+    EXPECT_EQ(wrong.expected_stream_position(), 5u);
+    EXPECT_EQ(response.stream_identifier().stream_name(), "s");
+    EXPECT_EQ(whole_stream("s").size(), 1u);
+}
+
+TEST_F(KurrentBatchAppendTest, GivenAStream_WhenBatchExpectsNoStream_ThenWrongExpectedVersionDetail) {
+    append_n("s", 2);
+    const auto wrong = detail_of<kc::WrongExpectedVersion>(
+        one_batch("s", [](kp::BatchAppendReq::Options& o) { o.mutable_no_stream(); }));
+    EXPECT_TRUE(wrong.has_expected_no_stream());
+    EXPECT_EQ(wrong.current_stream_revision(), 1u);
+}
+
+TEST_F(KurrentBatchAppendTest, GivenNoStream_WhenBatchExpectsStreamExists_ThenWrongExpectedVersionDetail) {
+    const auto wrong = detail_of<kc::WrongExpectedVersion>(
+        one_batch("s", [](kp::BatchAppendReq::Options& o) { o.mutable_stream_exists(); }));
+    EXPECT_TRUE(wrong.has_expected_stream_exists());
+    EXPECT_TRUE(wrong.has_current_no_stream());
+    expect_nothing_written();
+}
+
+TEST_F(KurrentBatchAppendTest, GivenAStream_WhenBatchExpectsItsPositionOrExistsOrAny_ThenSuccess) {
+    append_n("s", 1);
+    EXPECT_EQ(one_batch("s", [](kp::BatchAppendReq::Options& o) { o.set_stream_position(0); })
+                  .success().current_revision(), 1u);
+    EXPECT_EQ(one_batch("s", [](kp::BatchAppendReq::Options& o) { o.mutable_stream_exists(); })
+                  .success().current_revision(), 2u);
+    EXPECT_EQ(one_batch("s", [](kp::BatchAppendReq::Options& o) { o.mutable_any(); })
+                  .success().current_revision(), 3u);
+}
+
+TEST_F(KurrentBatchAppendTest, GivenATombstonedStream_WhenBatch_ThenStreamDeletedDetail) {
+    append_n("s", 1);
+    v1::TombstoneStreamRequest tombstone;
+    tombstone.set_stream_id("s");
+    v1::StreamState state;
+    ASSERT_TRUE(stub_->TombstoneStream(context_with_deadline().get(), tombstone, &state).ok());
+    const auto response = one_batch("s", [](kp::BatchAppendReq::Options&) {});
+    EXPECT_EQ(response.error().code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(detail_of<kc::StreamDeleted>(response).stream_identifier().stream_name(), "s");
+}
+
+TEST_F(KurrentBatchAppendTest, GivenBadInput_WhenBatch_ThenBadRequestDetailsAndNothingWritten) {
+    std::vector<kp::BatchAppendReq> requests;
+    kp::BatchAppendReq no_options;  // a correlation that starts without options
+    no_options.mutable_correlation_id()->set_string(kC1);
+    *no_options.add_proposed_messages() = batch_message();
+    no_options.set_is_final(true);
+    requests.push_back(no_options);
+    auto no_type = batch_options("22222222-2222-4222-8222-000000000001", "s");
+    *no_type.add_proposed_messages() = batch_message();
+    no_type.mutable_proposed_messages(0)->mutable_metadata()->erase("type");
+    no_type.set_is_final(true);
+    requests.push_back(no_type);
+    auto bad_id = batch_options("22222222-2222-4222-8222-000000000002", "s");
+    *bad_id.add_proposed_messages() = batch_message();
+    bad_id.mutable_proposed_messages(0)->mutable_id()->set_string("nope");
+    bad_id.set_is_final(true);
+    requests.push_back(bad_id);
+    auto no_expected = batch_options("22222222-2222-4222-8222-000000000003", "s");
+    no_expected.mutable_options()->clear_any();
+    *no_expected.add_proposed_messages() = batch_message();
+    no_expected.set_is_final(true);
+    requests.push_back(no_expected);
+    auto bad_correlation = batch_options("not a uuid", "s");
+    *bad_correlation.add_proposed_messages() = batch_message();
+    bad_correlation.set_is_final(true);
+    requests.push_back(bad_correlation);
+    auto no_stream_id = batch_options("22222222-2222-4222-8222-000000000004", "s");
+    no_stream_id.mutable_options()->clear_stream_identifier();
+    *no_stream_id.add_proposed_messages() = batch_message();
+    no_stream_id.set_is_final(true);
+    requests.push_back(no_stream_id);
+    auto no_events = batch_options("22222222-2222-4222-8222-000000000005", "s");
+    no_events.set_is_final(true);
+    requests.push_back(no_events);
+
+    const auto responses = batch(requests);
+    ASSERT_EQ(responses.size(), requests.size());
+    for (const auto& response : responses) {
+        EXPECT_EQ(response.error().code(), grpc::StatusCode::INVALID_ARGUMENT) << response.DebugString();
+        EXPECT_EQ(response.error().message(), "BadRequest");
+        EXPECT_FALSE(detail_of<kc::BadRequest>(response).message().empty());
+        EXPECT_TRUE(response.has_stream_identifier());
+    }
+    expect_nothing_written();
+}
+
+TEST_F(KurrentBatchAppendTest, GivenABatchPastMaxAppendBytes_WhenItGrows_ThenOneMaximumAppendSizeExceeded) {
+    auto first = batch_options(kC1, "s");
+    *first.add_proposed_messages() = batch_message("T", std::string(1500, 'x'));
+    kp::BatchAppendReq second;
+    second.mutable_correlation_id()->set_string(kC1);
+    *second.add_proposed_messages() = batch_message("T", std::string(1500, 'x'));
+    kp::BatchAppendReq last = second;
+    last.mutable_proposed_messages(0)->mutable_id()->set_string(kC2);
+    last.set_is_final(true);
+    const auto responses = batch({first, second, last});
+    ASSERT_EQ(responses.size(), 1u);
+    EXPECT_EQ(responses[0].error().code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(detail_of<kc::MaximumAppendSizeExceeded>(responses[0]).maxappendsize(), 2000u);
+    expect_nothing_written();
+}
+
+TEST_F(KurrentBatchAppendTest, GivenADeadlinePassed_WhenBatch_ThenTimeoutDetail) {
+    const auto response = one_batch("s", [](kp::BatchAppendReq::Options& o) {
+        o.mutable_deadline()->set_seconds(0);
+    });
+    EXPECT_EQ(response.error().code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+    detail_of<kc::Timeout>(response);
+    expect_nothing_written();
+}
+
+TEST_F(KurrentBatchAppendTest, GivenABatchNeverFinal_WhenTheClientHalfCloses_ThenCallEndsAndNothingWritten) {
+    auto open = batch_options(kC1, "s");
+    *open.add_proposed_messages() = batch_message();
+    EXPECT_TRUE(batch({open}).empty());
+    expect_nothing_written();
+}
+
+// --- Delete and Tombstone ---
+
+class KurrentDeleteTest : public KurrentAppendTest {
+protected:
+    template <class Request>
+    static Request change_request(const std::string& stream) {
+        Request request;
+        request.mutable_options()->mutable_stream_identifier()->set_stream_name(stream);
+        request.mutable_options()->mutable_any();
+        return request;
+    }
+    grpc::Status remove(const kp::DeleteReq& request) {
+        context_ = context_with_deadline();
+        kp::DeleteResp response;
+        const auto status = kstub_->Delete(context_.get(), request, &response);
+        EXPECT_TRUE(!status.ok() || response.has_no_position());
+        return status;
+    }
+    grpc::Status tombstone(const kp::TombstoneReq& request) {
+        context_ = context_with_deadline();
+        kp::TombstoneResp response;
+        const auto status = kstub_->Tombstone(context_.get(), request, &response);
+        EXPECT_TRUE(!status.ok() || response.has_no_position());
+        return status;
+    }
+    v1::StreamState state_of(const std::string& stream) {
+        v1::GetStreamStateRequest request;
+        request.set_stream_id(stream);
+        v1::StreamState state;
+        EXPECT_TRUE(stub_->GetStreamState(context_with_deadline().get(), request, &state).ok());
+        return state;
+    }
+};
+
+TEST_F(KurrentDeleteTest, GivenAStream_WhenDeleteExpectingItsRevision_ThenDeletedAsV1DeleteStream) {
+    append_n("s", 2);
+    auto request = change_request<kp::DeleteReq>("s");
+    request.mutable_options()->set_revision(1);
+    ASSERT_TRUE(remove(request).ok());
+    EXPECT_TRUE(state_of("s").deleted());
+    EXPECT_TRUE(whole_stream("s").empty());
+}
+
+TEST_F(KurrentDeleteTest, GivenAStreamAtRevision1_WhenDeleteExpects5_ThenWrongExpectedVersionTrailers) {
+    append_n("s", 2);
+    auto request = change_request<kp::DeleteReq>("s");
+    request.mutable_options()->set_revision(5);
+    const auto status = remove(request);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_EQ(trailer(*context_, "exception"), "wrong-expected-version");
+    EXPECT_EQ(trailer(*context_, "stream-name"), "s");
+    EXPECT_EQ(trailer(*context_, "expected-version"), "5");
+    EXPECT_EQ(trailer(*context_, "actual-version"), "1");
+    EXPECT_FALSE(state_of("s").deleted());
+}
+
+TEST_F(KurrentDeleteTest, GivenNoStream_WhenDeleteExpectsStreamExists_ThenWrongExpectedVersionWithMinusOne) {
+    auto request = change_request<kp::DeleteReq>("s");
+    request.mutable_options()->mutable_stream_exists();
+    EXPECT_EQ(remove(request).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_EQ(trailer(*context_, "expected-version"), "-4");
+    EXPECT_EQ(trailer(*context_, "actual-version"), "-1");
+}
+
+TEST_F(KurrentDeleteTest, GivenATombstonedStream_WhenTombstoneOrDeleteAgain_ThenStreamDeletedTrailer) {
+    append_n("s", 1);
+    ASSERT_TRUE(tombstone(change_request<kp::TombstoneReq>("s")).ok());
+    EXPECT_TRUE(state_of("s").tombstoned());
+    EXPECT_EQ(tombstone(change_request<kp::TombstoneReq>("s")).error_code(),
+              grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_EQ(trailer(*context_, "exception"), "stream-deleted");
+    EXPECT_EQ(remove(change_request<kp::DeleteReq>("s")).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_EQ(trailer(*context_, "exception"), "stream-deleted");
+}
+
+TEST_F(KurrentDeleteTest, GivenNoOptionsOrNoExpectedCase_WhenDelete_ThenInvalidArgument) {
+    append_n("s", 1);
+    EXPECT_EQ(remove(kp::DeleteReq()).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    auto request = change_request<kp::DeleteReq>("s");
+    request.mutable_options()->clear_any();
+    EXPECT_EQ(remove(request).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_FALSE(state_of("s").deleted());
+}
+
+// --- Authorization: the tokens of eventstore.v1 ---
+
+const std::string kReadOnly = "read-only-token";
+const std::string kWriter = "writer-token";
+
+class KurrentAuthTest : public KurrentDeleteTest {
+protected:
+    void SetUp() override {
+        const auto entry = [](const std::string& name, const std::string& token,
+                              const std::string& permissions) {
+            return "    - name: " + name + "\n      sha256: " + server::sha256_hex(token) +
+                   "\n      permissions: " + permissions + "\n      stream_prefixes: [\"\"]\n";
+        };
+        start("auth:\n  enabled: true\n  tokens:\n" + entry("reader", kReadOnly, "[read]") +
+              entry("writer", kWriter, "[read, write]"));
+        kstub_ = kp::Streams::NewStub(channel_);
+    }
+    static std::unique_ptr<grpc::ClientContext> as(const std::string& token) {
+        auto context = context_with_deadline();
+        context->AddMetadata("authorization", "Bearer " + token);
+        return context;
+    }
+};
+
+TEST_F(KurrentAuthTest, GivenAReadOnlyToken_WhenAppend_ThenAccessDeniedAndNothingWritten) {
+    context_ = as(kReadOnly);
+    kp::AppendResp response;
+    auto writer = kstub_->Append(context_.get(), &response);
+    writer->Write(options("s"));
+    writer->Write(message_of(proposed()));
+    writer->WritesDone();
+    EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(trailer(*context_, "exception"), "access-denied");
+}
+
+TEST_F(KurrentAuthTest, GivenAReadOnlyToken_WhenBatch_ThenAccessDeniedDetail) {
+    auto context = as(kReadOnly);
+    auto stream = kstub_->BatchAppend(context.get());
+    auto request = batch_options(kC1, "s");
+    *request.add_proposed_messages() = batch_message();
+    request.set_is_final(true);
+    stream->Write(request);
+    stream->WritesDone();
+    kp::BatchAppendResp response;
+    ASSERT_TRUE(stream->Read(&response));
+    EXPECT_EQ(response.error().code(), grpc::StatusCode::PERMISSION_DENIED);
+    detail_of<kc::AccessDenied>(response);
+    EXPECT_TRUE(stream->Finish().ok());
+}
+
+TEST_F(KurrentAuthTest, GivenATokenWithoutDelete_WhenDeleteOrTombstone_ThenAccessDenied) {
+    auto context = as(kWriter);
+    kp::DeleteResp response;
+    EXPECT_EQ(kstub_->Delete(context.get(), change_request<kp::DeleteReq>("s"), &response).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(trailer(*context, "exception"), "access-denied");
+    auto again = as(kWriter);
+    kp::TombstoneResp tombstoned;
+    EXPECT_EQ(kstub_->Tombstone(again.get(), change_request<kp::TombstoneReq>("s"), &tombstoned).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace

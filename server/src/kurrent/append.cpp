@@ -91,25 +91,11 @@ private:
             return refuse(bad_request("every AppendReq after the first must hold a proposed_message"));
         }
         const int index = request_.events_size();
-        const auto fault = take_event(*message_.mutable_proposed_message(), index, request_.add_events());
-        if (fault) {
-            return refuse(fault->missing_property.empty()
-                              ? bad_request(fault->bad_request.message())
-                              : missing_required_metadata(context_, fault->missing_property));
+        if (auto refusal = take_event(*message_.mutable_proposed_message(), index, request_.add_events())) {
+            return refuse(answer(context_, *refusal));
         }
-        // The core refuses such an append whatever else comes (payload and custom metadata
-        // count into limits.max_append_bytes): say so now rather than hold what the client sends.
-        const v1::EventData& event = request_.events(index);
-        bytes_ += event.payload().size();
-        for (const auto& [key, value] : event.metadata().headers()) bytes_ += value.size();
-        const es_limits& limits = config_.limits;
-        if (bytes_ > limits.max_append_bytes ||
-            static_cast<uint64_t>(request_.events_size()) > limits.max_append_events) {
-            return refuse(maximum_append_size_exceeded(
-                context_, limits.max_append_bytes,
-                "this append exceeds limits.max_append_bytes (" +
-                    std::to_string(limits.max_append_bytes) + ") or limits.max_append_events (" +
-                    std::to_string(limits.max_append_events) + ")"));
+        if (auto refusal = past_append_limits(request_, bytes_, config_.limits)) {
+            return refuse(answer(context_, *refusal));
         }
         StartRead(&message_);
     }

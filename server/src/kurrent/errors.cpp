@@ -34,15 +34,16 @@ grpc::Status stream_deleted(grpc::ServerContextBase& context, const std::string&
                         "Event stream '" + stream + "' is deleted.");
 }
 
-grpc::Status wrong_expected_version(grpc::ServerContextBase& context, const std::string& stream,
-                                    int64_t expected, std::optional<uint64_t> actual_revision) {
-    const std::string actual = actual_revision ? std::to_string(*actual_revision) : "";
+grpc::Status wrong_expected_version(grpc::ServerContextBase& context, const std::string& operation,
+                                    const std::string& stream, int64_t expected,
+                                    int64_t actual_version) {
+    const std::string actual = std::to_string(actual_version);
     exception(context, "wrong-expected-version");
     context.AddTrailingMetadata("stream-name", stream);
     context.AddTrailingMetadata("expected-version", std::to_string(expected));
     context.AddTrailingMetadata("actual-version", actual);
     return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
-                        "Append failed due to WrongExpectedVersion. Stream: " + stream +
+                        operation + " failed due to WrongExpectedVersion. Stream: " + stream +
                             ", Expected version: " + std::to_string(expected) +
                             ", Actual version: " + actual);
 }
@@ -103,8 +104,27 @@ Refusal classify(const Status& status, uint64_t max_append_bytes, bool from_back
     case Code::invalid_argument:
         if (!from_backend) refusal.kind = Refusal::Kind::bad_request;
         break;
+    case Code::deadline_exceeded: refusal.kind = Refusal::Kind::timeout; break;
     default: break;
     }
+    return refusal;
+}
+
+std::optional<Refusal> past_append_limits(const v1::AppendRequest& request, uint64_t& bytes,
+                                          const es_limits& limits) {
+    const v1::EventData& event = request.events(request.events_size() - 1);
+    bytes += event.payload().size();
+    for (const auto& [key, value] : event.metadata().headers()) bytes += key.size() + value.size();
+    if (bytes <= limits.max_append_bytes &&
+        static_cast<uint64_t>(request.events_size()) <= limits.max_append_events) {
+        return std::nullopt;
+    }
+    Refusal refusal;
+    refusal.kind = Refusal::Kind::maximum_append_size_exceeded;
+    refusal.limit = limits.max_append_bytes;
+    refusal.text = "this append exceeds limits.max_append_bytes (" +
+                   std::to_string(limits.max_append_bytes) + ") or limits.max_append_events (" +
+                   std::to_string(limits.max_append_events) + ")";
     return refusal;
 }
 
@@ -116,6 +136,7 @@ grpc::Status answer(grpc::ServerContextBase& context, const Refusal& refusal) {
         return maximum_append_size_exceeded(context, refusal.limit, refusal.text);
     case Refusal::Kind::missing_required_metadata: return missing_required_metadata(context, refusal.text);
     case Refusal::Kind::bad_request: return bad_request(refusal.text);
+    case Refusal::Kind::timeout:
     case Refusal::Kind::other: break;
     }
     return refusal.from_backend ? backend_to_grpc(refusal.core, context) : to_grpc(refusal.core, context);
@@ -158,6 +179,11 @@ google::rpc::Status batch_error(const grpc::ServerContextBase& context, const Re
         detail->PackFrom(bad);
         return out;
     }
+    case Refusal::Kind::timeout:
+        out.set_code(grpc::StatusCode::DEADLINE_EXCEEDED);
+        out.set_message("Timeout");
+        detail->PackFrom(event_store::client::Timeout());
+        return out;
     case Refusal::Kind::other: break;
     }
     const grpc::Status status =

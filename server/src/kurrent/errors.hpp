@@ -12,6 +12,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include "eventstore/status.hpp"
+#include "eventstore/plugin.h"
+#include "eventstore/v1/eventstore.pb.h"
 #include "google/rpc/status.pb.h"
 
 namespace eventstore::server::kurrent {
@@ -21,9 +23,10 @@ grpc::Status access_denied(grpc::ServerContextBase& context, const std::string& 
 // FAILED_PRECONDITION, `exception: stream-deleted`, `stream-name`.
 grpc::Status stream_deleted(grpc::ServerContextBase& context, const std::string& stream);
 // FAILED_PRECONDITION, `exception: wrong-expected-version`, `stream-name`, `expected-version`,
-// `actual-version` (revisions; an empty actual when the stream has none).
-grpc::Status wrong_expected_version(grpc::ServerContextBase& context, const std::string& stream,
-                                    int64_t expected, std::optional<uint64_t> actual_revision);
+// `actual-version`, as KurrentDB's numbers: a revision, or -1 no stream, -2 any, -4 stream exists.
+// `operation` names the call in the message ("Delete"). (Append answers it in its response.)
+grpc::Status wrong_expected_version(grpc::ServerContextBase& context, const std::string& operation,
+                                    const std::string& stream, int64_t expected, int64_t actual);
 // INVALID_ARGUMENT, `exception: maximum-append-size-exceeded`, `maximum-append-size` (`limit`
 // bytes). `message` says which limit (empty: KurrentDB's own message).
 grpc::Status maximum_append_size_exceeded(grpc::ServerContextBase& context, uint64_t limit,
@@ -53,6 +56,7 @@ struct Refusal {
         maximum_append_size_exceeded,  // text: which limit; limit: max_append_bytes
         missing_required_metadata,     // text: the property
         bad_request,                   // text: the message
+        timeout,                       // core: DEADLINE_EXCEEDED (a batch's own deadline too)
         other,                         // core: the status, as eventstore.v1 answers it
     };
     Kind kind = Kind::other;
@@ -67,6 +71,12 @@ struct Refusal {
 // append limits (limits.max_append_bytes, limits.max_append_events) as
 // maximum-append-size-exceeded with `max_append_bytes`, INVALID_ARGUMENT as a bad request.
 Refusal classify(const Status& status, uint64_t max_append_bytes, bool from_backend);
+// For an append whose messages still arrive: maximum-append-size-exceeded when `request` (its events
+// so far, of which `bytes` is the running count this function keeps: payloads and headers) is
+// sure to be refused by the core's limits (a lower bound of validation::event_size; the core's
+// own check decides the rest), so the server stops holding what the client sends.
+std::optional<Refusal> past_append_limits(const v1::AppendRequest& request, uint64_t& bytes,
+                                          const es_limits& limits);
 // A refusal as Append answers it (a status with KurrentDB's trailers).
 grpc::Status answer(grpc::ServerContextBase& context, const Refusal& refusal);
 // A refusal as BatchAppend answers it: a google.rpc.Status whose one detail packs KurrentDB's

@@ -193,17 +193,25 @@ Status to_expected_version(const ExpectedRevision& expected, v1::ExpectedVersion
     return {};
 }
 
-std::optional<ProposedFault> take_event(const client::UUID& id,
+std::optional<Refusal> take_event(const client::UUID& id,
                                         const google::protobuf::Map<std::string, std::string>& metadata,
                                         std::string& custom_metadata, std::string& data, int index,
                                         v1::EventData* out) {
     for (const std::string_view key : {kTypeKey, kContentTypeKey}) {
         if (metadata.find(std::string(key)) == metadata.end()) {
-            return ProposedFault{std::string(key), {}};
+            Refusal missing;
+            missing.kind = Refusal::Kind::missing_required_metadata;
+            missing.text = std::string(key);
+            return missing;
         }
     }
     auto event_id = uuid_text(id, "proposed_message[" + std::to_string(index) + "].id");
-    if (!event_id.ok()) return ProposedFault{{}, event_id.status()};
+    if (!event_id.ok()) {
+        Refusal bad;
+        bad.kind = Refusal::Kind::bad_request;
+        bad.text = event_id.status().message();
+        return bad;
+    }
     v1::EventMetadata* meta = out->mutable_metadata();
     meta->set_event_id(std::move(event_id.value()));
     meta->set_type_name(metadata.at(std::string(kTypeKey)));

@@ -26,6 +26,7 @@
 #include "eventstore/plugin.h"
 #include "eventstore/status.hpp"
 #include "eventstore/v1/eventstore.pb.h"
+#include "kurrent/errors.hpp"
 #include "shared.pb.h"
 #include "streams.pb.h"
 
@@ -58,18 +59,12 @@ Result<std::string> uuid_text(const client::UUID& id, std::string_view field);
 // string, whatever the form).
 void to_uuid(std::string_view canonical, UuidForm form, client::UUID* out);
 
-// Why a proposed message cannot be appended.
-struct ProposedFault {
-    // The required metadata property it lacks ("type" or "content-type"); empty: none.
-    std::string missing_property;
-    // Otherwise the INVALID_ARGUMENT for its id.
-    Status bad_request;
-};
-
 // A proposed message (AppendReq's or BatchAppendReq's) as an eventstore.v1 event; takes its data
-// and custom metadata (the message is left without them). `index` names it in a fault's message.
+// and custom metadata (the message is left without them). Or why it cannot be appended: the
+// required metadata property it lacks ("type", "content-type"), or a bad request for its id.
+// `index` names it in the message.
 template <class Proposed>
-std::optional<ProposedFault> take_event(Proposed& message, int index, v1::EventData* out);
+std::optional<Refusal> take_event(Proposed& message, int index, v1::EventData* out);
 
 // A recorded event as KurrentDB's, from the backend's memory or from an eventstore.v1 message.
 void to_recorded_event(const es_recorded_event& event, UuidForm form,
@@ -106,13 +101,13 @@ Status to_expected_version(const ExpectedRevision& expected, v1::ExpectedVersion
 inline const std::string& stream_of(const client::StreamIdentifier& id) { return id.stream_name(); }
 
 // --- the non-template part of take_event ---
-std::optional<ProposedFault> take_event(const client::UUID& id,
+std::optional<Refusal> take_event(const client::UUID& id,
                                         const google::protobuf::Map<std::string, std::string>& metadata,
                                         std::string& custom_metadata, std::string& data, int index,
                                         v1::EventData* out);
 
 template <class Proposed>
-std::optional<ProposedFault> take_event(Proposed& message, int index, v1::EventData* out) {
+std::optional<Refusal> take_event(Proposed& message, int index, v1::EventData* out) {
     return take_event(message.id(), message.metadata(), *message.mutable_custom_metadata(),
                       *message.mutable_data(), index, out);
 }

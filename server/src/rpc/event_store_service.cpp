@@ -164,54 +164,64 @@ grpc::Status EventStoreService::stream_not_found(const grpc::ServerContextBase& 
     return backend_to_grpc(status, context);
 }
 
-template <class Fill>
+EventStoreService::StreamChange EventStoreService::apply_change(
+    const grpc::ServerContextBase& context, es_stream_change_kind kind, const std::string& stream_id,
+    const v1::ExpectedVersion* expected, const ChangeFields& fill) {
+    StreamChange change;
+    const auto admitted = admit_stream_call(context, stream_id, Access::delete_streams);
+    if (!admitted.ok()) {
+        change.status = admitted.status();
+        return change;
+    }
+    es_stream_change_request request = change_request(kind, stream_id, admitted.value().tenant());
+    if (expected != nullptr) {
+        change.status = check_expected_kind_known(*expected);
+        if (!change.status.ok()) return change;
+        set_expected(request, *expected);
+    }
+    if (fill) change.status = fill(request);
+    if (!change.status.ok()) return change;
+    change.status = fill_deadline(request, deadline(context));
+    if (!change.status.ok()) return change;
+    change.status = store_.change_stream(request, change.state);
+    change.from_backend = true;
+    if (change.status.ok()) subscriptions_.forget_recent();
+    return change;
+}
+
 grpc::Status EventStoreService::change_stream(grpc::ServerContext& context,
                                               es_stream_change_kind kind,
                                               const std::string& stream_id,
-                                              const v1::ExpectedVersion* expected, Fill&& fill,
-                                              v1::StreamState& response) {
-    const auto admitted = admit_stream_call(context, stream_id, Access::delete_streams);
-    if (!admitted.ok()) return to_grpc(admitted.status(), context);
-    const Caller& caller = admitted.value();
-    es_stream_change_request request = change_request(kind, stream_id, caller.tenant());
-    if (expected != nullptr) {
-        if (Status s = check_expected_kind_known(*expected); !s.ok()) return to_grpc(s, context);
-        set_expected(request, *expected);
-    }
-    if (Status s = fill(request); !s.ok()) return to_grpc(s, context);
-    if (Status s = fill_deadline(request, deadline(context)); !s.ok()) return to_grpc(s, context);
-    es_stream_state state{};
-    const Status status = store_.change_stream(request, state);
-    if (status.code() == Code::failed_precondition) {
-        if (state.tombstoned) return stream_deleted(grpc::StatusCode::FAILED_PRECONDITION, stream_id);
+                                              const v1::ExpectedVersion* expected,
+                                              const ChangeFields& fill, v1::StreamState& response) {
+    const StreamChange change = apply_change(context, kind, stream_id, expected, fill);
+    if (!change.from_backend) return to_grpc(change.status, context);
+    if (change.status.code() == Code::failed_precondition) {
+        if (change.state.tombstoned) {
+            return stream_deleted(grpc::StatusCode::FAILED_PRECONDITION, stream_id);
+        }
         if (expected != nullptr) {
-            return wrong_expected_version(status, stream_id, *expected, state.last_version);
+            return wrong_expected_version(change.status, stream_id, *expected,
+                                          change.state.last_version);
         }
     }
-    if (!status.ok()) return backend_to_grpc(status, context);
-    subscriptions_.forget_recent();
-    to_proto(stream_id, state, &response);
+    if (!change.status.ok()) return backend_to_grpc(change.status, context);
+    to_proto(stream_id, change.state, &response);
     return grpc::Status::OK;
 }
-
-namespace {
-
-Status no_fields(es_stream_change_request&) { return {}; }
-
-}  // namespace
 
 grpc::Status EventStoreService::DeleteStream(grpc::ServerContext* context,
                                              const v1::DeleteStreamRequest* request,
                                              v1::StreamState* response) {
     return change_stream(*context, ES_CHANGE_DELETE, request->stream_id(),
-                         &request->expected_version(), no_fields, *response);
+                         &request->expected_version(), {}, *response);
 }
 
 grpc::Status EventStoreService::TombstoneStream(grpc::ServerContext* context,
                                                 const v1::TombstoneStreamRequest* request,
                                                 v1::StreamState* response) {
     return change_stream(*context, ES_CHANGE_TOMBSTONE, request->stream_id(),
-                         &request->expected_version(), no_fields, *response);
+                         &request->expected_version(), {}, *response);
 }
 
 grpc::Status EventStoreService::TruncateStream(grpc::ServerContext* context,

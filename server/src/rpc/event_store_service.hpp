@@ -4,6 +4,8 @@
 #ifndef EVENTSTORE_SERVER_EVENT_STORE_SERVICE_HPP
 #define EVENTSTORE_SERVER_EVENT_STORE_SERVICE_HPP
 
+#include <functional>
+
 #include "config/config.hpp"
 #include "eventstore/loader/store.hpp"
 #include "eventstore/v1/eventstore.grpc.pb.h"
@@ -62,6 +64,23 @@ public:
     Status admit_append(const grpc::ServerContextBase& context, const v1::AppendRequest& request,
                         Caller& caller, abi::AppendBuilder& append) const;
 
+    // A lifecycle change of `stream_id`: authorized for `delete`, checked, made by the backend
+    // with the caller's tenant as owner. `fill` sets the call's own fields (empty: none);
+    // `expected` is the call's expected version (nullptr: the call has none). `status` is the
+    // server's refusal (from_backend false: the request never reached the backend) or the
+    // backend's answer, FAILED_PRECONDITION with `state` when the stream is tombstoned
+    // (state.tombstoned) or not at `expected` (state.last_version). Public for the KurrentDB
+    // protocol's Delete and Tombstone (kurrent/), which answer it in their own way.
+    using ChangeFields = std::function<Status(es_stream_change_request&)>;
+    struct StreamChange {
+        Status status;
+        bool from_backend = false;
+        es_stream_state state{};
+    };
+    StreamChange apply_change(const grpc::ServerContextBase& context, es_stream_change_kind kind,
+                              const std::string& stream_id, const v1::ExpectedVersion* expected,
+                              const ChangeFields& fill);
+
     // Ends every subscription with UNAVAILABLE (at shutdown, before gRPC's own grace period).
     void end_subscriptions() { subscriptions_.shutdown(); }
 
@@ -81,14 +100,11 @@ private:
     // status to answer.
     Result<Caller> admit_stream_call(const grpc::ServerContextBase& context,
                                      const std::string& stream_id, Access access) const;
-    // A lifecycle change of `stream_id`: authorized for `delete`, checked, made by the backend
-    // with the caller's tenant as owner, answered as the stream's state. `fill` sets the call's
-    // own fields (INVALID_ARGUMENT from it is answered as is); `expected` is the call's expected
-    // version, for the WrongExpectedVersion detail (nullptr: the call has none).
-    template <class Fill>
+    // A lifecycle change answered as the stream's state (apply_change), with the
+    // WrongExpectedVersion detail for `expected` and StreamDeleted for a tombstoned stream.
     grpc::Status change_stream(grpc::ServerContext& context, es_stream_change_kind kind,
                                const std::string& stream_id, const v1::ExpectedVersion* expected,
-                               Fill&& fill, v1::StreamState& response);
+                               const ChangeFields& fill, v1::StreamState& response);
     // For a ReadStream the backend answered NOT_FOUND: the same NOT_FOUND, with the StreamDeleted
     // detail when the stream is tombstoned.
     grpc::Status stream_not_found(const grpc::ServerContextBase& context, const Status& status,
