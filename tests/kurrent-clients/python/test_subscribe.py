@@ -24,7 +24,8 @@ async def collect_until(sub, done, timeout=15.0):
 
 
 def recorded(items):
-    return [i for i in items if isinstance(i, RecordedEvent)]
+    """The events among `items` (CaughtUp and Checkpoint are RecordedEvent subclasses)."""
+    return [i for i in items if type(i) is RecordedEvent]
 
 
 def caught_up(items):
