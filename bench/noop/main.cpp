@@ -1,4 +1,5 @@
-// eventstore-bench-noop: serves NoopService (noop_service.hpp) until SIGTERM or SIGINT.
+// eventstore-bench-noop: serves NoopService (noop_service.hpp) and, for the KurrentDB protocol,
+// NoopKurrentService (noop_kurrent_service.hpp) until SIGTERM or SIGINT.
 // Usage: eventstore-bench-noop --listen HOST:PORT (port 0 picks a free one). Logs
 // "eventstore-bench-noop listening on HOST:PORT" on stderr once it serves.
 #include <csignal>
@@ -7,6 +8,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "noop_kurrent_service.hpp"
 #include "noop_service.hpp"
 
 int main(int argc, char** argv) {
@@ -21,10 +23,12 @@ int main(int argc, char** argv) {
     }
     const std::string listen = argv[2];
     eventstore::bench::NoopService service;
+    eventstore::bench::NoopKurrentService kurrent_service(service);
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
     builder.RegisterService(&service);
+    builder.RegisterService(&kurrent_service);
     builder.SetMaxReceiveMessageSize(-1);
     auto server = builder.BuildAndStart();
     if (!server || port == 0) {

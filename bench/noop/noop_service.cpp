@@ -30,7 +30,7 @@ grpc::Status NoopService::Append(grpc::ServerContext*, const v1::AppendRequest* 
         has_template_ = true;
     });
     const uint64_t count = request->events_size();
-    const uint64_t last = head_.fetch_add(count) + count;
+    const uint64_t last = count_appended(count);
     response->set_current_version(count);
     response->set_first_global_position(last - count + 1);
     response->set_last_global_position(last);

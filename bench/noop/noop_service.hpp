@@ -29,10 +29,15 @@ public:
     grpc::Status Subscribe(grpc::ServerContext* context, const v1::SubscribeRequest* request,
                            grpc::ServerWriter<v1::SubscribeResponse>* writer) override;
 
-private:
+    // For the KurrentDB protocol's no-op service (noop_kurrent_service.hpp), which shares the
+    // head and the template: counts `count` appended events, returns the new head.
+    uint64_t count_appended(uint64_t count) { return head_.fetch_add(count) + count; }
+    uint64_t head() const { return head_; }
     // Fills `out` with the template numbered (stream, version, position).
     void make_event(const std::string& stream, uint64_t version, uint64_t position,
                     v1::RecordedEvent* out) const;
+
+private:
 
     std::atomic<uint64_t> head_{0};
     std::once_flag template_once_;

@@ -1,5 +1,6 @@
 // The append scenarios: distinct streams, one hot stream, Zipf-distributed streams. Each call
-// appends --events-per-append events with expected version `any`.
+// appends --events-per-append events with expected version `any`, through eventstore.v1's Append
+// or (--protocol kurrent) KurrentDB's Streams.Append.
 #include <cmath>
 #include <random>
 
@@ -32,6 +33,68 @@ private:
     StreamChooser streams_;
     const uint32_t events_;
     const uint32_t payload_;
+};
+
+// KurrentDB's Streams.Append, as the official clients call it for appendToStream (Node always
+// without ServerFeatures, Python for one event): a client stream of the options, then one
+// proposed message per event, half-closed with the last; the answer must be a success. Steps on
+// the queue: the options (the call's start and metadata corked into it, itself buffered into the
+// next write), each event (the last with the half-close), finish.
+class KurrentAppendSlot final : public CallSlot {
+public:
+    KurrentAppendSlot(event_store::client::streams::Streams::Stub& stub, StreamChooser streams,
+                      uint32_t events, uint32_t payload_bytes)
+        : stub_(stub), streams_(std::move(streams)), events_(events), payload_(payload_bytes) {}
+
+    void start(grpc::ClientContext& context, grpc::CompletionQueue& cq, grpc::Status& status,
+               void* tag) override {
+        fill_kurrent_append(messages_, streams_(), events_, payload_);
+        response_.Clear();
+        status_ = &status;
+        tag_ = tag;
+        written_ = 0;
+        finishing_ = false;
+        // Corked: StartCall returns no tag, the metadata leaves with the first write.
+        context.set_initial_metadata_corked(true);
+        writer_ = stub_.PrepareAsyncAppend(&context, &response_, &cq);
+        writer_->StartCall(tag);
+        advance(true);
+    }
+
+    bool advance(bool ok) override {
+        if (finishing_) {
+            writer_.reset();  // it lives in the call's arena: before the context goes
+            if (status_->ok() && !response_.has_success()) {
+                *status_ = grpc::Status(grpc::StatusCode::UNKNOWN,
+                                        "AppendResp is not a success: " + response_.ShortDebugString());
+            }
+            return true;
+        }
+        if (!ok || written_ == messages_.size()) {
+            finishing_ = true;
+            writer_->Finish(status_, tag_);
+        } else if (++written_ == messages_.size()) {
+            writer_->WriteLast(messages_[written_ - 1], grpc::WriteOptions(), tag_);
+        } else {
+            writer_->Write(messages_[written_ - 1], grpc::WriteOptions().set_buffer_hint(), tag_);
+        }
+        return false;
+    }
+
+    uint64_t completed() override { return events_; }
+
+private:
+    event_store::client::streams::Streams::Stub& stub_;
+    StreamChooser streams_;
+    const uint32_t events_;
+    const uint32_t payload_;
+    std::vector<event_store::client::streams::AppendReq> messages_;
+    event_store::client::streams::AppendResp response_;
+    std::unique_ptr<grpc::ClientAsyncWriter<event_store::client::streams::AppendReq>> writer_;
+    grpc::Status* status_ = nullptr;
+    void* tag_ = nullptr;
+    size_t written_ = 0;  // messages handed to the writer in this call
+    bool finishing_ = false;
 };
 
 // A Zipf draw over a fixed set of streams, one generator per slot.
@@ -69,9 +132,10 @@ Point measure_against_baseline(const std::string& scenario, Bench& bench,
                               uint32_t clients, uint32_t events) {
     const Options& o = bench.options;
     Point point{scenario, bench.project.server().label(), std::move(parameters)};
+    point.protocol = protocol_name(o.protocol);
     point.baseline = bench.append_baseline->name();
     for (uint32_t r = 0; r < o.repeats; ++r) {
-        auto project_slots = slots(bench.project);
+        auto project_slots = slots(bench.project, o.protocol);
         point.runs.push_back(run_closed_loop(project_slots, o.warmup_s, o.duration_s,
                                              bench.project.server()));
         point.baseline_runs.push_back(
@@ -90,11 +154,18 @@ std::vector<Point> run_append(const std::string& name, Bench& bench) {
     std::vector<Point> points;
     for (uint32_t concurrency : o.concurrency) {
         for (uint32_t events : o.events_per_append) {
-            const SlotFactory slots = [&, concurrency, events](Target& target) {
+            const SlotFactory slots = [&, concurrency, events](Target& target, Protocol protocol) {
                 std::vector<std::unique_ptr<CallSlot>> made;
                 for (uint32_t i = 0; i < concurrency; ++i) {
-                    made.push_back(std::make_unique<AppendSlot>(
-                        target.stub(i), chooser(name, o, i, zipf_names), events, o.payload_bytes));
+                    if (protocol == Protocol::kurrent) {
+                        made.push_back(std::make_unique<KurrentAppendSlot>(
+                            target.kurrent(i), chooser(name, o, i, zipf_names), events,
+                            o.payload_bytes));
+                    } else {
+                        made.push_back(std::make_unique<AppendSlot>(
+                            target.stub(i), chooser(name, o, i, zipf_names), events,
+                            o.payload_bytes));
+                    }
                 }
                 return made;
             };

@@ -86,6 +86,7 @@ private:
         bool ok = false;
         while (in_flight_.load() > 0 && cq.Next(&tag, &ok)) {
             auto& state = *static_cast<SlotState*>(tag);
+            if (!state.slot->advance(ok)) continue;
             const auto now = Clock::now();
             const bool failed = !ok || !state.status.ok();
             if (failed) record_failure(state.status);

@@ -1,7 +1,8 @@
 // closed_loop.hpp: a closed-loop load of unary calls on gRPC completion queues. `concurrency`
 // slots each keep one call in flight: when a call completes, its slot starts the next. A few
 // threads (one per completion queue) drive every slot, so the client costs little CPU beside the
-// server on the same machine.
+// server on the same machine. A call may take several steps on its queue (a client stream: start,
+// writes, finish); the slot chains them on one tag.
 #ifndef EVENTSTORE_BENCH_CLOSED_LOOP_HPP
 #define EVENTSTORE_BENCH_CLOSED_LOOP_HPP
 
@@ -23,6 +24,11 @@ public:
     // Finish(..., status, tag) so that the queue returns `tag`.
     virtual void start(grpc::ClientContext& context, grpc::CompletionQueue& cq,
                        grpc::Status& status, void* tag) = 0;
+    // The queue returned `tag` (with `ok`): true when that was the call's Finish (`status` is
+    // final); false when the slot has started the call's next step on the same tag. A unary call
+    // ends at its first tag. Before returning true the slot destroys its reader or writer: gRPC
+    // allocates them in the call's arena, which goes with the context right after.
+    virtual bool advance(bool /*ok*/) { return true; }
     // The call finished OK: how many events it moved; the slot prepares its next request.
     virtual uint64_t completed() = 0;
 };
@@ -42,6 +48,11 @@ public:
         prepare(request_);
         reader_ = (stub_.*method_)(&context, request_, &cq);
         reader_->Finish(&response_, &status, tag);
+    }
+
+    bool advance(bool) final {
+        reader_.reset();  // it lives in the call's arena: destroyed before the context is
+        return true;
     }
 
 protected:

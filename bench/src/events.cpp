@@ -54,6 +54,23 @@ void fill_append(v1::AppendRequest& request, const std::string& stream, uint32_t
     }
 }
 
+void fill_kurrent_append(std::vector<event_store::client::streams::AppendReq>& messages,
+                         const std::string& stream, uint32_t count, uint32_t payload_bytes) {
+    messages.resize(count + 1);
+    auto& options = *messages[0].mutable_options();
+    options.mutable_stream_identifier()->set_stream_name(stream);
+    options.mutable_any();
+    for (uint32_t i = 1; i <= count; ++i) {
+        auto& event = *messages[i].mutable_proposed_message();
+        if (event.metadata().empty()) {
+            (*event.mutable_metadata())["type"] = kEventType;
+            (*event.mutable_metadata())["content-type"] = kContentType;
+            event.set_data(std::string(payload_bytes, 'x'));
+        }
+        event.mutable_id()->set_string(next_event_id());
+    }
+}
+
 uint64_t raw_event_bytes(const std::string& stream, uint32_t payload_bytes) {
     return payload_bytes + 36 + std::strlen(kEventType) + std::strlen(kContentType) + stream.size();
 }

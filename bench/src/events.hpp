@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "eventstore/v1/eventstore.pb.h"
+#include "streams.pb.h"
 
 namespace eventstore::bench {
 
@@ -21,6 +23,13 @@ const std::string& run_prefix();
 // reusing its allocations; each call gives the events new ids.
 void fill_append(v1::AppendRequest& request, const std::string& stream, uint32_t count,
                  uint32_t payload_bytes);
+
+// Fills `messages` with the requests of one KurrentDB Streams.Append call of `count` events of
+// `payload_bytes` each to `stream` (expected: any), as the official clients send them: the
+// options, then one proposed message per event (a new id as a string UUID, metadata "type" and
+// "content-type", the payload as data). Reuses its allocations.
+void fill_kurrent_append(std::vector<event_store::client::streams::AppendReq>& messages,
+                         const std::string& stream, uint32_t count, uint32_t payload_bytes);
 
 // The bytes one event counts as stored data: payload, metadata fields and stream id (what the
 // memory backend counts against its max_bytes).

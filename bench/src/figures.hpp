@@ -46,6 +46,7 @@ struct Point {
 
     std::string scenario;
     std::string server;  // memory, postgres, target
+    std::string protocol = "v1";  // the load's client protocol: v1, kurrent (protocol_name)
     std::map<std::string, double> parameters;  // concurrency, events_per_append, payload, ...
     std::vector<RunFigures> runs;
     std::string baseline;  // empty: none

@@ -33,6 +33,7 @@ int run(const Options& options) {
     Bench bench{options, project_target, noop_target.get(), append_baseline.get()};
 
     std::cerr << "eventstore-bench: " << project->label() << " at " << project->address()
+              << " through " << protocol_name(options.protocol)
               << (noop ? ", noop at " + noop->address() : "") << "; load average "
               << load_average() << "\n";
     print_table({}, std::cerr);

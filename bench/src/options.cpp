@@ -59,7 +59,31 @@ Baseline parse_baseline(const std::string& text) {
     if (text == "pgbench") return Baseline::pgbench;
     if (text == "sqlite") return Baseline::sqlite;
     if (text == "read-all") return Baseline::read_all;
-    throw po::error("--baseline is none, noop, pgbench, sqlite or read-all, got '" + text + "'");
+    if (text == "v1") return Baseline::v1;
+    throw po::error("--baseline is none, noop, pgbench, sqlite, read-all or v1, got '" + text + "'");
+}
+
+Protocol parse_protocol(const std::string& text) {
+    if (text == protocol_name(Protocol::v1)) return Protocol::v1;
+    if (text == protocol_name(Protocol::kurrent)) return Protocol::kurrent;
+    throw po::error("--protocol is v1 or kurrent, got '" + text + "'");
+}
+
+// What --protocol kurrent measures: the appends and catch-up, which eventstore.v1 has too.
+void check_kurrent(const Options& o) {
+    static const std::vector<std::string> kKurrentScenarios{"append-distinct", "append-hot",
+                                                            "append-zipf", "catch-up"};
+    for (const std::string& name : o.scenarios) {
+        if (std::find(kKurrentScenarios.begin(), kKurrentScenarios.end(), name) ==
+            kKurrentScenarios.end()) {
+            throw po::error("--protocol kurrent runs " + boost::join(kKurrentScenarios, ", ") +
+                            ", not '" + name + "'");
+        }
+    }
+    if (o.max_batch_events != std::vector<uint32_t>{0}) {
+        throw po::error("--protocol kurrent: the protocol sends one event a message "
+                        "(--max-batch-events 0)");
+    }
 }
 
 std::string joined_command_line(int argc, char** argv) {
@@ -71,10 +95,15 @@ std::string joined_command_line(int argc, char** argv) {
 
 }  // namespace
 
+const char* protocol_name(Protocol protocol) {
+    return protocol == Protocol::kurrent ? "kurrent" : "v1";
+}
+
 std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     Options o;
-    std::string scenarios = "append-distinct", baseline = "none", concurrency = "16",
-                events_per_append = "1", subscribers = "10", stalled = "0", max_batch_events = "0";
+    std::string scenarios = "append-distinct", baseline = "none", protocol = "v1",
+                concurrency = "16", events_per_append = "1", subscribers = "10", stalled = "0",
+                max_batch_events = "0";
     std::vector<std::string> backend_options;
     po::options_description flags("eventstore-bench options");
     flags.add_options()
@@ -94,7 +123,11 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
          "INSERTs through pgbench, append scenarios on postgres); sqlite (the same INSERTs in a "
          "plain loop of transactions on a file of the same settings, append scenarios on "
          "sqlite); read-all (ReadAll pages of "
-         "1,000 over the same events on the same server, catch-up)")
+         "1,000 over the same events on the same server, catch-up); v1 (the same load through "
+         "eventstore.v1 on the same server, with --protocol kurrent)")
+        ("protocol", po::value(&protocol)->default_value(protocol),
+         "v1 or kurrent: the client protocol of the load (kurrent: KurrentDB's Streams.Append "
+         "and Streams.Read, for append-distinct, append-hot, append-zipf and catch-up)")
         ("concurrency,c", po::value(&concurrency)->default_value(concurrency),
          "calls in flight (or catch-up subscribers), comma-separated for several points")
         ("events-per-append,e", po::value(&events_per_append)->default_value(events_per_append),
@@ -152,6 +185,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
         po::notify(args);
         o.scenarios = parse_scenarios(scenarios);
         o.baseline = parse_baseline(baseline);
+        o.protocol = parse_protocol(protocol);
         o.concurrency = parse_list("concurrency", concurrency);
         o.events_per_append = parse_list("events-per-append", events_per_append);
         o.subscribers = parse_list("subscribers", subscribers);
@@ -165,6 +199,10 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
                     throw po::error("fan-out: --stalled must stay below --subscribers");
                 }
             }
+        }
+        if (o.protocol == Protocol::kurrent) check_kurrent(o);
+        if (o.baseline == Baseline::v1 && o.protocol != Protocol::kurrent) {
+            throw po::error("--baseline v1 compares --protocol kurrent with eventstore.v1");
         }
         for (const std::string& option : backend_options) {
             const auto equals = option.find('=');

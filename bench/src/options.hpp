@@ -12,8 +12,16 @@
 namespace eventstore::bench {
 
 // What the load runs against besides the project's server, in the same run. read-all: ReadAll
-// pages of 1,000 over the same events on the same server (catch-up).
-enum class Baseline { none, noop, pgbench, sqlite, read_all };
+// pages of 1,000 over the same events on the same server (catch-up); v1: the same load through
+// eventstore.v1 on the same server (with --protocol kurrent).
+enum class Baseline { none, noop, pgbench, sqlite, read_all, v1 };
+
+// The client protocol the load speaks: eventstore.v1, or KurrentDB's (event_store.client.streams,
+// what the official KurrentDB clients send: append_scenarios.cpp, subscribe_scenarios.cpp).
+enum class Protocol { v1, kurrent };
+
+// "v1" or "kurrent", as in reports and on the command line.
+const char* protocol_name(Protocol protocol);
 
 struct Options {
     std::vector<std::string> scenarios;        // see scenarios.hpp for the names
@@ -22,6 +30,7 @@ struct Options {
     std::vector<std::pair<std::string, std::string>> backend_options;  // key=value for the plugin
     std::string dsn;                           // postgres: libpq DSN (default $EVENTSTORE_PG_DSN)
     Baseline baseline = Baseline::none;
+    Protocol protocol = Protocol::v1;
 
     std::vector<uint32_t> concurrency{16};        // calls in flight (append, reads), or subscribers
     std::vector<uint32_t> events_per_append{1};

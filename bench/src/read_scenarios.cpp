@@ -87,7 +87,7 @@ std::vector<Point> run_read(const std::string& name, Bench& bench) {
 
     std::vector<Point> points;
     for (uint32_t concurrency : o.concurrency) {
-        const SlotFactory slots = [&, concurrency](Target& target) {
+        const SlotFactory slots = [&, concurrency](Target& target, Protocol) {
             const Seeded range = &target == &bench.project ? project_range : noop_range;
             std::vector<std::unique_ptr<CallSlot>> made;
             for (uint32_t i = 0; i < concurrency; ++i) {

@@ -139,7 +139,10 @@ void print_table(const std::vector<Point>& points, std::ostream& out, bool heade
                                         : std::optional(medians(point.baseline_runs).events_per_s);
         std::string more = extras_text(m.extra);
         if (!point.note.empty()) more += (more.empty() ? "" : " ") + point.note;
-        row({point.scenario, point.server, parameters_text(point.parameters),
+        const std::string server =
+            point.protocol == protocol_name(Protocol::v1) ? point.server
+                                                          : point.server + "/" + point.protocol;
+        row({point.scenario, server, parameters_text(point.parameters),
              fixed(m.calls_per_s, 0), fixed(m.events_per_s, 0), fixed(m.p50_ms, 2),
              fixed(m.p99_ms, 2), fixed(m.p999_ms, 2),
              point.baseline.empty() ? "-" : point.baseline, fixed(base, 0), fixed(ratio(point), 2),
@@ -161,6 +164,7 @@ void write_json(const std::vector<Point>& points, const Options& options, const 
         auto& p = *v.mutable_struct_value()->mutable_fields();
         p["scenario"] = text(point.scenario);
         p["server"] = text(point.server);
+        p["protocol"] = text(point.protocol);
         p["parameters"] = figures_json(point.parameters);
         p["runs"] = runs_json(point.runs);
         p["median"] = figures_json(median_numbers(point.runs));

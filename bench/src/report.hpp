@@ -14,8 +14,8 @@ namespace eventstore::bench {
 // The machine's load average (1, 5 and 15 minutes), as /proc/loadavg says.
 std::string load_average();
 
-// One line per point: medians of its runs, the baseline's median events/s and the ratio
-// project / baseline. `header`: print the column names first.
+// One line per point: medians of its runs (the server named "memory/kurrent" when the load spoke
+// KurrentDB's protocol), the baseline's median events/s and the ratio project / baseline. `header`: print the column names first.
 void print_table(const std::vector<Point>& points, std::ostream& out, bool header = true);
 
 // Writes every point (each run's figures, the medians and the ratio) with the command line, the

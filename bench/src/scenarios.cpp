@@ -29,20 +29,28 @@ std::vector<Point> run_scenario(const std::string& name, Bench& bench) {
 Point measure_closed_loop(const std::string& scenario, Bench& bench,
                           std::map<std::string, double> parameters, const SlotFactory& slots,
                           const std::function<void(Target&)>& noop_ready) {
+    const Options& o = bench.options;
     Point point{scenario, bench.project.server().label(), std::move(parameters)};
+    point.protocol = protocol_name(o.protocol);
     if (bench.noop) {
         point.baseline = "noop";
         if (noop_ready) noop_ready(*bench.noop);
     }
-    const Options& o = bench.options;
+    const bool v1_baseline = o.baseline == Baseline::v1;
+    if (v1_baseline) point.baseline = protocol_name(Protocol::v1);
     for (uint32_t r = 0; r < o.repeats; ++r) {
-        auto project_slots = slots(bench.project);
+        auto project_slots = slots(bench.project, o.protocol);
         point.runs.push_back(run_closed_loop(project_slots, o.warmup_s, o.duration_s,
                                              bench.project.server()));
         if (bench.noop) {
-            auto noop_slots = slots(*bench.noop);
+            auto noop_slots = slots(*bench.noop, o.protocol);
             point.baseline_runs.push_back(run_closed_loop(noop_slots, o.warmup_s, o.duration_s,
                                                               bench.noop->server()));
+        }
+        if (v1_baseline) {
+            auto v1_slots = slots(bench.project, Protocol::v1);
+            point.baseline_runs.push_back(run_closed_loop(v1_slots, o.warmup_s, o.duration_s,
+                                                          bench.project.server()));
         }
     }
     announce(point);

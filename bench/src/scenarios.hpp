@@ -7,6 +7,7 @@
 //   read-all         pages of --page-size through the global log, over --seed-events events
 //   catch-up         subscribers from before --seed-events events until caught_up (optionally
 //                    batched: --max-batch-events; --baseline read-all: ReadAll pages of 1,000)
+// --protocol kurrent runs the append scenarios and catch-up through KurrentDB's protocol.
 //   live             --subscribers subscribers, appends at --rate per second: append-to-delivery
 //                    latency, and whether every subscriber received every event
 //   fan-out          live with --stalled subscribers that stop reading and resume after the
@@ -58,11 +59,15 @@ std::vector<Point> run_rss(Bench& bench);
 std::unique_ptr<CallSlot> read_all_slot(v1::EventStore::Stub& stub, Seeded range,
                                         uint32_t page_size, uint64_t after);
 
-// The slots of one closed-loop run against `target`.
-using SlotFactory = std::function<std::vector<std::unique_ptr<CallSlot>>(Target& target)>;
+// The slots of one closed-loop run against `target`, speaking `protocol` (scenarios that only
+// speak eventstore.v1 ignore it: the options let --protocol kurrent through for the others only).
+using SlotFactory =
+    std::function<std::vector<std::unique_ptr<CallSlot>>(Target& target, Protocol protocol)>;
 
-// A point of a closed-loop scenario: `repeats` runs against the project's server, each followed
-// by one against the noop baseline when there is one (and `noop_ready`, called once, prepares it).
+// A point of a closed-loop scenario: `repeats` runs against the project's server through
+// --protocol, each followed by one against the baseline when there is one: the noop server
+// through the same protocol (`noop_ready`, called once, prepares it), or (--baseline v1) the
+// project's server through eventstore.v1.
 Point measure_closed_loop(const std::string& scenario, Bench& bench,
                           std::map<std::string, double> parameters, const SlotFactory& slots,
                           const std::function<void(Target&)>& noop_ready = {});

@@ -1,6 +1,6 @@
-// The subscription scenarios: catch-up throughput (against ReadAll pages of 1,000 with
-// --baseline read-all), and live append-to-delivery latency (live; fan-out, with stalled
-// subscribers and the server's memory).
+// The subscription scenarios: catch-up throughput (through eventstore.v1 or KurrentDB's
+// Streams.Read; against ReadAll pages of 1,000 with --baseline read-all), and live
+// append-to-delivery latency (live; fan-out, with stalled subscribers and the server's memory).
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -29,45 +29,96 @@ double seconds_between(Clock::time_point a, Clock::time_point b) {
     return std::chrono::duration<double>(b - a).count();
 }
 
-// `subscribers` subscriptions from `after`, each read until caught_up.
-RunFigures catch_up_run(Target& target, uint64_t after, uint32_t subscribers, uint64_t expected,
-                        uint32_t max_batch) {
-    std::vector<uint64_t> counts(subscribers);
-    std::vector<Clock::time_point> ends(subscribers);
-    std::vector<std::string> failures(subscribers);
+// What one catch-up subscriber received before caught_up, when, and why it ended without one.
+struct CatchUp {
+    uint64_t events = 0;
+    Clock::time_point caught_up;
+    std::string failure;  // empty: caught up
+};
+
+// Reads `reader` until `is_caught_up(message)`, counting `events_in(message)`; then cancels.
+template <class Message, class IsCaughtUp, class EventsIn>
+CatchUp read_until_caught_up(grpc::ClientContext& context, grpc::ClientReader<Message>& reader,
+                             IsCaughtUp is_caught_up, EventsIn events_in) {
+    CatchUp result;
+    Message message;
+    bool caught_up = false;
+    while (reader.Read(&message) && !(caught_up = is_caught_up(message))) {
+        result.events += events_in(message);
+    }
+    result.caught_up = Clock::now();
+    context.TryCancel();
+    const grpc::Status status = reader.Finish();
+    if (!caught_up) result.failure = "ended: " + status.error_message();
+    return result;
+}
+
+// eventstore.v1's Subscribe after `after`.
+CatchUp v1_catch_up(v1::EventStore::Stub& stub, uint64_t after, uint32_t max_batch) {
+    auto context = context_with_deadline(kSubscriptionDeadline);
+    v1::SubscribeRequest request;
+    request.set_after_global_position(after);
+    request.set_max_batch_events(max_batch);
+    auto reader = stub.Subscribe(context.get(), request);
+    return read_until_caught_up(
+        *context, *reader, [](const v1::SubscribeResponse& m) { return m.has_caught_up(); },
+        [](const v1::SubscribeResponse& m) {
+            return for_each_event(m, [](const v1::RecordedEvent&) {});
+        });
+}
+
+// KurrentDB's Streams.Read as the official clients subscribe to $all without a filter (Node
+// subscribeToAll, Python subscribe_to_all with filter_exclude=()): all after `after` (a
+// subscription's position is exclusive; from the start for 0), forwards, string ids, one event a
+// message after the confirmation.
+CatchUp kurrent_catch_up(event_store::client::streams::Streams::Stub& stub, uint64_t after) {
+    using event_store::client::streams::ReadResp;
+    auto context = context_with_deadline(kSubscriptionDeadline);
+    event_store::client::streams::ReadReq request;
+    auto& options = *request.mutable_options();
+    if (after == 0) {
+        options.mutable_all()->mutable_start();
+    } else {
+        options.mutable_all()->mutable_position()->set_commit_position(after);
+        options.mutable_all()->mutable_position()->set_prepare_position(after);
+    }
+    options.set_read_direction(event_store::client::streams::ReadReq::Options::Forwards);
+    options.mutable_subscription();
+    options.mutable_no_filter();
+    options.mutable_uuid_option()->mutable_string();
+    auto reader = stub.Read(context.get(), request);
+    return read_until_caught_up(
+        *context, *reader, [](const ReadResp& m) { return m.has_caught_up(); },
+        [](const ReadResp& m) -> uint64_t { return m.has_event(); });
+}
+
+// `subscribers` subscriptions from `after` through `protocol`, each read until caught_up.
+RunFigures catch_up_run(Target& target, Protocol protocol, uint64_t after, uint32_t subscribers,
+                        uint64_t expected, uint32_t max_batch) {
+    std::vector<CatchUp> results(subscribers);
     CpuMeter cpu(target.server());
     const auto begin = Clock::now();
     std::vector<std::thread> threads;
     for (uint32_t i = 0; i < subscribers; ++i) {
         threads.emplace_back([&, i] {
-            auto context = context_with_deadline(kSubscriptionDeadline);
-            v1::SubscribeRequest request;
-            request.set_after_global_position(after);
-            request.set_max_batch_events(max_batch);
-            auto reader = target.stub(i).Subscribe(context.get(), request);
-            v1::SubscribeResponse message;
-            while (reader->Read(&message) && !message.has_caught_up()) {
-                counts[i] += for_each_event(message, [](const v1::RecordedEvent&) {});
-            }
-            ends[i] = Clock::now();
-            context->TryCancel();
-            const grpc::Status status = reader->Finish();
-            if (!message.has_caught_up()) failures[i] = status.error_message();
+            results[i] = protocol == Protocol::kurrent ? kurrent_catch_up(target.kurrent(i), after)
+                                                       : v1_catch_up(target.stub(i), after, max_batch);
         });
     }
     for (std::thread& thread : threads) thread.join();
     cpu.stop();
-    for (uint32_t i = 0; i < subscribers; ++i) {
-        if (!failures[i].empty() || counts[i] < expected) {
-            throw std::runtime_error("catch-up subscriber " + std::to_string(i) + " received " +
-                                     std::to_string(counts[i]) + " of " +
-                                     std::to_string(expected) + " events: " + failures[i]);
-        }
-    }
     RunFigures figures;
-    figures.seconds = seconds_between(begin, *std::max_element(ends.begin(), ends.end()));
+    for (uint32_t i = 0; i < subscribers; ++i) {
+        if (!results[i].failure.empty() || results[i].events < expected) {
+            throw std::runtime_error("catch-up subscriber " + std::to_string(i) + " (" +
+                                     protocol_name(protocol) + ") received " +
+                                     std::to_string(results[i].events) + " of " +
+                                     std::to_string(expected) + " events " + results[i].failure);
+        }
+        figures.seconds = std::max(figures.seconds, seconds_between(begin, results[i].caught_up));
+        figures.events += results[i].events;
+    }
     figures.calls = subscribers;
-    for (uint64_t count : counts) figures.events += count;
     cpu.report(figures);
     return figures;
 }
@@ -292,6 +343,7 @@ std::vector<Point> run_catch_up(Bench& bench) {
     Seeded noop_range;
     if (bench.noop) noop_range = seed(*bench.noop, streams, o.seed_events, o.payload_bytes);
     const bool read_all = o.baseline == Baseline::read_all;
+    const bool v1_baseline = o.baseline == Baseline::v1;
     std::vector<Point> points;
     for (uint32_t subscribers : o.concurrency) {
         for (uint32_t max_batch : o.max_batch_events) {
@@ -300,14 +352,22 @@ std::vector<Point> run_catch_up(Bench& bench) {
                          {"payload", o.payload_bytes},
                          {"max_batch_events", max_batch},
                          {"seed_events", static_cast<double>(o.seed_events)}}};
+            point.protocol = protocol_name(o.protocol);
             if (bench.noop) point.baseline = "noop";
             if (read_all) point.baseline = "read-all";
+            if (v1_baseline) point.baseline = protocol_name(Protocol::v1);
             for (uint32_t r = 0; r < o.repeats; ++r) {
-                point.runs.push_back(catch_up_run(bench.project, project_range.first_position - 1,
-                                                  subscribers, o.seed_events, max_batch));
+                point.runs.push_back(catch_up_run(bench.project, o.protocol,
+                                                  project_range.first_position - 1, subscribers,
+                                                  o.seed_events, max_batch));
                 if (bench.noop) {
-                    point.baseline_runs.push_back(catch_up_run(*bench.noop,
+                    point.baseline_runs.push_back(catch_up_run(*bench.noop, o.protocol,
                                                                noop_range.first_position - 1,
+                                                               subscribers, o.seed_events, max_batch));
+                }
+                if (v1_baseline) {
+                    point.baseline_runs.push_back(catch_up_run(bench.project, Protocol::v1,
+                                                               project_range.first_position - 1,
                                                                subscribers, o.seed_events, max_batch));
                 }
                 if (read_all) {

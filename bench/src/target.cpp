@@ -25,8 +25,10 @@ Target::Target(BenchServer& server, uint32_t channels) : server_(&server) {
         args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
         args.SetInt("eventstore.bench.channel", static_cast<int>(i));
         args.SetMaxReceiveMessageSize(-1);
-        stubs_.push_back(v1::EventStore::NewStub(grpc::CreateCustomChannel(
-            server.address(), grpc::InsecureChannelCredentials(), args)));
+        const auto channel =
+            grpc::CreateCustomChannel(server.address(), grpc::InsecureChannelCredentials(), args);
+        stubs_.push_back(v1::EventStore::NewStub(channel));
+        kurrent_stubs_.push_back(event_store::client::streams::Streams::NewStub(channel));
     }
 }
 

@@ -1,5 +1,6 @@
-// target.hpp: a server under load as the client sees it: gRPC stubs over several channels (each
-// its own TCP connection), and the seeding of events before read scenarios.
+// target.hpp: a server under load as the client sees it: gRPC stubs of eventstore.v1 and of
+// KurrentDB's Streams over several channels (each its own TCP connection, shared by both
+// protocols), and the seeding of events before read scenarios.
 #ifndef EVENTSTORE_BENCH_TARGET_HPP
 #define EVENTSTORE_BENCH_TARGET_HPP
 
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "eventstore/v1/eventstore.grpc.pb.h"
+#include "streams.grpc.pb.h"
 #include "servers.hpp"
 
 namespace eventstore::bench {
@@ -19,10 +21,15 @@ public:
     BenchServer& server() const { return *server_; }
     // The stub of channel `i` (modulo the channel count).
     v1::EventStore::Stub& stub(size_t i) const { return *stubs_[i % stubs_.size()]; }
+    // KurrentDB's Streams stub of channel `i` (modulo the channel count).
+    event_store::client::streams::Streams::Stub& kurrent(size_t i) const {
+        return *kurrent_stubs_[i % kurrent_stubs_.size()];
+    }
 
 private:
     BenchServer* server_;
     std::vector<std::unique_ptr<v1::EventStore::Stub>> stubs_;
+    std::vector<std::unique_ptr<event_store::client::streams::Streams::Stub>> kurrent_stubs_;
 };
 
 // The global positions a seeding wrote (inclusive).
