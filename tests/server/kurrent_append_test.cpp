@@ -333,6 +333,17 @@ TEST_F(KurrentAppendTest, GivenNoEvents_WhenAppend_ThenInvalidArgument) {
     expect_nothing_written();
 }
 
+TEST_F(KurrentAppendTest, GivenASystemOrMetadataStream_WhenAppend_ThenUnimplementedAndNothingWritten) {
+    for (const std::string stream : {"$$order-1", "$ce-order", "$settings"}) {
+        kp::AppendResp response;
+        const grpc::Status status = append_any(stream, {proposed()}, &response);
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED) << stream;
+        EXPECT_NE(status.error_message().find("docs/kurrent-protocol.md"), std::string::npos)
+            << status.error_message();
+    }
+    expect_nothing_written();
+}
+
 TEST_F(KurrentAppendTest, GivenAnAppendPastMaxAppendBytes_WhenAppend_ThenMaximumAppendSizeExceeded) {
     kp::AppendResp response;
     const auto status = append_any("s", {proposed("T", std::string(2500, 'x'))}, &response);
@@ -436,6 +447,15 @@ protected:
         return responses.empty() ? kp::BatchAppendResp() : responses[0];
     }
 };
+
+TEST_F(KurrentBatchAppendTest, GivenAMetadataStream_WhenOneFinalBatch_ThenAnUnimplementedErrorAndNothingWritten) {
+    const auto response =
+        one_batch("$$s", [](kp::BatchAppendReq::Options& o) { o.mutable_any(); });
+    ASSERT_TRUE(response.has_error());
+    EXPECT_EQ(response.error().code(), static_cast<int>(grpc::StatusCode::UNIMPLEMENTED));
+    EXPECT_EQ(response.stream_identifier().stream_name(), "$$s");
+    expect_nothing_written();
+}
 
 TEST_F(KurrentBatchAppendTest, GivenNoStream_WhenOneFinalBatch_ThenSuccessEchoingCorrelationAndStream) {
     const auto response =

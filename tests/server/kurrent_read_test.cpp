@@ -102,6 +102,17 @@ std::vector<uint64_t> positions(const std::vector<ks::ReadResp>& messages) {
     return out;
 }
 
+TEST_F(KurrentReadTest, GivenASystemOrMetadataStream_WhenRead_ThenUnimplementedAndNothingStreamed) {
+    append_n("order-1", 1);
+    for (const std::string stream : {"$$order-1", "$ce-order", "$streams"}) {
+        std::vector<ks::ReadResp> out;
+        EXPECT_EQ(read_all_messages(stream_read(stream, true, 10), out).error_code(),
+                  grpc::StatusCode::UNIMPLEMENTED)
+            << stream;
+        EXPECT_TRUE(out.empty());
+    }
+}
+
 TEST_F(KurrentReadTest, GivenAStream_WhenReadForwardsAndBackwards_ThenRevisionsInOrderWithLimits) {
     append_n("order-1", 5);
     append_n("other", 1);

@@ -8,6 +8,7 @@
 #include "kurrent/errors.hpp"
 #include "kurrent/streams_service.hpp"
 #include "kurrent/translate.hpp"
+#include "rpc/errors.hpp"
 #include "security/auth.hpp"
 
 namespace eventstore::server::kurrent {
@@ -92,6 +93,9 @@ private:
             return refuse(bad_request(s.message()));
         }
         request_.set_stream_id(stream_of(options.stream_identifier()));
+        if (Status s = check_not_system_stream(request_.stream_id()); !s.ok()) {
+            return refuse(to_grpc(s, context_));
+        }
         StartRead(&message_);
     }
 

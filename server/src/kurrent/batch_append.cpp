@@ -231,7 +231,12 @@ private:
                                                  " must hold options"));
             }
             auto started = start(request);
-            if (!started.ok()) return refuse(request, bad_batch(started.status().message()));
+            if (!started.ok()) {
+                return refuse(request, started.status().code() == Code::invalid_argument
+                                           ? bad_batch(started.status().message())
+                                           : classify(started.status(), config_.limits.max_append_bytes,
+                                                      false));
+            }
             open = open_.emplace(key, std::move(started.value())).first;
         }
         Batch& batch = open->second;
@@ -271,6 +276,7 @@ private:
         batch.expected = *expected;
         batch.timeout_us = requested_timeout_us(options);
         batch.request.set_stream_id(stream_of(options.stream_identifier()));
+        if (Status s = check_not_system_stream(batch.request.stream_id()); !s.ok()) return s;
         if (Status s = to_expected_version(batch.expected, batch.request.mutable_expected_version());
             !s.ok()) {
             return s;

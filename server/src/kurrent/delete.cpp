@@ -6,6 +6,7 @@
 #include "kurrent/errors.hpp"
 #include "kurrent/streams_service.hpp"
 #include "kurrent/translate.hpp"
+#include "rpc/errors.hpp"
 
 namespace eventstore::server::kurrent {
 
@@ -36,6 +37,7 @@ grpc::Status change(EventStoreService& core, grpc::CallbackServerContext& contex
     v1::ExpectedVersion version;
     if (Status s = to_expected_version(*expected, &version); !s.ok()) return bad_request(s.message());
     const std::string& stream = stream_of(request.options().stream_identifier());
+    if (Status s = check_not_system_stream(stream); !s.ok()) return to_grpc(s, context);
     const auto result = core.apply_change(context, kind, stream, &version, {});
     if (result.from_backend && result.status.code() == Code::failed_precondition) {
         if (result.state.tombstoned) return stream_deleted(context, stream);

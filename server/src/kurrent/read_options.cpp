@@ -62,6 +62,7 @@ Result<ReadOptions> parse(const event_store::client::streams::ReadReq& request) 
         const Options::StreamOptions& stream = options.stream();
         read.stream = stream_of(stream.stream_identifier());
         if (read.stream.empty()) return invalid("ReadReq.options.stream.stream_identifier is required");
+        if (Status s = check_not_system_stream(read.stream); !s.ok()) return s;
         switch (stream.revision_option_case()) {
         case Options::StreamOptions::kRevision:
             read.from = ReadOptions::From::point;

@@ -175,6 +175,19 @@ void to_uuid(std::string_view canonical, UuidForm form, client::UUID* out) {
         static_cast<int64_t>(bits_of(std::string_view(digits).substr(16))));
 }
 
+Status check_not_system_stream(const std::string& stream) {
+    if (!stream.starts_with('$')) return {};
+    const bool metadata = stream.starts_with("$$");
+    return Status(Code::unimplemented,
+                  "stream '" + stream.substr(0, 200) + "': " +
+                      (metadata ? "stream metadata ($$ streams: $maxCount, $maxAge, $tb, $acl) is not "
+                                  "supported; set retention with eventstore.v1's SetStreamRetention "
+                                  "or TruncateStream"
+                                : "names starting with '$' are KurrentDB's system streams, which "
+                                  "eventstored does not have") +
+                      " (docs/kurrent-protocol.md)");
+}
+
 Status to_expected_version(const ExpectedRevision& expected, v1::ExpectedVersion* out) {
     switch (expected.kind) {
     case ExpectedRevision::Kind::revision:

@@ -101,6 +101,11 @@ Status to_expected_version(const ExpectedRevision& expected, v1::ExpectedVersion
 // The stream of a StreamIdentifier (its bytes as our stream id).
 inline const std::string& stream_of(const client::StreamIdentifier& id) { return id.stream_name(); }
 
+// UNIMPLEMENTED for a name KurrentDB reserves: '$' first, its system streams ($ce-, $et-,
+// $streams, $settings, ...) and `$$` stream metadata, which eventstored does not have (a `$$`
+// append that succeeded would tell the client its $maxCount or ACL was set); OK for any other.
+Status check_not_system_stream(const std::string& stream);
+
 // --- the non-template part of take_event ---
 std::optional<Refusal> take_event(const client::UUID& id,
                                         const google::protobuf::Map<std::string, std::string>& metadata,
