@@ -156,22 +156,25 @@ std::string basic(const std::string& user, const std::string& password) {
     return "Basic " + out;
 }
 
+// One event appended to `stream` with `authorization` as the call's credentials.
+grpc::Status append_with(v1::EventStore::Stub& stub, const std::string& authorization,
+                         const std::string& stream) {
+    v1::AppendRequest request;
+    request.set_stream_id(stream);
+    *request.add_events() = make_event();
+    v1::AppendResponse response;
+    auto context = context_with_deadline();
+    context->AddMetadata("authorization", authorization);
+    return stub.Append(context.get(), request, &response);
+}
+
 TEST_F(AuthTest, GivenBasicCredentialsOfATokensNameAndTheToken_WhenCalling_ThenTheTokensRightsApply) {
-    const auto append_with = [&](const std::string& authorization) {
-        static int stream = 0;
-        v1::AppendRequest request;
-        request.set_stream_id("orders-" + std::to_string(++stream));
-        *request.add_events() = make_event();
-        v1::AppendResponse response;
-        auto context = context_with_deadline();
-        context->AddMetadata("authorization", authorization);
-        return stub_->Append(context.get(), request, &response);
-    };
-    const grpc::Status admin = append_with(basic("admin", kAdmin));
+    const grpc::Status admin = append_with(*stub_, basic("admin", kAdmin), "orders-1");
     EXPECT_TRUE(admin.ok()) << admin.error_message();
-    const grpc::Status writer = append_with("basic " + basic("acme-writer", kWriter).substr(6));
+    const grpc::Status writer =
+        append_with(*stub_, "basic " + basic("acme-writer", kWriter).substr(6), "orders-2");
     EXPECT_TRUE(writer.ok()) << writer.error_message();
-    const grpc::Status reader = append_with(basic("acme-reader", kReader));
+    const grpc::Status reader = append_with(*stub_, basic("acme-reader", kReader), "orders-3");
     EXPECT_EQ(reader.error_code(), grpc::StatusCode::PERMISSION_DENIED) << reader.error_message();
     EXPECT_EQ(everything().size(), 2u);
 }
@@ -180,23 +183,12 @@ TEST_F(AuthTest, GivenBasicCredentialsThatNameNoTokenOrAnotherOne_WhenAppending_
     for (const std::string& authorization :
          {basic("admin", "not-a-configured-token"), basic("acme-reader", kAdmin),
           basic("", kAdmin), basic("admin", "")}) {
-        v1::AppendRequest request;
-        request.set_stream_id("orders-1");
-        *request.add_events() = make_event();
-        v1::AppendResponse response;
-        auto context = context_with_deadline();
-        context->AddMetadata("authorization", authorization);
-        const grpc::Status status = stub_->Append(context.get(), request, &response);
-        EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << authorization;
+        EXPECT_EQ(append_with(*stub_, authorization, "orders-1").error_code(),
+                  grpc::StatusCode::UNAUTHENTICATED)
+            << authorization;
     }
     for (const std::string& malformed : {std::string("Basic %%%%"), std::string("Basic YWRtaW4=")}) {
-        v1::AppendRequest request;
-        request.set_stream_id("orders-1");
-        *request.add_events() = make_event();
-        v1::AppendResponse response;
-        auto context = context_with_deadline();
-        context->AddMetadata("authorization", malformed);
-        const grpc::Status status = stub_->Append(context.get(), request, &response);
+        const grpc::Status status = append_with(*stub_, malformed, "orders-1");
         EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << malformed;
         EXPECT_NE(status.error_message().find("Basic credentials"), std::string::npos)
             << status.error_message();
