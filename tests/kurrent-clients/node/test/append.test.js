@@ -16,11 +16,11 @@ const client = connect();
 const event = (type = "Appended", data = { n: 1 }) => jsonEvent({ type, data });
 
 async function revisions(stream) {
-  return (await collect(client.readStream(stream))).map((e) => e.event.revision);
+  return (await collect(() => client.readStream(stream))).map((e) => e.event.revision);
 }
 
 async function assertNotWritten(stream) {
-  await assert.rejects(collect(client.readStream(stream)), StreamNotFoundError);
+  await assert.rejects(collect(() => client.readStream(stream)), StreamNotFoundError);
 }
 
 test("one event with each expected state: no_stream, stream_exists, any, an exact revision", async () => {
@@ -64,7 +64,7 @@ test("a batch with each expected state is written atomically, in order", async (
   result = await client.appendToStream(stream, batch("D"), { streamState: 8n });
   assert.equal(result.nextExpectedRevision, 11n);
 
-  const read = await collect(client.readStream(stream));
+  const read = await collect(() => client.readStream(stream));
   assert.deepEqual(read.map((e) => e.event.revision), [...Array(12).keys()].map(BigInt));
   assert.deepEqual(read.map((e) => e.event.type),
     ["A", "B", "C", "D"].flatMap((t) => [`Batch${t}`, `Batch${t}`, `Batch${t}`]));

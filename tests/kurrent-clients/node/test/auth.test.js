@@ -15,7 +15,7 @@ test("Basic credentials from the connection string append, read and subscribe", 
   const stream = streamName("basic");
   const e = jsonEvent({ type: "Authed", data: {} });
   await client.appendToStream(stream, e);
-  assert.deepEqual((await collect(client.readStream(stream))).map((r) => r.event.id), [e.id]);
+  assert.deepEqual((await collect(() => client.readStream(stream))).map((r) => r.event.id), [e.id]);
   const subscription = client.subscribeToStream(stream, { fromRevision: START });
   const log = record(subscription);
   await waitFor(() => log.events().length >= 1 || log.error, "the event");
@@ -29,7 +29,7 @@ test("a Bearer token (credentials provider) appends and reads", { skip }, async 
   const stream = streamName("bearer");
   const e = jsonEvent({ type: "Authed", data: {} });
   await client.appendToStream(stream, e);
-  assert.deepEqual((await collect(client.readStream(stream))).map((r) => r.event.id), [e.id]);
+  assert.deepEqual((await collect(() => client.readStream(stream))).map((r) => r.event.id), [e.id]);
 });
 
 test("a read-only user may read but not append (AccessDeniedError, nothing written)", { skip }, async () => {
@@ -37,16 +37,16 @@ test("a read-only user may read but not append (AccessDeniedError, nothing writt
   const reader = connect(process.env.KURRENT_READER_CONNECTION_STRING);
   const stream = streamName("readonly");
   await writer.appendToStream(stream, jsonEvent({ type: "Authed", data: {} }));
-  assert.equal((await collect(reader.readStream(stream))).length, 1);
+  assert.equal((await collect(() => reader.readStream(stream))).length, 1);
   await assert.rejects(reader.appendToStream(stream, jsonEvent({ type: "Refused", data: {} })), AccessDeniedError);
-  assert.equal((await collect(writer.readStream(stream))).length, 1);
+  assert.equal((await collect(() => writer.readStream(stream))).length, 1);
 });
 
 test("no credentials: append and read are refused", { skip }, async () => {
   const anonymous = connect(process.env.KURRENT_ANONYMOUS_CONNECTION_STRING);
   const stream = streamName("anonymous");
   await assert.rejects(anonymous.appendToStream(stream, jsonEvent({ type: "Refused", data: {} })), AccessDeniedError);
-  await assert.rejects(collect(anonymous.readStream(stream)), AccessDeniedError);
+  await assert.rejects(collect(() => anonymous.readStream(stream)), AccessDeniedError);
 });
 
 test("wrong Basic credentials are refused", { skip }, async () => {

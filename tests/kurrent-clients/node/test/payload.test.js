@@ -51,7 +51,7 @@ test("payloads and custom metadata come back byte for byte through readStream", 
   const stream = streamName("payload");
   const sent = makeEvents();
   await client.appendToStream(stream, sent);
-  assertSame(await collect(client.readStream(stream)), sent, stream);
+  assertSame(await collect(() => client.readStream(stream)), sent, stream);
 });
 
 test("payloads and custom metadata come back byte for byte through a subscription", async () => {
@@ -70,7 +70,7 @@ test("the same events read back through eventstore.v1: ids, types, payloads, ver
   const stream = streamName("v1");
   const sent = makeEvents();
   await client.appendToStream(stream, sent);
-  const read = await collect(client.readStream(stream));
+  const read = await collect(() => client.readStream(stream));
   const v1 = v1Client();
   try {
     const response = await v1.readStream({ stream_id: stream, from_version: 0, max_count: 100, forward: true });

@@ -19,7 +19,7 @@ const PYTHON_DEFAULT_REGEX = "^(?!(\\$.+$|PersistentConfig\\d+$|Result$))";
 test("readStream forwards and backwards, from a revision, with limits", async () => {
   const stream = streamName();
   await client.appendToStream(stream, [...Array(10).keys()].map((n) => jsonEvent({ type: "Counted", data: { n } })));
-  const revs = async (options) => (await collect(client.readStream(stream, options))).map((e) => e.event.revision);
+  const revs = async (options) => (await collect(() => client.readStream(stream, options))).map((e) => e.event.revision);
 
   assert.deepEqual(await revs({}), [...Array(10).keys()].map(BigInt));
   assert.deepEqual(await revs({ maxCount: 3 }), [0n, 1n, 2n]);
@@ -29,7 +29,7 @@ test("readStream forwards and backwards, from a revision, with limits", async ()
   assert.deepEqual(await revs({ direction: BACKWARDS, fromRevision: 5n, maxCount: 2 }), [5n, 4n]);
   assert.deepEqual(await revs({ direction: BACKWARDS, fromRevision: END }), [...Array(10).keys()].reverse().map(BigInt));
   assert.deepEqual(await revs({ direction: FORWARDS, fromRevision: 10n }), []);
-  const [first] = await collect(client.readStream(stream, { maxCount: 1 }));
+  const [first] = await collect(() => client.readStream(stream, { maxCount: 1 }));
   assert.equal(first.event.streamId, stream);
   assert.equal(first.event.type, "Counted");
   assert.deepEqual(first.event.data, { n: 0 });
@@ -38,8 +38,8 @@ test("readStream forwards and backwards, from a revision, with limits", async ()
 
 test("reading a missing stream raises StreamNotFoundError, forwards and backwards", async () => {
   const stream = streamName("missing");
-  await assert.rejects(collect(client.readStream(stream)), StreamNotFoundError);
-  await assert.rejects(collect(client.readStream(stream, { direction: BACKWARDS, fromRevision: END })),
+  await assert.rejects(collect(() => client.readStream(stream)), StreamNotFoundError);
+  await assert.rejects(collect(() => client.readStream(stream, { direction: BACKWARDS, fromRevision: END })),
     StreamNotFoundError);
 });
 
@@ -60,7 +60,7 @@ before(async () => {
 const ids = (events) => events.map((e) => e.event.id);
 
 test("readAll forwards from a position (inclusive) and backwards from the end", async () => {
-  const forward = await collect(client.readAll({ fromPosition: firstPosition, maxCount: written.length }));
+  const forward = await collect(() => client.readAll({ fromPosition: firstPosition, maxCount: written.length }));
   assert.equal(forward[0].event.id, written[0].id, "a forward read starts at its position");
   for (let i = 1; i < forward.length; i++) {
     assert.ok(forward[i].event.position.commit > forward[i - 1].event.position.commit, "forward: positions increase");
@@ -68,12 +68,12 @@ test("readAll forwards from a position (inclusive) and backwards from the end", 
   const ours = forward.filter((e) => e.event.streamId.startsWith(prefix));
   assert.deepEqual(ids(ours), written.map((w) => w.id).slice(0, ours.length));
 
-  const backward = await collect(client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 50 }));
+  const backward = await collect(() => client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 50 }));
   assert.ok(backward.length > 0);
   for (let i = 1; i < backward.length; i++) {
     assert.ok(backward[i].event.position.commit < backward[i - 1].event.position.commit, "backward: positions decrease");
   }
-  const older = await collect(client.readAll({ direction: BACKWARDS, fromPosition: written[2].position, maxCount: 2 }));
+  const older = await collect(() => client.readAll({ direction: BACKWARDS, fromPosition: written[2].position, maxCount: 2 }));
   assert.equal(older.length, 2);
   assert.ok(older.every((e) => e.event.position.commit <= written[2].position.commit));
 });
@@ -81,28 +81,28 @@ test("readAll forwards from a position (inclusive) and backwards from the end", 
 test("readAll filtered by stream-name prefix, forwards and backwards", async () => {
   const filter = streamNameFilter({ prefixes: [`${prefix}-a`, `${prefix}-c`] });
   const expected = written.filter((w) => /-(a|c)$/.test(w.stream)).map((w) => w.id);
-  assert.deepEqual(ids(await collect(client.readAll({ fromPosition: START, filter }))), expected);
-  assert.deepEqual(ids(await collect(client.readAll({ direction: BACKWARDS, fromPosition: END, filter }))),
+  assert.deepEqual(ids(await collect(() => client.readAll({ fromPosition: START, filter }))), expected);
+  assert.deepEqual(ids(await collect(() => client.readAll({ direction: BACKWARDS, fromPosition: END, filter }))),
     [...expected].reverse());
-  assert.deepEqual(ids(await collect(client.readAll({ fromPosition: START, filter, maxCount: 2 }))), expected.slice(0, 2));
+  assert.deepEqual(ids(await collect(() => client.readAll({ fromPosition: START, filter, maxCount: 2 }))), expected.slice(0, 2));
 });
 
 test("readAll filtered by event-type prefix", async () => {
   const filter = eventTypeFilter({ prefixes: [`${typePrefix}Alpha`] });
   const expected = written.filter((w) => w.type.endsWith("Alpha")).map((w) => w.id);
-  assert.deepEqual(ids(await collect(client.readAll({ fromPosition: firstPosition, filter }))), expected);
-  assert.deepEqual(ids(await collect(client.readAll({ direction: BACKWARDS, fromPosition: END, filter }))),
+  assert.deepEqual(ids(await collect(() => client.readAll({ fromPosition: firstPosition, filter }))), expected);
+  assert.deepEqual(ids(await collect(() => client.readAll({ direction: BACKWARDS, fromPosition: END, filter }))),
     [...expected].reverse());
 });
 
 test("readAll filtered by a regular expression on the stream name and on the event type", async () => {
   const escaped = prefix.replace(/[-]/g, "\\-");
   const byStream = streamNameFilter({ regex: `^${escaped}-(a|b)$` });
-  assert.deepEqual(ids(await collect(client.readAll({ fromPosition: firstPosition, filter: byStream }))),
+  assert.deepEqual(ids(await collect(() => client.readAll({ fromPosition: firstPosition, filter: byStream }))),
     written.filter((w) => /-(a|b)$/.test(w.stream)).map((w) => w.id));
   // A search, not a whole-string match: "Gamma" anywhere in the type.
   const byType = eventTypeFilter({ regex: `${typePrefix}Gam` });
-  assert.deepEqual(ids(await collect(client.readAll({ fromPosition: firstPosition, filter: byType }))),
+  assert.deepEqual(ids(await collect(() => client.readAll({ fromPosition: firstPosition, filter: byType }))),
     written.filter((w) => w.type.endsWith("Gamma")).map((w) => w.id));
 });
 
@@ -111,12 +111,12 @@ test("readAll with the Python client's default regular expression skips $-types,
   const types = ["Result", "PersistentConfig1", "$system-like", "Kept", "ResultKept", "PersistentConfigX"];
   await client.appendToStream(stream, types.map((type) => jsonEvent({ type, data: {} })));
   const filter = eventTypeFilter({ regex: PYTHON_DEFAULT_REGEX });
-  const read = (await collect(client.readAll({ fromPosition: START, filter }))).filter((e) => e.event.streamId === stream);
+  const read = (await collect(() => client.readAll({ fromPosition: START, filter }))).filter((e) => e.event.streamId === stream);
   assert.deepEqual(read.map((e) => e.event.type), ["Kept", "ResultKept", "PersistentConfigX"]);
 });
 
 test("an invalid regular expression is refused, not read as matching nothing", async () => {
-  await collect(client.readAll({ maxCount: 1, filter: streamNameFilter({ regex: "^valid" }) }));
-  await assert.rejects(collect(client.readAll({ filter: streamNameFilter({ regex: "(" }) })));
-  await assert.rejects(collect(client.readAll({ filter: eventTypeFilter({ regex: "[a-" }) })));
+  await collect(() => client.readAll({ maxCount: 1, filter: streamNameFilter({ regex: "^valid" }) }));
+  await assert.rejects(collect(() => client.readAll({ filter: streamNameFilter({ regex: "(" }) })));
+  await assert.rejects(collect(() => client.readAll({ filter: eventTypeFilter({ regex: "[a-" }) })));
 });
