@@ -34,6 +34,7 @@ Result<std::unique_ptr<Server>> Server::create(Config config) {
     if (server->config_.kurrent.enabled) {
         server->kurrent_streams_ = std::make_unique<kurrent::StreamsService>(
             *server->service_, *server->store_, server->config_);
+        server->kurrent_features_ = std::make_unique<kurrent::ServerFeaturesService>();
     }
     return server;
 }
@@ -51,7 +52,10 @@ Status Server::start() {
     builder.AddListeningPort(config_.listen, server_credentials(config_.tls), &port_);
     apply_connection_limits(config_.connections, builder);
     builder.RegisterService(service_.get());
-    if (kurrent_streams_) builder.RegisterService(kurrent_streams_.get());
+    if (kurrent_streams_) {
+        builder.RegisterService(kurrent_streams_.get());
+        builder.RegisterService(kurrent_features_.get());
+    }
     capture_protobuf_log();
     // In this order: a request protobuf cannot parse gets its INVALID_ARGUMENT before the
     // observer records the call's status.
@@ -155,6 +159,7 @@ void Server::shutdown() {
     }
     http_.reset();
     kurrent_streams_.reset();
+    kurrent_features_.reset();
     service_.reset();
     store_.reset();
     spdlog::info("eventstored stopped; backend {} closed", plugin_->name());

@@ -17,6 +17,7 @@
 #include "eventstore/status.hpp"
 #include "observability/http_endpoint.hpp"
 #include "rpc/event_store_service.hpp"
+#include "kurrent/server_features.hpp"
 #include "kurrent/streams_service.hpp"
 #include "subscriptions/commit_notifier.hpp"
 
@@ -74,6 +75,7 @@ private:
     std::unique_ptr<loader::Store> store_;
     std::unique_ptr<EventStoreService> service_;
     std::unique_ptr<kurrent::StreamsService> kurrent_streams_;  // with kurrent.enabled only
+    std::unique_ptr<kurrent::ServerFeaturesService> kurrent_features_;  // likewise
     CallsInFlight calls_;  // before grpc_server_, whose interceptors count into it
     std::unique_ptr<grpc::Server> grpc_server_;
     std::unique_ptr<HttpEndpoint> http_;

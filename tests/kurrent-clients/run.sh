@@ -7,6 +7,8 @@
 #      credentials made of a token's name and the token (docs/security.md); Node also with a
 #      Bearer token;
 #   3. memory only: `kurrent.enabled: false` turns the protocol off (UNIMPLEMENTED).
+# Node appends through BatchAppend (the server's ServerFeatures lists it, as KurrentDB's does); in
+# phases 1 and 2 its append checks run a second time through Streams.Append (support.js useAppend).
 # On memory, the idle subscription checks (60 s, both clients) run beside phase 1.
 #
 # Usage: run.sh memory|sqlite|postgres   (postgres runs itself under tests/postgres/pg_harness.sh)
@@ -138,6 +140,11 @@ status=0
 run_suites() { # PHASE
   echo "== $backend/$1: node (@kurrent/kurrentdb-client 1.3.1)"
   (cd "$node_dir" && node --test --test-concurrency=1 ${NODE_TEST_ONLY:-test/*.test.js}) || status=1
+  # Node appends through BatchAppend, which the server's ServerFeatures lists; the append checks
+  # again through Streams.Append, what Node uses with a credentials provider (support.js).
+  echo "== $backend/$1: node, the append checks through Streams.Append"
+  (cd "$node_dir" && KURRENT_NODE_APPEND=Append node --test --test-concurrency=1 \
+    ${NODE_TEST_ONLY:-test/append.test.js test/payload.test.js}) || status=1
   echo "== $backend/$1: python (kurrentdbclient 1.3.5, sync and asyncio)"
   (cd "$here/python" && "$venv/bin/python" -m pytest -q ${PYTEST_ARGS:-}) || status=1
 }

@@ -16,8 +16,11 @@ namespace {
 using Hook = grpc::experimental::InterceptionHookPoints;
 
 // The level of the log line for a failed call: server-side trouble is an error, refusals an
-// operator should see are warnings, and the contract's everyday outcomes are debug.
-spdlog::level::level_enum level_of(grpc::StatusCode code) {
+// operator should see are warnings, and the contract's everyday outcomes are debug. UNIMPLEMENTED
+// outside eventstore.v1 is a method or a feature this server does not serve (a KurrentDB client
+// asking for Gossip, a system stream): the client's choice, not trouble of the server.
+spdlog::level::level_enum level_of(grpc::StatusCode code, Rpc rpc) {
+    if (code == grpc::StatusCode::UNIMPLEMENTED && rpc == Rpc::other) return spdlog::level::warn;
     if (is_backend_failure(code)) return spdlog::level::err;
     switch (code) {
     case grpc::StatusCode::UNAUTHENTICATED:
@@ -90,7 +93,7 @@ private:
         }
         const std::string id = request_id(*info_->server_context());
         methods->GetSendTrailingMetadata()->emplace("x-request-id", id);
-        spdlog::log(level_of(status.error_code()), "request {}: {} from {} failed with {}: {}", id,
+        spdlog::log(level_of(status.error_code(), rpc_), "request {}: {} from {} failed with {}: {}", id,
                     info_->method(), info_->server_context()->peer(), code_name(status.error_code()),
                     status.error_message());
     }

@@ -15,8 +15,21 @@ const clients = [];
 /** A client of `uri` (default: the run's connection string), disposed by disposeAll(). */
 function connect(uri = connectionString) {
   const client = KurrentDBClient.connectionString(uri);
+  if (process.env.KURRENT_NODE_APPEND === "Append") useAppend(client, uri);
   clients.push(client);
   return client;
+}
+
+/**
+ * With KURRENT_NODE_APPEND=Append (run.sh's second Node run): a credentials provider on every
+ * client, which makes appendToStream use Streams.Append instead of the BatchAppend that the
+ * server's ServerFeatures offers (the client's streams/appendToStream/index.js). It gives the
+ * connection string's own credentials, so every call still sends what it would without it.
+ */
+function useAppend(client, uri) {
+  const { username, password } = new URL(uri.replace(/^kurrentdb:/, "http:"));
+  client.setCredentialsProvider(() =>
+    username ? { username: decodeURIComponent(username), password: decodeURIComponent(password) } : undefined);
 }
 
 async function disposeAll() {
