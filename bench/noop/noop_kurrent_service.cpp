@@ -1,6 +1,7 @@
 #include "noop_kurrent_service.hpp"
 
 #include <chrono>
+#include <map>
 #include <thread>
 
 namespace eventstore::bench {
@@ -41,6 +42,30 @@ grpc::Status NoopKurrentService::Append(grpc::ServerContext*,
     success.set_current_revision(count - 1);
     success.mutable_position()->set_commit_position(last);
     success.mutable_position()->set_prepare_position(last);
+    return grpc::Status::OK;
+}
+
+grpc::Status NoopKurrentService::BatchAppend(
+    grpc::ServerContext*,
+    grpc::ServerReaderWriter<streams::BatchAppendResp, streams::BatchAppendReq>* stream) {
+    streams::BatchAppendReq request;
+    streams::BatchAppendResp response;
+    std::map<std::string, uint64_t> open;  // events so far by correlation id, until is_final
+    while (stream->Read(&request)) {
+        const std::string& correlation = request.correlation_id().string();
+        uint64_t& count = open[correlation];
+        count += request.proposed_messages_size();
+        if (!request.is_final()) continue;
+        const uint64_t last = events_.count_appended(count);
+        response.Clear();
+        response.mutable_correlation_id()->set_string(correlation);
+        auto& success = *response.mutable_success();
+        success.set_current_revision(count - 1);
+        success.mutable_position()->set_commit_position(last);
+        success.mutable_position()->set_prepare_position(last);
+        open.erase(correlation);
+        if (!stream->Write(response)) return grpc::Status::CANCELLED;
+    }
     return grpc::Status::OK;
 }
 

@@ -1,6 +1,7 @@
 // The append scenarios: distinct streams, one hot stream, Zipf-distributed streams. Each call
 // appends --events-per-append events with expected version `any`, through eventstore.v1's Append
-// or (--protocol kurrent) KurrentDB's Streams.Append.
+// or (--protocol kurrent) KurrentDB's Streams.Append, or its Streams.BatchAppend
+// (--kurrent-append batch).
 #include <cmath>
 #include <random>
 
@@ -97,6 +98,90 @@ private:
     bool finishing_ = false;
 };
 
+// KurrentDB's Streams.BatchAppend, as the Node client appends once the server's ServerFeatures
+// lists it: one long-lived stream per slot (a client), one append a message (is_final), the next
+// sent when the answer to the last has arrived; the answer must be a success for its correlation
+// id. Steps on the queue: the stream's start (its first call only), the write, the read of the
+// answer; at close, writes done, then finish.
+class KurrentBatchAppendSlot final : public CallSlot {
+public:
+    KurrentBatchAppendSlot(event_store::client::streams::Streams::Stub& stub,
+                           StreamChooser streams, uint32_t events, uint32_t payload_bytes)
+        : stub_(stub), streams_(std::move(streams)), events_(events), payload_(payload_bytes) {}
+
+    void start(grpc::ClientContext& context, grpc::CompletionQueue& cq, grpc::Status& status,
+               void* tag) override {
+        fill_kurrent_batch_append(request_, streams_(), events_, payload_);
+        status_ = &status;
+        tag_ = tag;
+        if (stream_) return write();
+        step_ = Step::starting;
+        stream_ = stub_.PrepareAsyncBatchAppend(&context, &cq);
+        stream_->StartCall(tag);
+    }
+
+    bool advance(bool ok) override {
+        if (!ok && step_ != Step::writes_done && step_ != Step::finishing) {
+            *status_ = grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                    "the BatchAppend stream ended before its answer");
+            return true;
+        }
+        switch (step_) {
+        case Step::starting: write(); return false;
+        case Step::writing:
+            step_ = Step::reading;
+            stream_->Read(&response_, tag_);
+            return false;
+        case Step::reading:
+            if (!response_.has_success() ||
+                response_.correlation_id().string() != request_.correlation_id().string()) {
+                *status_ = grpc::Status(grpc::StatusCode::UNKNOWN,
+                                        "BatchAppendResp is not the append's success: " +
+                                            response_.ShortDebugString());
+            }
+            return true;
+        case Step::writes_done:
+            step_ = Step::finishing;
+            stream_->Finish(status_, tag_);
+            return false;
+        case Step::finishing: stream_.reset(); return true;
+        }
+        return true;
+    }
+
+    uint64_t completed() override { return events_; }
+    bool keeps_call() const override { return true; }
+
+    bool close(void* tag) override {
+        if (!stream_) return false;
+        tag_ = tag;
+        step_ = Step::writes_done;
+        stream_->WritesDone(tag);
+        return true;
+    }
+
+private:
+    enum class Step { starting, writing, reading, writes_done, finishing };
+
+    void write() {
+        step_ = Step::writing;
+        stream_->Write(request_, tag_);
+    }
+
+    event_store::client::streams::Streams::Stub& stub_;
+    StreamChooser streams_;
+    const uint32_t events_;
+    const uint32_t payload_;
+    event_store::client::streams::BatchAppendReq request_;
+    event_store::client::streams::BatchAppendResp response_;
+    std::unique_ptr<grpc::ClientAsyncReaderWriter<event_store::client::streams::BatchAppendReq,
+                                                  event_store::client::streams::BatchAppendResp>>
+        stream_;
+    grpc::Status* status_ = nullptr;
+    void* tag_ = nullptr;
+    Step step_ = Step::starting;
+};
+
 // A Zipf draw over a fixed set of streams, one generator per slot.
 class ZipfStreams {
 public:
@@ -132,7 +217,7 @@ Point measure_against_baseline(const std::string& scenario, Bench& bench,
                               uint32_t clients, uint32_t events) {
     const Options& o = bench.options;
     Point point{scenario, bench.project.server().label(), std::move(parameters)};
-    point.protocol = protocol_name(o.protocol);
+    point.protocol = load_name(o);
     point.baseline = bench.append_baseline->name();
     for (uint32_t r = 0; r < o.repeats; ++r) {
         auto project_slots = slots(bench.project, o.protocol);
@@ -157,7 +242,11 @@ std::vector<Point> run_append(const std::string& name, Bench& bench) {
             const SlotFactory slots = [&, concurrency, events](Target& target, Protocol protocol) {
                 std::vector<std::unique_ptr<CallSlot>> made;
                 for (uint32_t i = 0; i < concurrency; ++i) {
-                    if (protocol == Protocol::kurrent) {
+                    if (protocol == Protocol::kurrent && o.kurrent_batch_append) {
+                        made.push_back(std::make_unique<KurrentBatchAppendSlot>(
+                            target.kurrent(i), chooser(name, o, i, zipf_names), events,
+                            o.payload_bytes));
+                    } else if (protocol == Protocol::kurrent) {
                         made.push_back(std::make_unique<KurrentAppendSlot>(
                             target.kurrent(i), chooser(name, o, i, zipf_names), events,
                             o.payload_bytes));

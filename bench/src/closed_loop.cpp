@@ -23,9 +23,10 @@ struct SlotState {
     std::unique_ptr<grpc::ClientContext> context;
     grpc::Status status;
     Clock::time_point started;
+    bool closing = false;  // its long-lived call is ending (CallSlot::close)
 
     void launch() {
-        context = std::make_unique<grpc::ClientContext>();
+        if (!context || !slot->keeps_call()) context = std::make_unique<grpc::ClientContext>();
         started = Clock::now();
         slot->start(*context, *cq, status, this);
     }
@@ -87,6 +88,11 @@ private:
         while (in_flight_.load() > 0 && cq.Next(&tag, &ok)) {
             auto& state = *static_cast<SlotState*>(tag);
             if (!state.slot->advance(ok)) continue;
+            if (state.closing) {
+                if (!state.status.ok()) record_failure(state.status);
+                retire(state);
+                continue;
+            }
             const auto now = Clock::now();
             const bool failed = !ok || !state.status.ok();
             if (failed) record_failure(state.status);
@@ -99,15 +105,21 @@ private:
                         .count()));
             }
             if (phase_ == Phase::stopping || failed) {
-                state.context.reset();
-                if (--in_flight_ == 0) {
-                    for (auto& queue : queues_) queue.Shutdown();
-                }
+                state.closing = state.slot->close(&state);
+                if (!state.closing) retire(state);
                 continue;
             }
             state.launch();
         }
         while (cq.Next(&tag, &ok)) {
+        }
+    }
+
+    // The slot's last call is over: its context goes, and the last slot shuts the queues down.
+    void retire(SlotState& state) {
+        state.context.reset();
+        if (--in_flight_ == 0) {
+            for (auto& queue : queues_) queue.Shutdown();
         }
     }
 

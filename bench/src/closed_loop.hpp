@@ -31,6 +31,12 @@ public:
     virtual bool advance(bool /*ok*/) { return true; }
     // The call finished OK: how many events it moved; the slot prepares its next request.
     virtual uint64_t completed() = 0;
+    // A slot whose calls are messages on one long-lived call of its own (a BatchAppend stream)
+    // keeps its context from one call to the next, until close().
+    virtual bool keeps_call() const { return false; }
+    // The run is over: a slot that keeps a call starts ending it on `tag` and returns true (advance
+    // then returns true at its Finish, whose status is final); false when there is nothing to end.
+    virtual bool close(void* /*tag*/) { return false; }
 };
 
 // A slot of one unary RPC of the EventStore stub: `prepare` readies request() for the next call,

@@ -71,6 +71,25 @@ void fill_kurrent_append(std::vector<event_store::client::streams::AppendReq>& m
     }
 }
 
+void fill_kurrent_batch_append(event_store::client::streams::BatchAppendReq& request,
+                               const std::string& stream, uint32_t count, uint32_t payload_bytes) {
+    request.mutable_correlation_id()->set_string(next_event_id());
+    auto& options = *request.mutable_options();
+    options.mutable_stream_identifier()->set_stream_name(stream);
+    options.mutable_any();
+    options.mutable_deadline()->set_seconds(10);
+    auto& events = *request.mutable_proposed_messages();
+    while (events.size() > static_cast<int>(count)) events.RemoveLast();
+    while (events.size() < static_cast<int>(count)) {
+        auto& event = *events.Add();
+        (*event.mutable_metadata())["type"] = kEventType;
+        (*event.mutable_metadata())["content-type"] = kContentType;
+        event.set_data(std::string(payload_bytes, 'x'));
+    }
+    for (auto& event : events) event.mutable_id()->set_string(next_event_id());
+    request.set_is_final(true);
+}
+
 uint64_t raw_event_bytes(const std::string& stream, uint32_t payload_bytes) {
     return payload_bytes + 36 + std::strlen(kEventType) + std::strlen(kContentType) + stream.size();
 }

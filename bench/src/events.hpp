@@ -31,6 +31,14 @@ void fill_append(v1::AppendRequest& request, const std::string& stream, uint32_t
 void fill_kurrent_append(std::vector<event_store::client::streams::AppendReq>& messages,
                          const std::string& stream, uint32_t count, uint32_t payload_bytes);
 
+// Fills `request` as one append of KurrentDB's Streams.BatchAppend, as the Node client sends an
+// append whose events fit in one message: a new correlation id (string UUID), the options (the
+// stream, expected: any, a deadline of 10 s as a Duration, the server listing
+// "deadline_duration"), `count` proposed messages as fill_kurrent_append's, is_final. Reuses its
+// allocations.
+void fill_kurrent_batch_append(event_store::client::streams::BatchAppendReq& request,
+                               const std::string& stream, uint32_t count, uint32_t payload_bytes);
+
 // The bytes one event counts as stored data: payload, metadata fields and stream id (what the
 // memory backend counts against its max_bytes).
 uint64_t raw_event_bytes(const std::string& stream, uint32_t payload_bytes);

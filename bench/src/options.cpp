@@ -99,10 +99,14 @@ const char* protocol_name(Protocol protocol) {
     return protocol == Protocol::kurrent ? "kurrent" : "v1";
 }
 
+const char* load_name(const Options& o) {
+    return o.kurrent_batch_append ? "kurrent-batch" : protocol_name(o.protocol);
+}
+
 std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     Options o;
     std::string scenarios = "append-distinct", baseline = "none", protocol = "v1",
-                concurrency = "16", events_per_append = "1", subscribers = "10", stalled = "0",
+                kurrent_append = "append", concurrency = "16", events_per_append = "1", subscribers = "10", stalled = "0",
                 max_batch_events = "0";
     std::vector<std::string> backend_options;
     po::options_description flags("eventstore-bench options");
@@ -128,6 +132,10 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
         ("protocol", po::value(&protocol)->default_value(protocol),
          "v1 or kurrent: the client protocol of the load (kurrent: KurrentDB's Streams.Append "
          "and Streams.Read, for append-distinct, append-hot, append-zipf and catch-up)")
+        ("kurrent-append", po::value(&kurrent_append)->default_value(kurrent_append),
+         "append or batch: the RPC of --protocol kurrent's appends, Streams.Append (a client "
+         "stream per append) or Streams.BatchAppend (a long-lived stream per call in flight, "
+         "one append a message, as the Node client appends)")
         ("concurrency,c", po::value(&concurrency)->default_value(concurrency),
          "calls in flight (or catch-up subscribers), comma-separated for several points")
         ("events-per-append,e", po::value(&events_per_append)->default_value(events_per_append),
@@ -199,6 +207,13 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
                     throw po::error("fan-out: --stalled must stay below --subscribers");
                 }
             }
+        }
+        if (kurrent_append != "append" && kurrent_append != "batch") {
+            throw po::error("--kurrent-append is append or batch, got '" + kurrent_append + "'");
+        }
+        o.kurrent_batch_append = kurrent_append == "batch";
+        if (o.kurrent_batch_append && o.protocol != Protocol::kurrent) {
+            throw po::error("--kurrent-append batch needs --protocol kurrent");
         }
         if (o.protocol == Protocol::kurrent) check_kurrent(o);
         if (o.baseline == Baseline::v1 && o.protocol != Protocol::kurrent) {

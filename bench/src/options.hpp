@@ -23,6 +23,11 @@ enum class Protocol { v1, kurrent };
 // "v1" or "kurrent", as in reports and on the command line.
 const char* protocol_name(Protocol protocol);
 
+struct Options;
+
+// The load's name in reports: protocol_name, or "kurrent-batch" for --kurrent-append batch.
+const char* load_name(const Options& o);
+
 struct Options {
     std::vector<std::string> scenarios;        // see scenarios.hpp for the names
     std::string target;                        // HOST:PORT of a running server; empty: start one
@@ -31,6 +36,7 @@ struct Options {
     std::string dsn;                           // postgres: libpq DSN (default $EVENTSTORE_PG_DSN)
     Baseline baseline = Baseline::none;
     Protocol protocol = Protocol::v1;
+    bool kurrent_batch_append = false;  // --kurrent-append batch: Streams.BatchAppend
 
     std::vector<uint32_t> concurrency{16};        // calls in flight (append, reads), or subscribers
     std::vector<uint32_t> events_per_append{1};

@@ -31,7 +31,7 @@ Point measure_closed_loop(const std::string& scenario, Bench& bench,
                           const std::function<void(Target&)>& noop_ready) {
     const Options& o = bench.options;
     Point point{scenario, bench.project.server().label(), std::move(parameters)};
-    point.protocol = protocol_name(o.protocol);
+    point.protocol = load_name(o);
     if (bench.noop) {
         point.baseline = "noop";
         if (noop_ready) noop_ready(*bench.noop);
