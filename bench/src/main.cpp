@@ -17,24 +17,23 @@ namespace {
 int run(const Options& options) {
     auto project = project_server(options);
     Target project_target(*project, options.channels);
-    std::unique_ptr<BenchServer> noop;
-    std::unique_ptr<Target> noop_target;
+    std::unique_ptr<BenchServer> peer;
+    std::unique_ptr<Target> peer_target;
     std::unique_ptr<AppendBaseline> append_baseline;
-    if (options.baseline == Baseline::noop) {
-        noop = noop_server(options);
-        noop_target = std::make_unique<Target>(*noop, options.channels);
-    }
+    if (options.baseline == Baseline::noop) peer = noop_server(options);
+    if (options.baseline == Baseline::memory) peer = memory_server(options);
+    if (peer) peer_target = std::make_unique<Target>(*peer, options.channels);
     if (options.baseline == Baseline::pgbench) {
         append_baseline = std::make_unique<Pgbench>(options.dsn, POSTGRES_MIGRATIONS_DIR);
     }
     if (options.baseline == Baseline::sqlite) {
         append_baseline = std::make_unique<SqliteLoop>(SQLITE_MIGRATIONS_DIR, options.backend_options);
     }
-    Bench bench{options, project_target, noop_target.get(), append_baseline.get()};
+    Bench bench{options, project_target, peer_target.get(), append_baseline.get()};
 
     std::cerr << "eventstore-bench: " << project->label() << " at " << project->address()
               << " through " << protocol_name(options.protocol)
-              << (noop ? ", noop at " + noop->address() : "") << "; load average "
+              << (peer ? ", " + peer->label() + " at " + peer->address() : "") << "; load average "
               << load_average() << "\n";
     print_table({}, std::cerr);
     std::vector<Point> points;

@@ -56,11 +56,13 @@ std::vector<std::string> parse_scenarios(const std::string& text) {
 Baseline parse_baseline(const std::string& text) {
     if (text == "none") return Baseline::none;
     if (text == "noop") return Baseline::noop;
+    if (text == "memory") return Baseline::memory;
     if (text == "pgbench") return Baseline::pgbench;
     if (text == "sqlite") return Baseline::sqlite;
     if (text == "read-all") return Baseline::read_all;
     if (text == "v1") return Baseline::v1;
-    throw po::error("--baseline is none, noop, pgbench, sqlite, read-all or v1, got '" + text + "'");
+    throw po::error("--baseline is none, noop, memory, pgbench, sqlite, read-all or v1, got '" +
+                    text + "'");
 }
 
 Protocol parse_protocol(const std::string& text) {
@@ -113,7 +115,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     flags.add_options()
         ("scenario,s", po::value(&scenarios)->default_value(scenarios),
          "comma-separated: append-distinct, append-hot, append-zipf, read-stream, read-all, "
-         "catch-up, live, fan-out, idle-subscribers, rss, or all")
+         "catch-up, live, fan-out, idle-subscribers, rss, growth, or all")
         ("target", po::value(&o.target), "HOST:PORT of a running server (default: start "
          "eventstored from the build tree)")
         ("backend", po::value(&o.backend)->default_value(o.backend),
@@ -123,8 +125,10 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
          "KEY=VALUE handed to the started server's plugin (repeatable), e.g. pool_size=16")
         ("dsn", po::value(&o.dsn), "postgres: libpq DSN (default: $EVENTSTORE_PG_DSN)")
         ("baseline", po::value(&baseline)->default_value(baseline),
-         "none; noop (a no-op server of the same gRPC service, same load); pgbench (the same "
-         "INSERTs through pgbench, append scenarios on postgres); sqlite (the same INSERTs in a "
+         "none; noop (a no-op server of the same gRPC service, same load); memory (the same "
+         "load against a second eventstored on the memory backend: appends, reads, catch-up); "
+         "pgbench (the same INSERTs through pgbench, append scenarios on postgres); sqlite (the "
+         "same INSERTs in a "
          "plain loop of transactions on a file of the same settings, append scenarios on "
          "sqlite); read-all (ReadAll pages of "
          "1,000 over the same events on the same server, catch-up); v1 (the same load through "
@@ -170,6 +174,8 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
          "idle-subscribers: seconds over which the server's CPU is read")
         ("rss-events", po::value(&o.rss_events)->default_value(o.rss_events),
          "rss: events appended before the server's RSS is read")
+        ("growth-events", po::value(&o.growth_events)->default_value(o.growth_events),
+         "growth: events appended to a fresh server (the first and the last tenth timed)")
         ("json", po::value(&o.json_path), "also write the results to this JSON file")
         ("eventstored", po::value(&o.eventstored)->default_value(o.eventstored),
          "the eventstored binary to start")
@@ -229,6 +235,14 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
         if (o.backend != "memory" && o.backend != "postgres" && o.backend != "sqlite") {
             throw po::error("--backend is memory, postgres or sqlite, got '" + o.backend + "'");
         }
+        const bool growth =
+            std::find(o.scenarios.begin(), o.scenarios.end(), "growth") != o.scenarios.end();
+        const bool has_path = std::any_of(o.backend_options.begin(), o.backend_options.end(),
+                                          [](const auto& option) { return option.first == "path"; });
+        if (growth && (!o.target.empty() || has_path)) {
+            throw po::error("growth appends to a fresh server this tool starts, on a file of its "
+                            "own: drop --target and --backend-option path");
+        }
         if (o.dsn.empty() && std::getenv("EVENTSTORE_PG_DSN") != nullptr) {
             o.dsn = std::getenv("EVENTSTORE_PG_DSN");
         }
@@ -240,9 +254,9 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
             throw po::error("--baseline pgbench needs --dsn or $EVENTSTORE_PG_DSN");
         }
         if (o.repeats == 0 || o.duration_s <= 0 || o.channels == 0 || o.page_size == 0 ||
-            o.rate <= 0 || o.zipf_streams == 0 || o.idle_window_s <= 0) {
+            o.rate <= 0 || o.zipf_streams == 0 || o.idle_window_s <= 0 || o.growth_events == 0) {
             throw po::error("--repeats, --duration, --channels, --page-size, --rate, "
-                            "--zipf-streams and --idle-window must be positive");
+                            "--zipf-streams, --idle-window and --growth-events must be positive");
         }
     } catch (const po::error& e) {
         std::cerr << "eventstore-bench: " << e.what() << "\n(eventstore-bench --help lists the "

@@ -11,10 +11,11 @@
 
 namespace eventstore::bench {
 
-// What the load runs against besides the project's server, in the same run. read-all: ReadAll
-// pages of 1,000 over the same events on the same server (catch-up); v1: the same load through
-// eventstore.v1 on the same server (with --protocol kurrent).
-enum class Baseline { none, noop, pgbench, sqlite, read_all, v1 };
+// What the load runs against besides the project's server, in the same run. noop: the no-op
+// server; memory: a second eventstored on the memory backend (the same load, after each run);
+// read-all: ReadAll pages of 1,000 over the same events on the same server (catch-up); v1: the
+// same load through eventstore.v1 on the same server (with --protocol kurrent).
+enum class Baseline { none, noop, memory, pgbench, sqlite, read_all, v1 };
 
 // The client protocol the load speaks: eventstore.v1, or KurrentDB's (event_store.client.streams,
 // what the official KurrentDB clients send: append_scenarios.cpp, subscribe_scenarios.cpp).
@@ -56,6 +57,7 @@ struct Options {
     std::vector<uint32_t> max_batch_events{0};  // catch-up, live, fan-out: 0 = one event a message
     double idle_window_s = 30;              // idle-subscribers: seconds the server's CPU is read
     uint64_t rss_events = 1000000;          // rss: events appended before RSS is read
+    uint64_t growth_events = 10000000;      // growth: events appended to a fresh server
 
     std::string json_path;  // also write the results as JSON here
     std::string eventstored = EVENTSTORED_PATH;

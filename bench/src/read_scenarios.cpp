@@ -72,6 +72,30 @@ std::unique_ptr<CallSlot> read_all_slot(v1::EventStore::Stub& stub, Seeded range
     return std::make_unique<ReadAllSlot>(stub, range, page_size, after);
 }
 
+std::vector<std::unique_ptr<CallSlot>> read_all_slots(const Target& target, Seeded range,
+                                                      uint32_t page_size, uint32_t concurrency) {
+    const uint64_t length = range.last_position - range.first_position + 1;
+    std::vector<std::unique_ptr<CallSlot>> made;
+    for (uint32_t i = 0; i < concurrency; ++i) {
+        made.push_back(read_all_slot(target.stub(i), range, page_size,
+                                     range.first_position - 1 +
+                                         stagger(i, concurrency, length, page_size)));
+    }
+    return made;
+}
+
+std::vector<std::unique_ptr<CallSlot>> read_stream_slots(const Target& target,
+                                                         const std::string& stream,
+                                                         uint64_t length, uint32_t page_size,
+                                                         uint32_t concurrency) {
+    std::vector<std::unique_ptr<CallSlot>> made;
+    for (uint32_t i = 0; i < concurrency; ++i) {
+        made.push_back(std::make_unique<ReadStreamSlot>(
+            target.stub(i), stream, length, page_size, 1 + stagger(i, concurrency, length, page_size)));
+    }
+    return made;
+}
+
 std::vector<Point> run_read(const std::string& name, Bench& bench) {
     const Options& o = bench.options;
     const bool whole_log = name == "read-all";
@@ -80,37 +104,27 @@ std::vector<Point> run_read(const std::string& name, Bench& bench) {
         streams.push_back(run_prefix() + "-" + name + "-" + std::to_string(k));
     }
     const Seeded project_range = seed(bench.project, streams, o.seed_events, o.payload_bytes);
-    Seeded noop_range;
-    const auto noop_ready = [&](Target& noop) {
-        noop_range = seed(noop, streams, o.seed_events, o.payload_bytes);
+    Seeded peer_range;
+    const auto peer_ready = [&](Target& peer) {
+        peer_range = seed(peer, streams, o.seed_events, o.payload_bytes);
     };
 
     std::vector<Point> points;
     for (uint32_t concurrency : o.concurrency) {
         const SlotFactory slots = [&, concurrency](Target& target, Protocol) {
-            const Seeded range = &target == &bench.project ? project_range : noop_range;
-            std::vector<std::unique_ptr<CallSlot>> made;
-            for (uint32_t i = 0; i < concurrency; ++i) {
-                if (whole_log) {
-                    const uint64_t length = range.last_position - range.first_position + 1;
-                    made.push_back(read_all_slot(
-                        target.stub(i), range, o.page_size,
-                        range.first_position - 1 + stagger(i, concurrency, length, o.page_size)));
-                } else {
-                    made.push_back(std::make_unique<ReadStreamSlot>(
-                        target.stub(i), streams[0], o.seed_events, o.page_size,
-                        1 + stagger(i, concurrency, o.seed_events, o.page_size)));
-                }
+            if (!whole_log) {
+                return read_stream_slots(target, streams[0], o.seed_events, o.page_size, concurrency);
             }
-            return made;
+            const Seeded range = &target == &bench.project ? project_range : peer_range;
+            return read_all_slots(target, range, o.page_size, concurrency);
         };
         std::map<std::string, double> parameters{
             {"concurrency", concurrency}, {"page_size", o.page_size},
             {"payload", o.payload_bytes}, {"seed_events", static_cast<double>(o.seed_events)}};
-        // The noop server is seeded once, before its first point.
+        // The peer server is seeded once, before its first point.
         points.push_back(measure_closed_loop(
             name, bench, parameters, slots,
-            points.empty() ? std::function<void(Target&)>(noop_ready) : nullptr));
+            points.empty() ? std::function<void(Target&)>(peer_ready) : nullptr));
     }
     return points;
 }

@@ -9,7 +9,8 @@ namespace eventstore::bench {
 
 std::vector<std::string> scenario_names() {
     return {"append-distinct", "append-hot", "append-zipf", "read-stream",     "read-all",
-            "catch-up",        "live",       "fan-out",     "idle-subscribers", "rss"};
+            "catch-up",        "live",       "fan-out",     "idle-subscribers", "rss",
+            "growth"};
 }
 
 bool is_scenario(const std::string& name) {
@@ -23,18 +24,19 @@ std::vector<Point> run_scenario(const std::string& name, Bench& bench) {
     if (name == "catch-up") return run_catch_up(bench);
     if (name == "live" || name == "fan-out") return run_live(name, bench);
     if (name == "idle-subscribers") return run_idle_subscribers(bench);
+    if (name == "growth") return run_growth(bench);
     return run_rss(bench);
 }
 
 Point measure_closed_loop(const std::string& scenario, Bench& bench,
                           std::map<std::string, double> parameters, const SlotFactory& slots,
-                          const std::function<void(Target&)>& noop_ready) {
+                          const std::function<void(Target&)>& peer_ready) {
     const Options& o = bench.options;
     Point point{scenario, bench.project.server().label(), std::move(parameters)};
     point.protocol = load_name(o);
-    if (bench.noop) {
-        point.baseline = "noop";
-        if (noop_ready) noop_ready(*bench.noop);
+    if (bench.peer) {
+        point.baseline = bench.peer->server().label();
+        if (peer_ready) peer_ready(*bench.peer);
     }
     const bool v1_baseline = o.baseline == Baseline::v1;
     if (v1_baseline) point.baseline = protocol_name(Protocol::v1);
@@ -42,10 +44,10 @@ Point measure_closed_loop(const std::string& scenario, Bench& bench,
         auto project_slots = slots(bench.project, o.protocol);
         point.runs.push_back(run_closed_loop(project_slots, o.warmup_s, o.duration_s,
                                              bench.project.server()));
-        if (bench.noop) {
-            auto noop_slots = slots(*bench.noop, o.protocol);
-            point.baseline_runs.push_back(run_closed_loop(noop_slots, o.warmup_s, o.duration_s,
-                                                              bench.noop->server()));
+        if (bench.peer) {
+            auto peer_slots = slots(*bench.peer, o.protocol);
+            point.baseline_runs.push_back(run_closed_loop(peer_slots, o.warmup_s, o.duration_s,
+                                                          bench.peer->server()));
         }
         if (v1_baseline) {
             auto v1_slots = slots(bench.project, Protocol::v1);

@@ -15,6 +15,8 @@
 //   idle-subscribers --subscribers caught-up subscriptions from this one process: the server's
 //                    threads, its RSS growth, and its CPU over --idle-window seconds
 //   rss              the started server's VmRSS after --rss-events appended events
+//   growth           a fresh server, --growth-events events appended: the append and read rates
+//                    at the start and at the end, and the sqlite file against the raw bytes
 #ifndef EVENTSTORE_BENCH_SCENARIOS_HPP
 #define EVENTSTORE_BENCH_SCENARIOS_HPP
 
@@ -39,7 +41,9 @@ bool is_scenario(const std::string& name);
 struct Bench {
     const Options& options;
     Target& project;
-    Target* noop = nullptr;        // --baseline noop
+    // A second server the same load also runs against, after each run: the no-op server
+    // (--baseline noop) or an eventstored on the memory backend (--baseline memory).
+    Target* peer = nullptr;
     AppendBaseline* append_baseline = nullptr;  // --baseline pgbench or sqlite
 };
 
@@ -53,11 +57,22 @@ std::vector<Point> run_catch_up(Bench& bench);
 std::vector<Point> run_live(const std::string& name, Bench& bench);
 std::vector<Point> run_idle_subscribers(Bench& bench);
 std::vector<Point> run_rss(Bench& bench);
+std::vector<Point> run_growth(Bench& bench);
 
 // A slot paging forward with ReadAll through (range.first_position - 1, range.last_position],
 // `page_size` events a page, from `after`, starting over at the end (read_scenarios.cpp).
 std::unique_ptr<CallSlot> read_all_slot(v1::EventStore::Stub& stub, Seeded range,
                                         uint32_t page_size, uint64_t after);
+
+// `concurrency` slots paging through `range` with ReadAll, or through versions 1..length of
+// `stream` with ReadStream, `page_size` events a page, each starting at its share of the range
+// (read_scenarios.cpp).
+std::vector<std::unique_ptr<CallSlot>> read_all_slots(const Target& target, Seeded range,
+                                                      uint32_t page_size, uint32_t concurrency);
+std::vector<std::unique_ptr<CallSlot>> read_stream_slots(const Target& target,
+                                                         const std::string& stream,
+                                                         uint64_t length, uint32_t page_size,
+                                                         uint32_t concurrency);
 
 // The slots of one closed-loop run against `target`, speaking `protocol` (scenarios that only
 // speak eventstore.v1 ignore it: the options let --protocol kurrent through for the others only).
@@ -65,12 +80,12 @@ using SlotFactory =
     std::function<std::vector<std::unique_ptr<CallSlot>>(Target& target, Protocol protocol)>;
 
 // A point of a closed-loop scenario: `repeats` runs against the project's server through
-// --protocol, each followed by one against the baseline when there is one: the noop server
-// through the same protocol (`noop_ready`, called once, prepares it), or (--baseline v1) the
+// --protocol, each followed by one against the baseline when there is one: the peer server
+// through the same protocol (`peer_ready`, called once, prepares it), or (--baseline v1) the
 // project's server through eventstore.v1.
 Point measure_closed_loop(const std::string& scenario, Bench& bench,
                           std::map<std::string, double> parameters, const SlotFactory& slots,
-                          const std::function<void(Target&)>& noop_ready = {});
+                          const std::function<void(Target&)>& peer_ready = {});
 
 // Prints one point as soon as it is measured (progress on stderr).
 void announce(const Point& point);

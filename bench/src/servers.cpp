@@ -23,8 +23,15 @@ namespace {
 
 constexpr std::chrono::seconds kStartTimeout{60};
 
-// `dir`: the server's temporary folder, where the sqlite backend's file goes unless
-// --backend-option path=FILE names one.
+// The sqlite backend's file: --backend-option path=FILE, else events.db in the server's
+// temporary folder `dir`.
+std::filesystem::path sqlite_file(const Options& options, const std::filesystem::path& dir) {
+    for (const auto& [key, value] : options.backend_options) {
+        if (key == "path") return value;
+    }
+    return dir / "events.db";
+}
+
 std::string eventstored_config(const Options& options, const std::filesystem::path& dir) {
     YAML::Emitter yaml;
     yaml << YAML::BeginMap << YAML::Key << "listen" << YAML::Value << "127.0.0.1:0";
@@ -34,13 +41,11 @@ std::string eventstored_config(const Options& options, const std::filesystem::pa
          << options.plugin_dir << YAML::EndSeq;
     yaml << YAML::Key << "options" << YAML::Value << YAML::BeginMap;
     if (options.backend == "postgres") yaml << YAML::Key << "dsn" << YAML::Value << options.dsn;
-    const bool has_path = std::any_of(options.backend_options.begin(), options.backend_options.end(),
-                                      [](const auto& option) { return option.first == "path"; });
-    if (options.backend == "sqlite" && !has_path) {
-        yaml << YAML::Key << "path" << YAML::Value << (dir / "events.db").string();
+    if (options.backend == "sqlite") {
+        yaml << YAML::Key << "path" << YAML::Value << sqlite_file(options, dir).string();
     }
     for (const auto& [key, value] : options.backend_options) {
-        yaml << YAML::Key << key << YAML::Value << value;
+        if (key != "path" || options.backend != "sqlite") yaml << YAML::Key << key << YAML::Value << value;
     }
     yaml << YAML::EndMap << YAML::EndMap;
     // The subscription scenarios open enough connections for this limit (subscriptions.hpp).
@@ -83,8 +88,12 @@ BenchServer::BenchServer(std::string label, std::string address)
     : label_(std::move(label)), address_(std::move(address)) {}
 
 BenchServer::BenchServer(std::string label, std::unique_ptr<test::TempDir> dir,
-                         std::unique_ptr<test::EventstoredProcess> process)
-    : label_(std::move(label)), dir_(std::move(dir)), process_(std::move(process)) {
+                         std::unique_ptr<test::EventstoredProcess> process,
+                         std::optional<std::filesystem::path> data_file)
+    : label_(std::move(label)),
+      dir_(std::move(dir)),
+      process_(std::move(process)),
+      data_file_(std::move(data_file)) {
     address_ = listening_address(*process_, label_ + " server");
     metrics_port_ = metrics_port(*process_);
 }
@@ -200,7 +209,10 @@ std::unique_ptr<BenchServer> project_server(const Options& options) {
     const auto config = dir->write("eventstore.yaml", eventstored_config(options, dir->path()));
     auto process = std::make_unique<test::EventstoredProcess>(
         std::vector<std::string>{"--config", config.string()}, *dir, options.eventstored);
-    return std::make_unique<BenchServer>(options.backend, std::move(dir), std::move(process));
+    std::optional<std::filesystem::path> data_file;
+    if (options.backend == "sqlite") data_file = sqlite_file(options, dir->path());
+    return std::make_unique<BenchServer>(options.backend, std::move(dir), std::move(process),
+                                         std::move(data_file));
 }
 
 std::unique_ptr<BenchServer> noop_server(const Options& options) {
@@ -208,6 +220,14 @@ std::unique_ptr<BenchServer> noop_server(const Options& options) {
     auto process = std::make_unique<test::EventstoredProcess>(
         std::vector<std::string>{"--listen", "127.0.0.1:0"}, *dir, options.noop_server);
     return std::make_unique<BenchServer>("noop", std::move(dir), std::move(process));
+}
+
+std::unique_ptr<BenchServer> memory_server(const Options& options) {
+    Options memory = options;
+    memory.target.clear();
+    memory.backend = "memory";
+    memory.backend_options.clear();
+    return project_server(memory);
 }
 
 }  // namespace eventstore::bench

@@ -1,10 +1,11 @@
 // servers.hpp: the servers a benchmark runs against: an eventstored this tool starts from the
-// build tree (memory or postgres backend), the no-op server of the same service (the gRPC
+// build tree (memory, postgres or sqlite backend), the no-op server of the same service (the gRPC
 // ceiling), or a server already running (--target).
 #ifndef EVENTSTORE_BENCH_SERVERS_HPP
 #define EVENTSTORE_BENCH_SERVERS_HPP
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -21,12 +22,17 @@ class BenchServer {
 public:
     // `label` names it in reports ("memory", "postgres", "noop", "target").
     BenchServer(std::string label, std::string address);
+    // `data_file`: the database file of a started sqlite backend (see data_file()).
     BenchServer(std::string label, std::unique_ptr<test::TempDir> dir,
-                std::unique_ptr<test::EventstoredProcess> process);
+                std::unique_ptr<test::EventstoredProcess> process,
+                std::optional<std::filesystem::path> data_file = {});
     ~BenchServer();
 
     const std::string& label() const { return label_; }
     const std::string& address() const { return address_; }
+    // The database file of a started server on the sqlite backend (its WAL is this path plus
+    // "-wal"); nothing for other backends and for --target.
+    const std::optional<std::filesystem::path>& data_file() const { return data_file_; }
     // The server's resident memory (VmRSS) in bytes; nothing for a server this tool did not start.
     std::optional<uint64_t> rss_bytes() const;
     // CPU time (user + system) the server has used so far, in seconds; nothing as rss_bytes.
@@ -44,6 +50,7 @@ private:
     std::unique_ptr<test::TempDir> dir_;
     std::unique_ptr<test::EventstoredProcess> process_;
     std::string address_;
+    std::optional<std::filesystem::path> data_file_;
     int metrics_port_ = 0;  // 0: none
 };
 
@@ -100,6 +107,8 @@ private:
 std::unique_ptr<BenchServer> project_server(const Options& options);
 // The no-op server (bench/noop), started on a free port.
 std::unique_ptr<BenchServer> noop_server(const Options& options);
+// eventstored on the memory backend, started as project_server does (--baseline memory).
+std::unique_ptr<BenchServer> memory_server(const Options& options);
 
 }  // namespace eventstore::bench
 

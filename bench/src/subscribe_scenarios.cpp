@@ -97,6 +97,7 @@ RunFigures catch_up_run(Target& target, Protocol protocol, uint64_t after, uint3
                         uint64_t expected, uint32_t max_batch) {
     std::vector<CatchUp> results(subscribers);
     CpuMeter cpu(target.server());
+    MetricsWindow metrics(target.server());
     const auto begin = Clock::now();
     std::vector<std::thread> threads;
     for (uint32_t i = 0; i < subscribers; ++i) {
@@ -107,6 +108,7 @@ RunFigures catch_up_run(Target& target, Protocol protocol, uint64_t after, uint3
     }
     for (std::thread& thread : threads) thread.join();
     cpu.stop();
+    metrics.stop();
     RunFigures figures;
     for (uint32_t i = 0; i < subscribers; ++i) {
         if (!results[i].failure.empty() || results[i].events < expected) {
@@ -120,6 +122,9 @@ RunFigures catch_up_run(Target& target, Protocol protocol, uint64_t after, uint3
     }
     figures.calls = subscribers;
     cpu.report(figures);
+    // subscription_reads: the pages the subscribers were offered, here (nobody live, so the
+    // shared tail reads nothing) each one a backend read_all of their own catch-up.
+    metrics.report(figures);
     return figures;
 }
 
@@ -340,8 +345,8 @@ std::vector<Point> run_catch_up(Bench& bench) {
     const Options& o = bench.options;
     const std::vector<std::string> streams{run_prefix() + "-catch-up"};
     const Seeded project_range = seed(bench.project, streams, o.seed_events, o.payload_bytes);
-    Seeded noop_range;
-    if (bench.noop) noop_range = seed(*bench.noop, streams, o.seed_events, o.payload_bytes);
+    Seeded peer_range;
+    if (bench.peer) peer_range = seed(*bench.peer, streams, o.seed_events, o.payload_bytes);
     const bool read_all = o.baseline == Baseline::read_all;
     const bool v1_baseline = o.baseline == Baseline::v1;
     std::vector<Point> points;
@@ -353,16 +358,16 @@ std::vector<Point> run_catch_up(Bench& bench) {
                          {"max_batch_events", max_batch},
                          {"seed_events", static_cast<double>(o.seed_events)}}};
             point.protocol = protocol_name(o.protocol);
-            if (bench.noop) point.baseline = "noop";
+            if (bench.peer) point.baseline = bench.peer->server().label();
             if (read_all) point.baseline = "read-all";
             if (v1_baseline) point.baseline = protocol_name(Protocol::v1);
             for (uint32_t r = 0; r < o.repeats; ++r) {
                 point.runs.push_back(catch_up_run(bench.project, o.protocol,
                                                   project_range.first_position - 1, subscribers,
                                                   o.seed_events, max_batch));
-                if (bench.noop) {
-                    point.baseline_runs.push_back(catch_up_run(*bench.noop, o.protocol,
-                                                               noop_range.first_position - 1,
+                if (bench.peer) {
+                    point.baseline_runs.push_back(catch_up_run(*bench.peer, o.protocol,
+                                                               peer_range.first_position - 1,
                                                                subscribers, o.seed_events, max_batch));
                 }
                 if (v1_baseline) {

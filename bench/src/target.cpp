@@ -52,26 +52,32 @@ uint64_t append_marker(const Target& target, const std::string& stream, uint32_t
 
 Seeded seed(const Target& target, const std::vector<std::string>& streams, uint64_t events,
             uint32_t payload_bytes, uint32_t batch) {
-    std::atomic<uint64_t> next_batch{0};
-    const uint64_t batches = (events + batch - 1) / batch;
+    const AppendPlan plan{
+        [&](uint64_t b) { return streams[b % streams.size()]; },
+        [&](uint64_t b) { return static_cast<uint32_t>(std::min<uint64_t>(batch, events - b * batch)); }};
+    return append_plan(target, plan, 0, (events + batch - 1) / batch, kSeedThreads, payload_bytes);
+}
+
+Seeded append_plan(const Target& target, const AppendPlan& plan, uint64_t first, uint64_t last,
+                   uint32_t threads, uint32_t payload_bytes) {
+    std::atomic<uint64_t> next{first};
     std::mutex mutex;
     Seeded seeded{UINT64_MAX, 0};
     std::string failure;
-    std::vector<std::thread> threads;
-    for (uint32_t t = 0; t < kSeedThreads; ++t) {
-        threads.emplace_back([&, t] {
+    std::vector<std::thread> running;
+    for (uint32_t t = 0; t < threads; ++t) {
+        running.emplace_back([&, t] {
             v1::AppendRequest request;
             v1::AppendResponse response;
-            for (uint64_t b = next_batch++; b < batches; b = next_batch++) {
-                const auto count = static_cast<uint32_t>(std::min<uint64_t>(batch, events - b * batch));
-                fill_append(request, streams[b % streams.size()], count, payload_bytes);
+            for (uint64_t b = next++; b < last; b = next++) {
+                fill_append(request, plan.stream(b), plan.count(b), payload_bytes);
                 const grpc::Status status =
                     target.stub(t).Append(context_with_deadline(kSeedCallDeadline).get(), request,
                                           &response);
                 std::lock_guard lock(mutex);
                 if (!status.ok()) {
-                    failure = "seeding failed: " + status.error_message();
-                    next_batch = batches;
+                    failure = "appending failed: " + status.error_message();
+                    next = last;
                     return;
                 }
                 seeded.first_position = std::min(seeded.first_position, response.first_global_position());
@@ -79,7 +85,7 @@ Seeded seed(const Target& target, const std::vector<std::string>& streams, uint6
             }
         });
     }
-    for (std::thread& thread : threads) thread.join();
+    for (std::thread& thread : running) thread.join();
     if (!failure.empty()) throw std::runtime_error(failure);
     return seeded;
 }

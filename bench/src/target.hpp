@@ -4,6 +4,7 @@
 #ifndef EVENTSTORE_BENCH_TARGET_HPP
 #define EVENTSTORE_BENCH_TARGET_HPP
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +43,18 @@ struct Seeded {
 // a few appends in flight). Throws std::runtime_error when an append fails.
 Seeded seed(const Target& target, const std::vector<std::string>& streams, uint64_t events,
             uint32_t payload_bytes, uint32_t batch = 1000);
+
+// Which appends a writing makes: append b (numbered from 0) writes count(b) events to stream(b).
+struct AppendPlan {
+    std::function<std::string(uint64_t)> stream;
+    std::function<uint32_t(uint64_t)> count;
+};
+
+// Makes appends [first, last) of `plan`, events of `payload_bytes`, on `threads` threads, each
+// with one synchronous Append in flight taking the next append number. Throws
+// std::runtime_error when an append fails.
+Seeded append_plan(const Target& target, const AppendPlan& plan, uint64_t first, uint64_t last,
+                   uint32_t threads, uint32_t payload_bytes);
 
 // Appends one event to `stream` and returns its global position: the head of the log for
 // subscriptions that should start there. Throws std::runtime_error when the append fails.

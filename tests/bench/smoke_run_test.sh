@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # smoke_run_test.sh RUN_SCRIPT BASELINE: a documented storage benchmark command
 # (bench/run-postgres.sh: a private PostgreSQL and pgbench; bench/run-sqlite.sh: a file and the
-# plain SQLite loop) with one short run per step. Fails when the command fails, or when an append
-# point lacks its BASELINE ratio or the live point lost events.
+# plain SQLite loop) with one short run per step and small sizes. Fails when the command fails,
+# or when an append point lacks its BASELINE ratio or the live point lost events; for sqlite,
+# when catch-up or read-stream lacks its ratio to the memory backend, or growth its end/start
+# ratios and its file size.
 set -euo pipefail
 run_script=$1
 baseline=$2
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-REPEATS=1 DURATION=1 "$run_script" "$out"
+REPEATS=1 DURATION=1 SEED_EVENTS=20000 GROWTH_EVENTS=200000 "$run_script" "$out"
 
 /usr/bin/python3 - "$out" "$baseline" <<'PY'
 import json, sys
@@ -21,5 +23,17 @@ for p in append:
 live = json.load(open(sys.argv[1] + "/live.json"))["points"]
 assert live[0]["median"]["delivered_fraction_min"] == 1, f"live lost events: {live[0]}"
 print(f"smoke: {baseline} ratios " + ", ".join(f"{p['ratio']:.2f}" for p in append))
+if baseline == "sqlite":
+    for step in ("catch-up", "read-stream"):
+        for p in json.load(open(f"{sys.argv[1]}/{step}.json"))["points"]:
+            assert p["baseline"] == "memory" and p["ratio"] > 0, f"{step}: no memory ratio: {p}"
+            print(f"smoke: {step} sqlite/memory {p['ratio']:.2f}")
+    growth = json.load(open(sys.argv[1] + "/growth.json"))["points"][0]["median"]
+    for key in ("append_end_start", "read_all_end_start", "read_stream_early_end_start",
+                "read_stream_late_end_start"):
+        assert growth[key] > 0, f"growth: no {key}: {growth}"
+    assert 0.5 < growth["file_over_raw"] < 100, f"growth: file size not read: {growth}"
+    print(f"smoke: growth append end/start {growth['append_end_start']:.2f}, "
+          f"file/raw {growth['file_over_raw']:.2f}")
 PY
 ls "$out"/charts/*.png >/dev/null

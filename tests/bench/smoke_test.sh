@@ -11,7 +11,7 @@ trap 'rm -rf "$out"' EXIT
 
 "$bench" --scenario all --baseline noop --concurrency 1,4 --events-per-append 10 \
   --duration 0.5 --warmup 0.1 --repeats 1 --seed-events 3000 --subscribers 3 --rate 200 \
-  --stalled 1 --max-batch-events 0,50 --idle-window 0.5 --rss-events 5000 \
+  --stalled 1 --max-batch-events 0,50 --idle-window 0.5 --rss-events 5000 --growth-events 20000 \
   --json "$out/results.json"
 
 /usr/bin/python3 - "$out/results.json" <<'PY'
@@ -20,7 +20,7 @@ results = json.load(open(sys.argv[1]))
 points = results["points"]
 scenarios = {p["scenario"] for p in points}
 expected = {"append-distinct", "append-hot", "append-zipf", "read-stream", "read-all",
-            "catch-up", "live", "fan-out", "idle-subscribers", "rss"}
+            "catch-up", "live", "fan-out", "idle-subscribers", "rss", "growth"}
 assert scenarios == expected, f"scenarios in the JSON: {sorted(scenarios)}"
 for p in points:
     median = p["median"]
@@ -28,7 +28,7 @@ for p in points:
         assert median["threads"] > 0 and "server_cores" in median, f"idle figures: {median}"
         continue
     assert median["events_per_s"] > 0, f"{p['scenario']} moved no events: {median}"
-    if p["scenario"] not in ("live", "fan-out", "rss"):
+    if p["scenario"] not in ("live", "fan-out", "rss", "growth"):
         assert p["ratio"] > 0, f"{p['scenario']} has no ratio to the noop baseline"
     if p["scenario"] in ("live", "fan-out"):
         assert median["delivered_fraction_min"] == 1, f"{p['scenario']} lost events: {median}"
@@ -39,6 +39,9 @@ for p in points:
         assert median["stalled_delivered_fraction"] == 1, f"the stalled one lost events: {median}"
         assert median["stalled_in_order"] == 1, f"the stalled one out of order: {median}"
         assert median["rss_peak_mib"] > 0, f"fan-out read no memory figure: {median}"
+    if p["scenario"] == "growth":
+        for key in ("append_end_start", "read_all_end_start", "read_stream_late_end_start"):
+            assert median[key] > 0, f"growth has no {key}: {median}"
     if p["scenario"] == "rss":
         assert median["rss_mib"] > 0, f"rss read no memory figure: {median}"
 print(f"smoke: {len(points)} points over {len(scenarios)} scenarios")
