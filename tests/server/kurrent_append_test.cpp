@@ -22,6 +22,18 @@ using server::kurrent::kCustomMetadataHeader;
 
 constexpr char kEventId[] = "0f8fad5b-d9cb-469f-a165-70867728950e";
 
+// A recorded event as the server shows it to a KurrentDB client: its message parsed back, which
+// must be a whole ReadResp.event with the event's commit position.
+kp::ReadResp::ReadEvent::RecordedEvent shown(const v1::RecordedEvent& event,
+                                             server::kurrent::UuidForm form) {
+    kp::ReadResp response;
+    EXPECT_TRUE(response.ParseFromString(server::kurrent::read_event_message(event, form)));
+    EXPECT_TRUE(response.has_event());
+    EXPECT_EQ(response.event().commit_position(), event.global_position());
+    EXPECT_FALSE(response.event().has_link());
+    return response.event().event();
+}
+
 kp::AppendReq::ProposedMessage proposed(const std::string& type = "Happened",
                                         const std::string& data = "{\"a\":1}",
                                         const std::string& custom_metadata = "",
@@ -149,9 +161,7 @@ TEST_F(KurrentAppendTest, GivenBinaryCustomMetadata_WhenAppend_ThenKeptInTheBase
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0].metadata().headers().count(std::string(kCustomMetadataHeader)), 0u);
     EXPECT_EQ(events[0].metadata().headers().at(std::string(kCustomMetadataBase64Header)), "/wABew==");
-    kp::ReadResp::ReadEvent::RecordedEvent out;
-    server::kurrent::to_recorded_event(events[0], server::kurrent::UuidForm::string, &out);
-    EXPECT_EQ(out.custom_metadata(), binary);
+    EXPECT_EQ(shown(events[0], server::kurrent::UuidForm::string).custom_metadata(), binary);
 }
 
 TEST_F(KurrentAppendTest, GivenARecordedEvent_WhenShownAsKurrent_ThenEveryFieldMaps) {
@@ -159,8 +169,7 @@ TEST_F(KurrentAppendTest, GivenARecordedEvent_WhenShownAsKurrent_ThenEveryFieldM
     ASSERT_TRUE(append_any("s", {proposed(), proposed("Second", "{}", "{\"m\":1}", kEventId)}, &response).ok());
     const auto events = whole_stream("s");
     ASSERT_EQ(events.size(), 2u);
-    kp::ReadResp::ReadEvent::RecordedEvent out;
-    server::kurrent::to_recorded_event(events[1], server::kurrent::UuidForm::structured, &out);
+    auto out = shown(events[1], server::kurrent::UuidForm::structured);
     EXPECT_EQ(out.id().structured().most_significant_bits(), 0x0f8fad5bd9cb469f);
     EXPECT_EQ(static_cast<uint64_t>(out.id().structured().least_significant_bits()), 0xa16570867728950eULL);
     EXPECT_EQ(out.stream_identifier().stream_name(), "s");
@@ -173,16 +182,14 @@ TEST_F(KurrentAppendTest, GivenARecordedEvent_WhenShownAsKurrent_ThenEveryFieldM
     EXPECT_EQ(out.metadata().at("created"), std::to_string(us * 10));
     EXPECT_EQ(out.custom_metadata(), "{\"m\":1}");
     EXPECT_EQ(out.data(), "{}");
-    server::kurrent::to_recorded_event(events[1], server::kurrent::UuidForm::string, &out);
-    EXPECT_EQ(out.id().string(), kEventId);
+    EXPECT_EQ(shown(events[1], server::kurrent::UuidForm::string).id().string(), kEventId);
 }
 
 TEST_F(KurrentAppendTest, GivenV1EventWithoutContentType_WhenShownAsKurrent_ThenOctetStream) {
     auto event = make_event("T", "raw");
     event.mutable_metadata()->clear_content_type();
     ASSERT_TRUE(ServerTest::append("s", {event}).ok());
-    kp::ReadResp::ReadEvent::RecordedEvent out;
-    server::kurrent::to_recorded_event(whole_stream("s").at(0), server::kurrent::UuidForm::string, &out);
+    const auto out = shown(whole_stream("s").at(0), server::kurrent::UuidForm::string);
     EXPECT_EQ(out.metadata().at("content-type"), "application/octet-stream");
     EXPECT_EQ(out.custom_metadata(), "");
 }

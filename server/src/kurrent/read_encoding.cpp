@@ -26,6 +26,11 @@ grpc::ByteBuffer to_buffer(const ReadResp& response) {
     return buffer;
 }
 
+grpc::ByteBuffer to_buffer(const std::string& message) {
+    grpc::Slice slice(message);
+    return grpc::ByteBuffer(&slice, 1);
+}
+
 ReadResp checkpoint_at(uint64_t position) {
     ReadResp response;
     response.mutable_checkpoint()->set_commit_position(position);
@@ -50,10 +55,7 @@ grpc::ByteBuffer KurrentEncoding::events(const SharedEventPtr* events, size_t, b
     thread_local v1::RecordedEvent recorded;
     recorded.Clear();
     recorded.ParseFromString(events[0]->bytes);
-    ReadResp response;
-    to_recorded_event(recorded, uuid_, response.mutable_event()->mutable_event());
-    response.mutable_event()->set_commit_position(events[0]->position);
-    return to_buffer(response);
+    return to_buffer(read_event_message(recorded, uuid_));
 }
 
 std::string KurrentEncoding::checkpoint(uint64_t position) const {

@@ -20,6 +20,8 @@ namespace eventstore::server::kurrent {
 
 // One ReadResp as a message of a raw (ByteBuffer) call.
 grpc::ByteBuffer to_buffer(const event_store::client::streams::ReadResp& response);
+// One serialized ReadResp (read_event_message) as a message of a raw call.
+grpc::ByteBuffer to_buffer(const std::string& message);
 // ReadResp.checkpoint at global position `position` (commit = prepare), stamped now.
 event_store::client::streams::ReadResp checkpoint_at(uint64_t position);
 

@@ -24,13 +24,6 @@ constexpr uint64_t kPageEvents = 256;
 constexpr uint64_t kFirstWindow = 64;
 constexpr uint64_t kMaxWindow = 64 * 1024;
 
-ReadResp event_response(const es_recorded_event& event, UuidForm uuid) {
-    ReadResp response;
-    to_recorded_event(event, uuid, response.mutable_event()->mutable_event());
-    response.mutable_event()->set_commit_position(event.global_position);
-    return response;
-}
-
 uint32_t page_size(const ReadContext& context, uint64_t remaining) {
     return validation::effective_page_size(
         static_cast<uint32_t>(std::min(remaining, kPageEvents)), context.config.limits);
@@ -79,7 +72,7 @@ public:
         first_ = false;
         auto drained = drain(*iterator.value(), [&](const es_recorded_event& event) {
             if (!context_.caller.may_see(event)) return true;
-            out.push_back(to_buffer(event_response(event, uuid_)));
+            out.push_back(to_buffer(read_event_message(event, uuid_)));
             return --remaining_ > 0;
         });
         if (!drained.ok()) return backend_failed(context_, drained.status());
@@ -155,7 +148,7 @@ public:
     grpc::Status next(std::deque<grpc::ByteBuffer>& out, bool& done) override {
         auto scanned = scan(after_, remaining_, 0, [&](const es_recorded_event& event) {
             if (!keeps(event)) return true;
-            out.push_back(to_buffer(event_response(event, uuid_)));
+            out.push_back(to_buffer(read_event_message(event, uuid_)));
             return --remaining_ > 0;
         });
         if (!scanned.ok()) return backend_failed(context_, scanned.status());
@@ -191,18 +184,18 @@ public:
             return grpc::Status::OK;
         }
         const uint64_t lower = upper > window_ ? upper - window_ : 0;
-        std::deque<std::pair<uint64_t, ReadResp>> kept;
+        std::deque<std::pair<uint64_t, std::string>> kept;
         size_t bytes = 0;
         uint64_t dropped_to = 0;  // the highest position dropped from `kept`
         for (uint64_t after = lower; after < upper;) {
             auto scanned = scan(after, kPageEvents, upper - after, [&](const es_recorded_event& event) {
                 if (event.global_position > upper) return false;
                 if (!keeps(event)) return true;
-                kept.emplace_back(event.global_position, event_response(event, uuid_));
-                bytes += kept.back().second.ByteSizeLong();
+                kept.emplace_back(event.global_position, read_event_message(event, uuid_));
+                bytes += kept.back().second.size();
                 while (bytes > kResponseByteBudget && kept.size() > 1) {
                     dropped_to = kept.front().first;
-                    bytes -= kept.front().second.ByteSizeLong();
+                    bytes -= kept.front().second.size();
                     kept.pop_front();
                 }
                 return true;

@@ -1,11 +1,13 @@
 #include "kurrent/translate.hpp"
 
+#include <cassert>
 #include <limits>
 
 #include <absl/strings/escaping.h>
 
 #include "eventstore/abi_struct.hpp"
 #include "eventstore/validation.hpp"
+#include "kurrent/wire_writer.hpp"
 
 namespace eventstore::server::kurrent {
 
@@ -117,25 +119,87 @@ struct Shown {
     }
 };
 
-void show(const Shown& event, UuidForm form, client::streams::ReadResp::ReadEvent::RecordedEvent* out) {
-    to_uuid(event.event_id, form, out->mutable_id());
-    out->mutable_stream_identifier()->set_stream_name(std::string(event.stream_id));
-    out->set_stream_revision(revision_of(event.version));
-    out->set_prepare_position(event.global_position);
-    out->set_commit_position(event.global_position);
-    auto& metadata = *out->mutable_metadata();
-    metadata[std::string(kTypeKey)] = std::string(event.type_name);
-    metadata[std::string(kContentTypeKey)] =
-        std::string(event.content_type.empty() ? kOctetStream : event.content_type);
-    metadata[std::string(kCreatedKey)] = std::to_string(ticks_of(event.recorded_at_us));
+// The size of a map<string, string> entry's message.
+size_t entry_size(std::string_view key, std::string_view value) {
+    return wire::bytes_field_size(key.size()) + wire::bytes_field_size(value.size());
+}
+
+// ReadResp { event = 1: ReadEvent { event = 1: RecordedEvent, commit_position = 3 } }, in
+// protobuf's wire format (streams.proto's field numbers; a proto3 zero is left out, as protobuf
+// leaves it, except the oneof's commit_position).
+std::string read_event_wire(const Shown& event, UuidForm form) {
+    using wire::bytes_field_size;
+    using wire::varint_field_size;
+    // RecordedEvent.id, a UUID: structured = 1 (two int64 halves), or string = 2.
+    const bool structured =
+        form == UuidForm::structured && validation::is_canonical_uuid(event.event_id);
+    uint64_t most = 0, least = 0;
+    size_t uuid_size = bytes_field_size(event.event_id.size());
+    size_t halves_size = 0;
+    if (structured) {
+        const std::string digits = digits_of(event.event_id);
+        most = bits_of(std::string_view(digits).substr(0, 16));
+        least = bits_of(std::string_view(digits).substr(16));
+        halves_size = (most != 0 ? varint_field_size(most) : 0) +
+                      (least != 0 ? varint_field_size(least) : 0);
+        uuid_size = bytes_field_size(halves_size);
+    }
+    const std::string_view content_type =
+        event.content_type.empty() ? kOctetStream : event.content_type;
+    const std::string created = std::to_string(ticks_of(event.recorded_at_us));
+    std::string decoded;
+    std::string_view custom_metadata = event.custom_metadata_text;
     if (!event.custom_metadata_base64.empty()) {
         absl::Base64Unescape(absl::string_view(event.custom_metadata_base64.data(),
                                                event.custom_metadata_base64.size()),
-                             out->mutable_custom_metadata());
-    } else {
-        out->set_custom_metadata(std::string(event.custom_metadata_text));
+                             &decoded);
+        custom_metadata = decoded;
     }
-    out->set_data(std::string(event.payload));
+    const uint64_t revision = revision_of(event.version);
+    const uint64_t position = event.global_position;
+    const size_t stream_size = bytes_field_size(event.stream_id.size());
+    const size_t recorded_size =
+        bytes_field_size(uuid_size) + bytes_field_size(stream_size) +
+        (revision != 0 ? varint_field_size(revision) : 0) +
+        (position != 0 ? 2 * varint_field_size(position) : 0) +
+        bytes_field_size(entry_size(kTypeKey, event.type_name)) +
+        bytes_field_size(entry_size(kContentTypeKey, content_type)) +
+        bytes_field_size(entry_size(kCreatedKey, created)) +
+        (custom_metadata.empty() ? 0 : bytes_field_size(custom_metadata.size())) +
+        (event.payload.empty() ? 0 : bytes_field_size(event.payload.size()));
+    const size_t read_event_size = bytes_field_size(recorded_size) + varint_field_size(position);
+
+    std::string out(bytes_field_size(read_event_size), '\0');
+    wire::WireWriter w(out.data());
+    w.open(1, read_event_size);  // ReadResp.event
+    w.open(1, recorded_size);    // ReadEvent.event
+    w.open(1, uuid_size);        // RecordedEvent.id
+    if (structured) {
+        w.open(1, halves_size);  // UUID.structured
+        if (most != 0) w.varint_field(1, most);
+        if (least != 0) w.varint_field(2, least);
+    } else {
+        w.bytes_field(2, event.event_id);  // UUID.string
+    }
+    w.open(2, stream_size);  // RecordedEvent.stream_identifier
+    w.bytes_field(3, event.stream_id);
+    if (revision != 0) w.varint_field(3, revision);
+    if (position != 0) {
+        w.varint_field(4, position);  // prepare_position
+        w.varint_field(5, position);  // commit_position
+    }
+    for (const auto& [key, value] : {std::pair<std::string_view, std::string_view>{kTypeKey, event.type_name},
+                                     {kContentTypeKey, content_type},
+                                     {kCreatedKey, created}}) {
+        w.open(6, entry_size(key, value));  // a metadata entry
+        w.bytes_field(1, key);
+        w.bytes_field(2, value);
+    }
+    if (!custom_metadata.empty()) w.bytes_field(7, custom_metadata);
+    if (!event.payload.empty()) w.bytes_field(8, event.payload);
+    w.varint_field(3, position);  // ReadEvent.commit_position
+    assert(w.end() == out.data() + out.size());
+    return out;
 }
 
 }  // namespace
@@ -240,8 +304,7 @@ std::optional<Refusal> take_event(const client::UUID& id,
     return std::nullopt;
 }
 
-void to_recorded_event(const es_recorded_event& event, UuidForm form,
-                       client::streams::ReadResp::ReadEvent::RecordedEvent* out) {
+std::string read_event_message(const es_recorded_event& event, UuidForm form) {
     Shown shown;
     shown.stream_id = abi::view(event.stream_id);
     shown.event_id = abi::view(event.event_id);
@@ -254,11 +317,10 @@ void to_recorded_event(const es_recorded_event& event, UuidForm form,
     for (size_t h = 0; h < event.header_count; ++h) {
         shown.header(abi::view(event.headers[h].key), abi::view(event.headers[h].value));
     }
-    show(shown, form, out);
+    return read_event_wire(shown, form);
 }
 
-void to_recorded_event(const v1::RecordedEvent& event, UuidForm form,
-                       client::streams::ReadResp::ReadEvent::RecordedEvent* out) {
+std::string read_event_message(const v1::RecordedEvent& event, UuidForm form) {
     Shown shown;
     shown.stream_id = event.stream_id();
     shown.event_id = event.metadata().event_id();
@@ -269,7 +331,7 @@ void to_recorded_event(const v1::RecordedEvent& event, UuidForm form,
     shown.global_position = event.global_position();
     shown.recorded_at_us = event.recorded_at().seconds() * 1'000'000 + event.recorded_at().nanos() / 1000;
     for (const auto& [key, value] : event.metadata().headers()) shown.header(key, value);
-    show(shown, form, out);
+    return read_event_wire(shown, form);
 }
 
 }  // namespace eventstore::server::kurrent

@@ -67,11 +67,13 @@ void to_uuid(std::string_view canonical, UuidForm form, client::UUID* out);
 template <class Proposed>
 std::optional<Refusal> take_event(Proposed& message, int index, v1::EventData* out);
 
-// A recorded event as KurrentDB's, from the backend's memory or from an eventstore.v1 message.
-void to_recorded_event(const es_recorded_event& event, UuidForm form,
-                       client::streams::ReadResp::ReadEvent::RecordedEvent* out);
-void to_recorded_event(const v1::RecordedEvent& event, UuidForm form,
-                       client::streams::ReadResp::ReadEvent::RecordedEvent* out);
+// A recorded event as KurrentDB's: the serialized ReadResp that holds it (ReadResp.event, its
+// RecordedEvent and commit position), from the backend's memory or from an eventstore.v1
+// message. Written straight in protobuf's wire format (wire_writer.hpp): a subscription sends
+// one event a message, and filling, measuring and destroying a message object per event was a
+// large share of its CPU.
+std::string read_event_message(const es_recorded_event& event, UuidForm form);
+std::string read_event_message(const v1::RecordedEvent& event, UuidForm form);
 
 // A client's expected state of the stream, as KurrentDB's requests give it.
 struct ExpectedRevision {
