@@ -1,8 +1,71 @@
 #include "rpc/append_call.hpp"
 
+#include <mutex>
+#include <vector>
+
 #include "rpc/errors.hpp"
 
 namespace eventstore::server {
+
+namespace {
+
+// The calls kept for reuse, shared by every Allocator; never destroyed, so that a call let go
+// late (a backend answering after the server stopped) still finds it.
+class KeptCalls {
+public:
+    AppendCall* take() {
+        std::lock_guard lock(mutex_);
+        if (calls_.empty()) return nullptr;
+        AppendCall* call = calls_.back();
+        calls_.pop_back();
+        return call;
+    }
+    bool keep(AppendCall* call) {
+        std::lock_guard lock(mutex_);
+        if (calls_.size() >= AppendCall::kKept) return false;
+        calls_.push_back(call);
+        return true;
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<AppendCall*> calls_;
+};
+
+KeptCalls& kept_calls() {
+    static auto* kept = new KeptCalls();
+    return *kept;
+}
+
+}  // namespace
+
+grpc::MessageHolder<v1::AppendRequest, v1::AppendResponse>*
+AppendCall::Allocator::AllocateMessages() {
+    if (AppendCall* call = kept_calls().take()) return call;
+    return new AppendCall();
+}
+
+bool AppendCall::worth_keeping() const {
+    if (static_cast<size_t>(request_.events_size()) > kKeptEvents) return false;
+    size_t bytes = 0;
+    for (const v1::EventData& event : request_.events()) bytes += event.payload().capacity();
+    return bytes <= kKeptBytes;
+}
+
+void AppendCall::let_go() {
+    if (!worth_keeping()) {
+        delete this;
+        return;
+    }
+    request_.Clear();
+    response_.Clear();
+    context_ = nullptr;
+    reactor_ = nullptr;
+    caller_ = Caller();
+    append_ = abi::AppendBuilder();
+    holders_.store(1, std::memory_order_relaxed);
+    if (!kept_calls().keep(this)) delete this;
+}
 
 grpc::Status append_answer(const Status& status, const es_append_result& result,
                            const v1::AppendRequest& request, const Caller& caller,

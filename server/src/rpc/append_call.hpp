@@ -7,8 +7,15 @@
 //
 // Life: two holders, gRPC (until it releases the messages after the call ended) and the store
 // (from append_async until the backend is done with the request: its bytes are this object's
-// request). The last one deletes it. A backend that answers late (after the loader answered the
+// request). The last one lets it go. A backend that answers late (after the loader answered the
 // client INTERNAL at the deadline) thus never reads freed memory.
+//
+// Reuse: a call let go is cleared and kept for a later Append (up to kKept calls, process-wide),
+// unless its request held more than kKeptBytes or kKeptEvents. Clearing keeps what protobuf
+// allocated for the request (its EventData messages, the capacity of their strings), so parsing
+// the next request allocates next to nothing; allocating and freeing each event's fields was a
+// tenth of the server's samples on 100-event appends (docs/benchmarks.md, "Appends at the
+// ceiling").
 #ifndef EVENTSTORE_SERVER_APPEND_CALL_HPP
 #define EVENTSTORE_SERVER_APPEND_CALL_HPP
 
@@ -38,10 +45,12 @@ public:
     class Allocator final
         : public grpc::MessageAllocator<v1::AppendRequest, v1::AppendResponse> {
     public:
-        grpc::MessageHolder<v1::AppendRequest, v1::AppendResponse>* AllocateMessages() override {
-            return new AppendCall();
-        }
+        grpc::MessageHolder<v1::AppendRequest, v1::AppendResponse>* AllocateMessages() override;
     };
+
+    static constexpr size_t kKept = 32;
+    static constexpr size_t kKeptEvents = 512;
+    static constexpr size_t kKeptBytes = 128 * 1024;
 
     // The call of a handler's `context` (made by the Allocator).
     static AppendCall& of(grpc::CallbackServerContext& context) {
@@ -66,8 +75,12 @@ private:
     }
     ~AppendCall() override = default;
     void drop() {
-        if (holders_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+        if (holders_.fetch_sub(1, std::memory_order_acq_rel) == 1) let_go();
     }
+    // The last holder is gone: cleared and kept for reuse, or deleted.
+    void let_go();
+    // Whether the request's memory is small enough to keep.
+    bool worth_keeping() const;
 
     v1::AppendRequest request_;
     v1::AppendResponse response_;
