@@ -56,10 +56,12 @@ void GroupCommitter::append(const es_append_request& request, plugin::AppendDone
         expiry_.notify_one();
     }
     queue_.push_back(std::move(queued));
-    if (gathering_) {
-        arrived_.notify_one();
-    } else {
+    if (!gathering_) {
         queued_.notify_one();
+    } else if (queue_.size() >= expected_) {
+        // Only the arrival that ends the gathering wakes the committer (gather()): one wake-up a
+        // group, not one an append.
+        arrived_.notify_one();
     }
 }
 
