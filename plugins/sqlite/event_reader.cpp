@@ -65,20 +65,24 @@ private:
     Connection& connection_;
 };
 
-std::vector<ReadEvent> collect(Query& query) {
-    std::vector<ReadEvent> events;
+// Events a page makes room for before its first row; a bigger page grows as it is read.
+constexpr uint32_t kReservedEvents = 1024;
+
+ReadPage collect(Query& query, uint32_t max_count) {
+    ReadPage page;
+    page.events.reserve(std::min(max_count, kReservedEvents));
     while (query.step()) {
-        ReadEvent& event = events.emplace_back();
+        ReadPage::Event& event = page.events.emplace_back();
         event.global_position = static_cast<uint64_t>(query.integer(0));
         event.stream_version = static_cast<uint64_t>(query.integer(1));
         event.recorded_at_us = query.integer(2);
-        for (size_t field = 0; field < ReadEvent::kFields; ++field) {
+        for (size_t field = 0; field < ReadPage::kFields; ++field) {
             const std::string_view bytes = query.bytes(static_cast<int>(field) + 3);
-            event.fields[field] = {event.bytes.size(), bytes.size()};
-            event.bytes.append(bytes);
+            event.fields[field] = {page.bytes.size(), bytes.size()};
+            page.bytes.append(bytes);
         }
     }
-    return events;
+    return page;
 }
 
 // The number in the first column of the query's first row; 0 when there is no row.
@@ -144,9 +148,9 @@ Result<std::unique_ptr<plugin::Iterator>> read_stream(Connection& connection,
         .bind(2, bounded(request.forward ? std::max(bound, first) : bound))
         .bind(3, int64_t{request.max_count});
     if (!request.forward) query.bind(4, static_cast<int64_t>(first));
-    std::vector<ReadEvent> events = collect(query);
-    return std::make_unique<PageIterator>(std::move(events),
-                                          readable_page(request, first, current, events.size()));
+    ReadPage page = collect(query, request.max_count);
+    const es_page_info info = readable_page(request, first, current, page.events.size());
+    return std::make_unique<PageIterator>(std::move(page), info);
 }
 
 Result<std::unique_ptr<plugin::Iterator>> read_all(Connection& connection,
@@ -164,11 +168,11 @@ Result<std::unique_ptr<plugin::Iterator>> read_all(Connection& connection,
         .bind(4, prefix)
         .bind(5, int64_t{request.max_count})
         .bind(6, now_us());
-    std::vector<ReadEvent> events = collect(query);
-    const uint64_t last = events.empty() ? 0 : events.back().global_position;
-    const es_page_info page =
-        plugin::all_page(request.after_position, scan, head, events.size(), request.max_count, last);
-    return std::make_unique<PageIterator>(std::move(events), page);
+    ReadPage page = collect(query, request.max_count);
+    const uint64_t last = page.events.empty() ? 0 : page.events.back().global_position;
+    const es_page_info info = plugin::all_page(request.after_position, scan, head,
+                                               page.events.size(), request.max_count, last);
+    return std::make_unique<PageIterator>(std::move(page), info);
 }
 
 }  // namespace eventstore::sqlite
