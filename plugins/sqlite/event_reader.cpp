@@ -34,18 +34,28 @@ constexpr const char* kStream =
 constexpr const char* kFirstYoung =
     "SELECT stream_version FROM events WHERE stream_id = ?1 AND stream_version >= ?2 "
     "AND recorded_at_us >= ?3 ORDER BY stream_version LIMIT 1";
-// The highest position given: removed events' positions are never given again (log_head).
+// The highest position given (removed events' positions are never given again: log_head), and
+// whether any stream has a retention limit.
 constexpr const char* kHead =
     "SELECT max(coalesce((SELECT max(global_position) FROM events), 0), "
-    "(SELECT global_position FROM log_head))";
+    "(SELECT global_position FROM log_head)), EXISTS (SELECT 1 FROM retention)";
 // The events a change removed are gone; those past a retention limit that the sweep has not
-// removed yet are filtered out here.
-constexpr const char* kAll =
-    "SELECT " EVENT_COLUMNS " FROM events e WHERE global_position > ?1 AND global_position <= ?2 "
-    "AND (?3 = 0 OR substr(stream_id, 1, ?3) = ?4) AND NOT EXISTS (SELECT 1 FROM retention r "
-    "JOIN streams s ON s.stream_id = r.stream_id WHERE r.stream_id = e.stream_id AND "
-    ES_SQLITE_EXPIRED("?6") ") ORDER BY global_position LIMIT ?5";
+// removed yet are filtered out by kAllRetained. That filter looks every event up in retention,
+// so a store where no stream has a limit reads with kAll.
+#define ALL_EVENTS                                                                              \
+    "SELECT " EVENT_COLUMNS " FROM events e WHERE global_position > ?1 AND global_position <= ?2 " \
+    "AND (?3 = 0 OR substr(stream_id, 1, ?3) = ?4)"
+#define ALL_ORDER " ORDER BY global_position LIMIT ?5"
+constexpr const char* kAll = ALL_EVENTS ALL_ORDER;
+constexpr const char* kAllRetained =
+    ALL_EVENTS " AND NOT EXISTS (SELECT 1 FROM retention r JOIN streams s ON "
+    "s.stream_id = r.stream_id WHERE r.stream_id = e.stream_id AND " ES_SQLITE_EXPIRED("?6") ")"
+    ALL_ORDER;
+constexpr const char* kBegin = "BEGIN";
+constexpr const char* kCommit = "COMMIT";
 
+#undef ALL_ORDER
+#undef ALL_EVENTS
 #undef EVENT_COLUMNS
 
 // Positions and versions beyond this are "beyond everything"; it keeps sums inside int64.
@@ -53,16 +63,20 @@ constexpr uint64_t kFar = static_cast<uint64_t>(std::numeric_limits<int64_t>::ma
 
 int64_t bounded(uint64_t value) { return static_cast<int64_t>(std::min(value, kFar)); }
 
-// A read transaction: one snapshot for every statement until it ends.
+// A read transaction: one snapshot for every statement until it ends. Both statements are
+// prepared once per connection (Connection::statement), not parsed at every read.
 class Snapshot {
 public:
-    explicit Snapshot(Connection& connection) : connection_(connection) {
-        connection_.exec("BEGIN");
+    explicit Snapshot(Connection& connection) : commit_(connection.statement(kCommit)) {
+        Query(connection, kBegin).run();
     }
-    ~Snapshot() { sqlite3_exec(connection_.handle(), "COMMIT", nullptr, nullptr, nullptr); }
+    ~Snapshot() {
+        sqlite3_step(commit_);
+        sqlite3_reset(commit_);
+    }
 
 private:
-    Connection& connection_;
+    sqlite3_stmt* const commit_;
 };
 
 // Events a page makes room for before its first row; a bigger page grows as it is read.
@@ -160,14 +174,16 @@ Result<std::unique_ptr<plugin::Iterator>> read_all(Connection& connection,
     const std::string_view prefix = abi::view(request.stream_prefix);
     Snapshot snapshot(connection);
     Query head_query(connection, kHead);
-    const uint64_t head = single_number(head_query);
-    Query query(connection, kAll);
+    head_query.step();
+    const auto head = static_cast<uint64_t>(head_query.integer(0));
+    const bool retained = head_query.integer(1) != 0;
+    Query query(connection, retained ? kAllRetained : kAll);
     query.bind(1, bounded(after))
         .bind(2, bounded(after + scan))
         .bind(3, static_cast<int64_t>(prefix.size()))
         .bind(4, prefix)
-        .bind(5, int64_t{request.max_count})
-        .bind(6, now_us());
+        .bind(5, int64_t{request.max_count});
+    if (retained) query.bind(6, now_us());
     ReadPage page = collect(query, request.max_count);
     const uint64_t last = page.events.empty() ? 0 : page.events.back().global_position;
     const es_page_info info = plugin::all_page(request.after_position, scan, head,
