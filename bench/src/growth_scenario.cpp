@@ -4,9 +4,9 @@
 // own, started and drained alike), and right after each the reads (--repeats closed-loop runs of
 // --duration, the median, --concurrency in flight): ReadAll pages of --page-size through every
 // event written so far, and ReadStream pages through a stream written in the first tenth (and at
-// the end, also through one written in the last tenth), each with the server's CPU per event read.
-// Then, on sqlite, the database file and its WAL against the raw bytes (events.hpp,
-// raw_event_bytes).
+// the end, also through one written in the last tenth), each with the server's CPU per event read
+// and the cores it used. Then, on sqlite, the database file and its WAL against the raw bytes
+// (events.hpp, raw_event_bytes).
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
@@ -112,12 +112,16 @@ Medians read_rate(const Options& o, const Target& target,
     return medians(runs);
 }
 
-// A read's events/s as `name`_events_per_s, and the server's CPU per event (when measured) as
-// `name`_server_cpu_us_per_event: on a shared machine the figure that load moves least.
+// A read's events/s as `name`_events_per_s, and, when measured, the server's CPU per event as
+// `name`_server_cpu_us_per_event (on a shared machine the figure that load moves least) and the
+// cores it used as `name`_server_cores (fewer at the same CPU per event: the server waited, for
+// the disk or for a core).
 void read_figures(const Medians& read, const std::string& name, RunFigures& figures) {
     figures.extra[name + "_events_per_s"] = read.events_per_s;
-    const auto cpu = read.extra.find("server_cpu_us_per_event");
-    if (cpu != read.extra.end()) figures.extra[name + "_server_cpu_us_per_event"] = cpu->second;
+    for (const char* figure : {"server_cpu_us_per_event", "server_cores"}) {
+        const auto found = read.extra.find(figure);
+        if (found != read.extra.end()) figures.extra[name + "_" + figure] = found->second;
+    }
 }
 
 uint64_t size_or_zero(const std::filesystem::path& path) {
