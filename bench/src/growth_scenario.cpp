@@ -4,8 +4,9 @@
 // own, started and drained alike), and right after each the reads (--repeats closed-loop runs of
 // --duration, the median, --concurrency in flight): ReadAll pages of --page-size through every
 // event written so far, and ReadStream pages through a stream written in the first tenth (and at
-// the end, also through one written in the last tenth). Then, on sqlite, the database file and its
-// WAL against the raw bytes (events.hpp, raw_event_bytes).
+// the end, also through one written in the last tenth), each with the server's CPU per event read
+// and the cores it used. Then, on sqlite, the database file and its WAL against the raw bytes
+// (events.hpp, raw_event_bytes).
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
@@ -100,15 +101,27 @@ Seeded timed_appends(const Target& target, const GrowthLayout& layout, uint64_t 
     return written;
 }
 
-// The median events/s of --repeats closed-loop runs of the slots `make` returns.
-double read_rate(const Options& o, const Target& target,
-                 const std::function<std::vector<std::unique_ptr<CallSlot>>()>& make) {
+// The medians of --repeats closed-loop runs of the slots `make` returns.
+Medians read_rate(const Options& o, const Target& target,
+                  const std::function<std::vector<std::unique_ptr<CallSlot>>()>& make) {
     std::vector<RunFigures> runs;
     for (uint32_t r = 0; r < o.repeats; ++r) {
         auto slots = make();
         runs.push_back(run_closed_loop(slots, o.warmup_s, o.duration_s, target.server()));
     }
-    return medians(runs).events_per_s;
+    return medians(runs);
+}
+
+// A read's events/s as `name`_events_per_s, and, when measured, the server's CPU per event as
+// `name`_server_cpu_us_per_event (on a shared machine the figure that load moves least) and the
+// cores it used as `name`_server_cores (fewer at the same CPU per event: the server waited, for
+// the disk or for a core).
+void read_figures(const Medians& read, const std::string& name, RunFigures& figures) {
+    figures.extra[name + "_events_per_s"] = read.events_per_s;
+    for (const char* figure : {"server_cpu_us_per_event", "server_cores"}) {
+        const auto found = read.extra.find(figure);
+        if (found != read.extra.end()) figures.extra[name + "_" + figure] = found->second;
+    }
 }
 
 uint64_t size_or_zero(const std::filesystem::path& path) {
@@ -175,8 +188,8 @@ Point growth_point(const Options& o, uint32_t concurrency, uint32_t per_append) 
                                      o.page_size, concurrency);
         });
     };
-    const double read_all_start = read_all(start);
-    const double stream_start = read_stream(0);
+    const Medians read_all_start = read_all(start);
+    const Medians stream_start = read_stream(0);
     file_figures(*server, static_cast<double>(layout.raw_bytes(0, share, o.payload_bytes)),
                  "_start", figures);
     progress("start read");
@@ -187,9 +200,9 @@ Point growth_point(const Options& o, uint32_t concurrency, uint32_t per_append) 
         timed_appends(target, layout, appends - share, appends, concurrency, o.payload_bytes, last_s);
     const double last_rate = static_cast<double>(layout.events_in(appends - share, appends)) / last_s;
     progress("last tenth appended");
-    const double read_all_end = read_all({start.first_position, end.last_position});
-    const double early_end = read_stream(0);
-    const double late_end = read_stream(layout.stream_of(appends - 1));
+    const Medians read_all_end = read_all({start.first_position, end.last_position});
+    const Medians early_end = read_stream(0);
+    const Medians late_end = read_stream(layout.stream_of(appends - 1));
     file_figures(*server, static_cast<double>(layout.raw_bytes(0, appends, o.payload_bytes)), "",
                  figures);
 
@@ -200,14 +213,14 @@ Point growth_point(const Options& o, uint32_t concurrency, uint32_t per_append) 
     x["append_start_events_per_s"] = first_rate;
     x["append_end_events_per_s"] = last_rate;
     x["append_end_start"] = last_rate / first_rate;
-    x["read_all_start_events_per_s"] = read_all_start;
-    x["read_all_end_events_per_s"] = read_all_end;
-    x["read_all_end_start"] = read_all_end / read_all_start;
-    x["read_stream_start_events_per_s"] = stream_start;
-    x["read_stream_early_end_events_per_s"] = early_end;
-    x["read_stream_late_end_events_per_s"] = late_end;
-    x["read_stream_early_end_start"] = early_end / stream_start;
-    x["read_stream_late_end_start"] = late_end / stream_start;
+    read_figures(read_all_start, "read_all_start", figures);
+    read_figures(read_all_end, "read_all_end", figures);
+    read_figures(stream_start, "read_stream_start", figures);
+    read_figures(early_end, "read_stream_early_end", figures);
+    read_figures(late_end, "read_stream_late_end", figures);
+    x["read_all_end_start"] = read_all_end.events_per_s / read_all_start.events_per_s;
+    x["read_stream_early_end_start"] = early_end.events_per_s / stream_start.events_per_s;
+    x["read_stream_late_end_start"] = late_end.events_per_s / stream_start.events_per_s;
 
     Point point{"growth", server->label(),
                 {{"events", static_cast<double>(o.growth_events)},

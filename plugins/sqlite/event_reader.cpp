@@ -34,18 +34,28 @@ constexpr const char* kStream =
 constexpr const char* kFirstYoung =
     "SELECT stream_version FROM events WHERE stream_id = ?1 AND stream_version >= ?2 "
     "AND recorded_at_us >= ?3 ORDER BY stream_version LIMIT 1";
-// The highest position given: removed events' positions are never given again (log_head).
+// The highest position given (removed events' positions are never given again: log_head), and
+// whether any stream has a retention limit.
 constexpr const char* kHead =
     "SELECT max(coalesce((SELECT max(global_position) FROM events), 0), "
-    "(SELECT global_position FROM log_head))";
+    "(SELECT global_position FROM log_head)), EXISTS (SELECT 1 FROM retention)";
 // The events a change removed are gone; those past a retention limit that the sweep has not
-// removed yet are filtered out here.
-constexpr const char* kAll =
-    "SELECT " EVENT_COLUMNS " FROM events e WHERE global_position > ?1 AND global_position <= ?2 "
-    "AND (?3 = 0 OR substr(stream_id, 1, ?3) = ?4) AND NOT EXISTS (SELECT 1 FROM retention r "
-    "JOIN streams s ON s.stream_id = r.stream_id WHERE r.stream_id = e.stream_id AND "
-    ES_SQLITE_EXPIRED("?6") ") ORDER BY global_position LIMIT ?5";
+// removed yet are filtered out by kAllRetained. That filter looks every event up in retention,
+// so a store where no stream has a limit reads with kAll.
+#define ALL_EVENTS                                                                              \
+    "SELECT " EVENT_COLUMNS " FROM events e WHERE global_position > ?1 AND global_position <= ?2 " \
+    "AND (?3 = 0 OR substr(stream_id, 1, ?3) = ?4)"
+#define ALL_ORDER " ORDER BY global_position LIMIT ?5"
+constexpr const char* kAll = ALL_EVENTS ALL_ORDER;
+constexpr const char* kAllRetained =
+    ALL_EVENTS " AND NOT EXISTS (SELECT 1 FROM retention r JOIN streams s ON "
+    "s.stream_id = r.stream_id WHERE r.stream_id = e.stream_id AND " ES_SQLITE_EXPIRED("?6") ")"
+    ALL_ORDER;
+constexpr const char* kBegin = "BEGIN";
+constexpr const char* kCommit = "COMMIT";
 
+#undef ALL_ORDER
+#undef ALL_EVENTS
 #undef EVENT_COLUMNS
 
 // Positions and versions beyond this are "beyond everything"; it keeps sums inside int64.
@@ -53,32 +63,40 @@ constexpr uint64_t kFar = static_cast<uint64_t>(std::numeric_limits<int64_t>::ma
 
 int64_t bounded(uint64_t value) { return static_cast<int64_t>(std::min(value, kFar)); }
 
-// A read transaction: one snapshot for every statement until it ends.
+// A read transaction: one snapshot for every statement until it ends. Both statements are
+// prepared once per connection (Connection::statement), not parsed at every read.
 class Snapshot {
 public:
-    explicit Snapshot(Connection& connection) : connection_(connection) {
-        connection_.exec("BEGIN");
+    explicit Snapshot(Connection& connection) : commit_(connection.statement(kCommit)) {
+        Query(connection, kBegin).run();
     }
-    ~Snapshot() { sqlite3_exec(connection_.handle(), "COMMIT", nullptr, nullptr, nullptr); }
+    ~Snapshot() {
+        sqlite3_step(commit_);
+        sqlite3_reset(commit_);
+    }
 
 private:
-    Connection& connection_;
+    sqlite3_stmt* const commit_;
 };
 
-std::vector<ReadEvent> collect(Query& query) {
-    std::vector<ReadEvent> events;
+// Events a page makes room for before its first row; a bigger page grows as it is read.
+constexpr uint32_t kReservedEvents = 1024;
+
+ReadPage collect(Query& query, uint32_t max_count) {
+    ReadPage page;
+    page.events.reserve(std::min(max_count, kReservedEvents));
     while (query.step()) {
-        ReadEvent& event = events.emplace_back();
+        ReadPage::Event& event = page.events.emplace_back();
         event.global_position = static_cast<uint64_t>(query.integer(0));
         event.stream_version = static_cast<uint64_t>(query.integer(1));
         event.recorded_at_us = query.integer(2);
-        for (size_t field = 0; field < ReadEvent::kFields; ++field) {
+        for (size_t field = 0; field < ReadPage::kFields; ++field) {
             const std::string_view bytes = query.bytes(static_cast<int>(field) + 3);
-            event.fields[field] = {event.bytes.size(), bytes.size()};
-            event.bytes.append(bytes);
+            event.fields[field] = {page.bytes.size(), bytes.size()};
+            page.bytes.append(bytes);
         }
     }
-    return events;
+    return page;
 }
 
 // The number in the first column of the query's first row; 0 when there is no row.
@@ -144,9 +162,9 @@ Result<std::unique_ptr<plugin::Iterator>> read_stream(Connection& connection,
         .bind(2, bounded(request.forward ? std::max(bound, first) : bound))
         .bind(3, int64_t{request.max_count});
     if (!request.forward) query.bind(4, static_cast<int64_t>(first));
-    std::vector<ReadEvent> events = collect(query);
-    return std::make_unique<PageIterator>(std::move(events),
-                                          readable_page(request, first, current, events.size()));
+    ReadPage page = collect(query, request.max_count);
+    const es_page_info info = readable_page(request, first, current, page.events.size());
+    return std::make_unique<PageIterator>(std::move(page), info);
 }
 
 Result<std::unique_ptr<plugin::Iterator>> read_all(Connection& connection,
@@ -156,19 +174,21 @@ Result<std::unique_ptr<plugin::Iterator>> read_all(Connection& connection,
     const std::string_view prefix = abi::view(request.stream_prefix);
     Snapshot snapshot(connection);
     Query head_query(connection, kHead);
-    const uint64_t head = single_number(head_query);
-    Query query(connection, kAll);
+    head_query.step();
+    const auto head = static_cast<uint64_t>(head_query.integer(0));
+    const bool retained = head_query.integer(1) != 0;
+    Query query(connection, retained ? kAllRetained : kAll);
     query.bind(1, bounded(after))
         .bind(2, bounded(after + scan))
         .bind(3, static_cast<int64_t>(prefix.size()))
         .bind(4, prefix)
-        .bind(5, int64_t{request.max_count})
-        .bind(6, now_us());
-    std::vector<ReadEvent> events = collect(query);
-    const uint64_t last = events.empty() ? 0 : events.back().global_position;
-    const es_page_info page =
-        plugin::all_page(request.after_position, scan, head, events.size(), request.max_count, last);
-    return std::make_unique<PageIterator>(std::move(events), page);
+        .bind(5, int64_t{request.max_count});
+    if (retained) query.bind(6, now_us());
+    ReadPage page = collect(query, request.max_count);
+    const uint64_t last = page.events.empty() ? 0 : page.events.back().global_position;
+    const es_page_info info = plugin::all_page(request.after_position, scan, head,
+                                               page.events.size(), request.max_count, last);
+    return std::make_unique<PageIterator>(std::move(page), info);
 }
 
 }  // namespace eventstore::sqlite

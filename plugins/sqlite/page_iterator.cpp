@@ -6,16 +6,17 @@
 
 namespace eventstore::sqlite {
 
-PageIterator::PageIterator(std::vector<ReadEvent> events, es_page_info page)
+PageIterator::PageIterator(ReadPage events, es_page_info page)
     : events_(std::move(events)), page_(page) {}
 
 Status PageIterator::next(es_recorded_event& event, bool& has_event) {
-    has_event = next_ < events_.size();
+    has_event = next_ < events_.events.size();
     if (!has_event) return {};
-    const ReadEvent& read = events_[next_++];
-    const auto field = [&read](size_t index) {
-        const ReadEvent::Span span = read.fields[index];
-        return es_bytes{reinterpret_cast<const uint8_t*>(read.bytes.data()) + span.at, span.len};
+    const ReadPage::Event& read = events_.events[next_++];
+    const auto* bytes = reinterpret_cast<const uint8_t*>(events_.bytes.data());
+    const auto field = [&read, bytes](size_t index) {
+        const ReadPage::Span span = read.fields[index];
+        return es_bytes{bytes + span.at, span.len};
     };
     const es_bytes headers = field(7);
     if (!plugin::decode_headers(

@@ -4,7 +4,7 @@
 # plain SQLite loop) with one short run per step and small sizes. Fails when the command fails,
 # or when an append point lacks its BASELINE ratio or the live point lost events; for sqlite,
 # when catch-up or read-stream lacks its ratio to the memory backend, or growth its end/start
-# ratios and its file size.
+# ratios, its reads' server CPU per event and cores, and its file size.
 set -euo pipefail
 run_script=$1
 baseline=$2
@@ -32,6 +32,10 @@ if baseline == "sqlite":
     for key in ("append_end_start", "read_all_end_start", "read_stream_early_end_start",
                 "read_stream_late_end_start"):
         assert growth[key] > 0, f"growth: no {key}: {growth}"
+    for read in ("read_all_start", "read_all_end", "read_stream_start", "read_stream_early_end",
+                 "read_stream_late_end"):
+        for figure in ("_server_cpu_us_per_event", "_server_cores"):
+            assert growth.get(read + figure, 0) > 0, f"growth: no {read + figure}: {growth}"
     assert 0.5 < growth["file_over_raw"] < 100, f"growth: file size not read: {growth}"
     print(f"smoke: growth append end/start {growth['append_end_start']:.2f}, "
           f"file/raw {growth['file_over_raw']:.2f}")
