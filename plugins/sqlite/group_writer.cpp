@@ -34,6 +34,28 @@ void undo(Connection& connection, const char* sql) {
 }
 
 constexpr const char* kCheckpoint = "PRAGMA wal_checkpoint(TRUNCATE)";
+// Run as prepared statements (connection.hpp): parsed once, not per group and member.
+constexpr const char* kBegin = "BEGIN IMMEDIATE";
+constexpr const char* kSavepoint = "SAVEPOINT member";
+constexpr const char* kRelease = "RELEASE member";
+constexpr const char* kRollbackMember = "ROLLBACK TO member";
+constexpr const char* kCommit = "COMMIT";
+
+// Decides the append inside the member's savepoint: its events inserted at once (appender.hpp,
+// IdCheck::on_insert); when a unique index refuses one, the member's writes are rolled back and it
+// is decided again with its ids looked up.
+Status append_member(Connection& connection, const es_append_request& request,
+                     es_append_result& result, uint64_t& head, int64_t recorded_at_us) {
+    try {
+        return append_in_transaction(connection, request, result, head, recorded_at_us,
+                                     IdCheck::on_insert);
+    } catch (const SqliteError& error) {
+        if (!is_taken_id(error) || sqlite3_get_autocommit(connection.handle()) != 0) throw;
+    }
+    Query(connection, kRollbackMember).run();
+    return append_in_transaction(connection, request, result, head, recorded_at_us,
+                                 IdCheck::looked_up);
+}
 
 }  // namespace
 
@@ -168,7 +190,7 @@ void GroupWriter::write_group(const Group& group) {
     Connection& connection = *connection_;
     connection.set_deadline(latest);
     try {
-        connection.exec("BEGIN IMMEDIATE");
+        Query(connection, kBegin).run();
     } catch (const SqliteError& error) {
         for (const auto& member : group) member->status = status_of(error, path_, what(*member));
         return;
@@ -180,23 +202,24 @@ void GroupWriter::write_group(const Group& group) {
         for (; decided < group.size(); ++decided) {
             Pending& member = *group[decided];
             const uint64_t before = head;
-            connection.exec("SAVEPOINT member");
+            Query(connection, kSavepoint).run();
             try {
                 member.status = member.request != nullptr
-                                    ? append_in_transaction(connection, *member.request,
-                                                            member.result, head, recorded_at_us)
+                                    ? append_member(connection, *member.request, member.result,
+                                                    head, recorded_at_us)
                                     : member.change(connection, member.removed);
                 member.wrote = head != before;
-                connection.exec("RELEASE member");
+                Query(connection, kRelease).run();
             } catch (const SqliteError& error) {
                 if (sqlite3_get_autocommit(connection.handle()) != 0) throw;  // all is lost
-                connection.exec("ROLLBACK TO member; RELEASE member");
+                Query(connection, kRollbackMember).run();
+                Query(connection, kRelease).run();
                 head = before;
                 member.removed = false;
                 member.status = status_of(error, path_, what(member));
             }
         }
-        connection.exec("COMMIT");
+        Query(connection, kCommit).run();
     } catch (const SqliteError& error) {
         undo(connection, "ROLLBACK");
         for (size_t i = 0; i < group.size(); ++i) {
