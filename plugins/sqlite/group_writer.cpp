@@ -73,6 +73,7 @@ GroupWriter::GroupWriter(std::unique_ptr<Connection> connection, std::string pat
       committed_(std::move(committed)),
       sweep_(std::move(sweep)),
       next_sweep_(std::chrono::steady_clock::now() + kSweepInterval),
+      completer_([this] { complete_groups(); }),
       thread_([this] { run(); }) {}
 
 GroupWriter::~GroupWriter() { stop(); }
@@ -121,7 +122,11 @@ void GroupWriter::queue_sweep() {
 
 void GroupWriter::drain() {
     std::unique_lock lock(mutex_);
-    idle_.wait(lock, [this] { return queue_.empty() && !writing_; });
+    idle_.wait(lock, [this] { return idle(); });
+}
+
+bool GroupWriter::idle() const {
+    return queue_.empty() && !writing_ && written_.empty() && !completing_;
 }
 
 void GroupWriter::stop() {
@@ -132,6 +137,7 @@ void GroupWriter::stop() {
         queued_.notify_one();
     }
     if (thread_.joinable()) thread_.join();
+    if (completer_.joinable()) completer_.join();
     connection_.reset();
 }
 
@@ -139,19 +145,46 @@ void GroupWriter::run() {
     std::unique_lock lock(mutex_);
     for (;;) {
         queued_.wait_until(lock, next_sweep_, [this] { return stopping_ || !queue_.empty(); });
-        if (stopping_ && queue_.empty()) return;  // everything queued is decided
+        if (stopping_ && queue_.empty()) break;  // everything queued is decided
         if (!stopping_ && std::chrono::steady_clock::now() >= next_sweep_) queue_sweep();
         Group expired;
-        const Group group = take_group(expired);
+        Group group = take_group(expired);
+        hand_over(std::move(expired));
         writing_ = true;
         lock.unlock();
-        for (auto& member : expired) member->complete();
         if (!group.empty()) write_group(group);
         if (checkpoint_pending_) checkpoint();
-        for (auto& member : group) member->complete();
         lock.lock();
         writing_ = false;
-        if (queue_.empty()) idle_.notify_all();
+        hand_over(std::move(group));
+        if (idle()) idle_.notify_all();
+    }
+    written_all_ = true;  // the completer ends once it has completed what it was handed
+    handed_over_.notify_one();
+}
+
+void GroupWriter::hand_over(Group decided) {
+    if (decided.empty()) return;
+    written_.push_back(std::move(decided));
+    handed_over_.notify_one();
+}
+
+void GroupWriter::complete_groups() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        handed_over_.wait(lock, [this] { return !written_.empty() || written_all_; });
+        if (written_.empty()) return;
+        std::deque<Group> groups;
+        groups.swap(written_);
+        completing_ = true;
+        lock.unlock();
+        for (auto& group : groups) {
+            for (auto& member : group) member->complete();
+        }
+        groups.clear();
+        lock.lock();
+        completing_ = false;
+        if (idle()) idle_.notify_all();
     }
 }
 
