@@ -72,7 +72,8 @@ public:
     using Sweep = std::function<bool(Connection& connection, bool& removed)>;
 
     // `connection`: the store's writing connection, of the database file `path` whose last
-    // position is `head` and whose last recorded_at is `recorded_at_us`. Starts the writer thread.
+    // position is `head` and whose last recorded_at is `recorded_at_us`. Starts the writer and
+    // completer threads.
     GroupWriter(std::unique_ptr<Connection> connection, std::string path, uint64_t head,
                 int64_t recorded_at_us, std::function<void(uint64_t head)> committed, Sweep sweep);
     ~GroupWriter();
