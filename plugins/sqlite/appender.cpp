@@ -88,8 +88,13 @@ void insert_event(Connection& connection, const es_event_data& event, std::strin
 
 }  // namespace
 
+bool is_taken_id(const SqliteError& error) {
+    return error.code() == SQLITE_CONSTRAINT_UNIQUE;
+}
+
 Status append_in_transaction(Connection& connection, const es_append_request& request,
-                             es_append_result& result, uint64_t& head, int64_t recorded_at_us) {
+                             es_append_result& result, uint64_t& head, int64_t recorded_at_us,
+                             IdCheck id_check) {
     const std::string_view stream_id = abi::view(request.stream_id);
     const StreamRow stream = stream_row(connection, stream_id);
     // The owner first, before anything that would tell more about the stream (plugin.h).
@@ -101,13 +106,14 @@ Status append_in_transaction(Connection& connection, const es_append_request& re
         result.tombstoned = true;
         return plugin::stream_tombstoned(stream_id);
     }
-    const Result<bool> retry =
-        plugin::judge_retry(request, stored_ids(connection, request, recorded_at_us), result);
-    if (!retry.ok()) return retry.status();
-    if (retry.value()) return {};
     const uint64_t current = stream.version;
-    if (!plugin::expected_matches(request, current)) {
-        return plugin::wrong_expected_version(request, current, result);
+    const bool matches = plugin::expected_matches(request, current);
+    if (id_check == IdCheck::looked_up || !matches) {
+        const Result<bool> retry =
+            plugin::judge_retry(request, stored_ids(connection, request, recorded_at_us), result);
+        if (!retry.ok()) return retry.status();
+        if (retry.value()) return {};
+        if (!matches) return plugin::wrong_expected_version(request, current, result);
     }
     std::string headers;
     for (size_t i = 0; i < request.event_count; ++i) {

@@ -21,17 +21,36 @@
 #include "connection.hpp"
 #include "eventstore/plugin.h"
 #include "eventstore/status.hpp"
+#include "sqlite_errors.hpp"
 
 namespace eventstore::sqlite {
+
+// How an append finds the stored events that carry its ids.
+enum class IdCheck {
+    // No lookup when the expected version matches: the events are inserted at once, and an id
+    // stored already makes its INSERT fail on the unique index (SqliteError with
+    // SQLITE_CONSTRAINT_UNIQUE, is_taken_id() true). The caller then rolls back what the call
+    // wrote and decides the request again with `looked_up`. A mismatched expected version looks
+    // the ids up first, since an idempotent retry wins over it.
+    on_insert,
+    // Each id looked up before anything is written (the contract's order, as the memory backend).
+    looked_up,
+};
 
 // Decides `request` (validated) and, when accepted, writes it at positions head + 1, ...,
 // moving `head` to its last position and stamping each event with `recorded_at_us`. OK with
 // `result` filled (written or an idempotent retry), or the contract's refusal (PERMISSION_DENIED,
 // FAILED_PRECONDITION with result.actual_version and, for a tombstone, result.tombstoned,
-// ALREADY_EXISTS). SQLite's failures throw
-// SqliteError, and what this call wrote must then be rolled back by the caller.
+// ALREADY_EXISTS). SQLite's failures throw SqliteError (`head` and `result` then untouched), and
+// what this call wrote must then be rolled back by the caller. Both IdCheck ways decide alike.
 Status append_in_transaction(Connection& connection, const es_append_request& request,
-                             es_append_result& result, uint64_t& head, int64_t recorded_at_us);
+                             es_append_result& result, uint64_t& head, int64_t recorded_at_us,
+                             IdCheck id_check);
+
+// Whether `error`, thrown by append_in_transaction with IdCheck::on_insert, may be an id stored
+// already (a unique index refused an INSERT): the request must then be decided again with
+// IdCheck::looked_up.
+bool is_taken_id(const SqliteError& error);
 
 }  // namespace eventstore::sqlite
 

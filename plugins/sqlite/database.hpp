@@ -42,7 +42,8 @@ public:
                                                   const plugin::Host& host);
     ~Database();
 
-    // Queues the append for the writer, which completes it from its thread (group_writer.hpp).
+    // Queues the append for the writer; it is completed from the writer's completer thread
+    // (group_writer.hpp).
     void append(const es_append_request& request, plugin::AppendDone done);
     // Waits until every append queued so far is completed.
     void drain();

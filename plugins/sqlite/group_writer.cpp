@@ -34,6 +34,28 @@ void undo(Connection& connection, const char* sql) {
 }
 
 constexpr const char* kCheckpoint = "PRAGMA wal_checkpoint(TRUNCATE)";
+// Run as prepared statements (connection.hpp): parsed once, not per group and member.
+constexpr const char* kBegin = "BEGIN IMMEDIATE";
+constexpr const char* kSavepoint = "SAVEPOINT member";
+constexpr const char* kRelease = "RELEASE member";
+constexpr const char* kRollbackMember = "ROLLBACK TO member";
+constexpr const char* kCommit = "COMMIT";
+
+// Decides the append inside the member's savepoint: its events inserted at once (appender.hpp,
+// IdCheck::on_insert); when a unique index refuses one, the member's writes are rolled back and it
+// is decided again with its ids looked up.
+Status append_member(Connection& connection, const es_append_request& request,
+                     es_append_result& result, uint64_t& head, int64_t recorded_at_us) {
+    try {
+        return append_in_transaction(connection, request, result, head, recorded_at_us,
+                                     IdCheck::on_insert);
+    } catch (const SqliteError& error) {
+        if (!is_taken_id(error) || sqlite3_get_autocommit(connection.handle()) != 0) throw;
+    }
+    Query(connection, kRollbackMember).run();
+    return append_in_transaction(connection, request, result, head, recorded_at_us,
+                                 IdCheck::looked_up);
+}
 
 }  // namespace
 
@@ -51,6 +73,7 @@ GroupWriter::GroupWriter(std::unique_ptr<Connection> connection, std::string pat
       committed_(std::move(committed)),
       sweep_(std::move(sweep)),
       next_sweep_(std::chrono::steady_clock::now() + kSweepInterval),
+      completer_([this] { complete_groups(); }),
       thread_([this] { run(); }) {}
 
 GroupWriter::~GroupWriter() { stop(); }
@@ -99,7 +122,11 @@ void GroupWriter::queue_sweep() {
 
 void GroupWriter::drain() {
     std::unique_lock lock(mutex_);
-    idle_.wait(lock, [this] { return queue_.empty() && !writing_; });
+    idle_.wait(lock, [this] { return idle(); });
+}
+
+bool GroupWriter::idle() const {
+    return queue_.empty() && !writing_ && written_.empty() && !completing_;
 }
 
 void GroupWriter::stop() {
@@ -110,6 +137,7 @@ void GroupWriter::stop() {
         queued_.notify_one();
     }
     if (thread_.joinable()) thread_.join();
+    if (completer_.joinable()) completer_.join();
     connection_.reset();
 }
 
@@ -117,19 +145,46 @@ void GroupWriter::run() {
     std::unique_lock lock(mutex_);
     for (;;) {
         queued_.wait_until(lock, next_sweep_, [this] { return stopping_ || !queue_.empty(); });
-        if (stopping_ && queue_.empty()) return;  // everything queued is decided
+        if (stopping_ && queue_.empty()) break;  // everything queued is decided
         if (!stopping_ && std::chrono::steady_clock::now() >= next_sweep_) queue_sweep();
         Group expired;
-        const Group group = take_group(expired);
+        Group group = take_group(expired);
+        hand_over(std::move(expired));
         writing_ = true;
         lock.unlock();
-        for (auto& member : expired) member->complete();
         if (!group.empty()) write_group(group);
         if (checkpoint_pending_) checkpoint();
-        for (auto& member : group) member->complete();
         lock.lock();
         writing_ = false;
-        if (queue_.empty()) idle_.notify_all();
+        hand_over(std::move(group));
+        if (idle()) idle_.notify_all();
+    }
+    written_all_ = true;  // the completer ends once it has completed what it was handed
+    handed_over_.notify_one();
+}
+
+void GroupWriter::hand_over(Group decided) {
+    if (decided.empty()) return;
+    written_.push_back(std::move(decided));
+    handed_over_.notify_one();
+}
+
+void GroupWriter::complete_groups() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        handed_over_.wait(lock, [this] { return !written_.empty() || written_all_; });
+        if (written_.empty()) return;
+        std::deque<Group> groups;
+        groups.swap(written_);
+        completing_ = true;
+        lock.unlock();
+        for (auto& group : groups) {
+            for (auto& member : group) member->complete();
+        }
+        groups.clear();
+        lock.lock();
+        completing_ = false;
+        if (idle()) idle_.notify_all();
     }
 }
 
@@ -168,7 +223,7 @@ void GroupWriter::write_group(const Group& group) {
     Connection& connection = *connection_;
     connection.set_deadline(latest);
     try {
-        connection.exec("BEGIN IMMEDIATE");
+        Query(connection, kBegin).run();
     } catch (const SqliteError& error) {
         for (const auto& member : group) member->status = status_of(error, path_, what(*member));
         return;
@@ -180,23 +235,24 @@ void GroupWriter::write_group(const Group& group) {
         for (; decided < group.size(); ++decided) {
             Pending& member = *group[decided];
             const uint64_t before = head;
-            connection.exec("SAVEPOINT member");
+            Query(connection, kSavepoint).run();
             try {
                 member.status = member.request != nullptr
-                                    ? append_in_transaction(connection, *member.request,
-                                                            member.result, head, recorded_at_us)
+                                    ? append_member(connection, *member.request, member.result,
+                                                    head, recorded_at_us)
                                     : member.change(connection, member.removed);
                 member.wrote = head != before;
-                connection.exec("RELEASE member");
+                Query(connection, kRelease).run();
             } catch (const SqliteError& error) {
                 if (sqlite3_get_autocommit(connection.handle()) != 0) throw;  // all is lost
-                connection.exec("ROLLBACK TO member; RELEASE member");
+                Query(connection, kRollbackMember).run();
+                Query(connection, kRelease).run();
                 head = before;
                 member.removed = false;
                 member.status = status_of(error, path_, what(member));
             }
         }
-        connection.exec("COMMIT");
+        Query(connection, kCommit).run();
     } catch (const SqliteError& error) {
         undo(connection, "ROLLBACK");
         for (size_t i = 0; i < group.size(); ++i) {

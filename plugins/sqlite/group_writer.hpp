@@ -3,8 +3,11 @@
 // A caller queues its append and returns (ABI 1.4 append_async). The writer thread takes
 // everything queued (in arrival order, up to kMaxGroupEvents events and kMaxGroupBytes bytes),
 // runs it as one write transaction (BEGIN IMMEDIATE ... COMMIT: one fsync of the WAL with
-// synchronous=FULL), tells `committed` the new head, and completes the members. Appends that arrive meanwhile form the next group, so a group
-// grows with the load and a lone append never waits for company.
+// synchronous=FULL), tells `committed` the new head, and hands the decided members to the
+// completer thread, which completes them (the caller's `done`: the server answers the call from
+// there) while the writer runs the next group; so a member is completed only after its group's
+// COMMIT returned. Appends that arrive meanwhile form the next group, so a group grows with the
+// load and a lone append never waits for company.
 //
 // One writer, one transaction at a time: positions are handed out in commit order, so every
 // position up to a committed head is committed (the visibility rule holds by construction), and
@@ -31,7 +34,8 @@
 // members, or options.busy_timeout_ms).
 //
 // Thread safety: append() and drain() from any number of threads; stop() once, after the last
-// append.
+// append. `done`, `changed` and `committed` are called from the store's threads (the completer's
+// and the writer's), never from the caller's.
 #ifndef EVENTSTORE_PLUGINS_SQLITE_GROUP_WRITER_HPP
 #define EVENTSTORE_PLUGINS_SQLITE_GROUP_WRITER_HPP
 
@@ -68,7 +72,8 @@ public:
     using Sweep = std::function<bool(Connection& connection, bool& removed)>;
 
     // `connection`: the store's writing connection, of the database file `path` whose last
-    // position is `head` and whose last recorded_at is `recorded_at_us`. Starts the writer thread.
+    // position is `head` and whose last recorded_at is `recorded_at_us`. Starts the writer and
+    // completer threads.
     GroupWriter(std::unique_ptr<Connection> connection, std::string path, uint64_t head,
                 int64_t recorded_at_us, std::function<void(uint64_t head)> committed, Sweep sweep);
     ~GroupWriter();
@@ -83,8 +88,8 @@ public:
     // Waits until every append queued so far is completed.
     void drain();
 
-    // Writes what is queued, then stops the thread and closes the connection; later appends get
-    // UNAVAILABLE.
+    // Writes and completes what is queued, then stops the threads and closes the connection;
+    // later appends get UNAVAILABLE.
     void stop();
 
 private:
@@ -115,7 +120,14 @@ private:
     };
     using Group = std::vector<std::unique_ptr<Pending>>;
 
+    // The writer thread.
     void run();
+    // The completer thread: completes what the writer hands over, in the order handed over.
+    void complete_groups();
+    // Queues decided members for the completer; needs mutex_.
+    void hand_over(Group decided);
+    // Nothing queued, written or completing; needs mutex_.
+    bool idle() const;
     // Takes the next group off the queue, moving the members whose deadline passed to `expired`
     // (with their status); needs mutex_.
     Group take_group(Group& expired);
@@ -138,12 +150,17 @@ private:
 
     std::mutex mutex_;
     std::condition_variable queued_;   // the writer waits for work
-    std::condition_variable idle_;     // drain() waits for the queue and the group to end
+    std::condition_variable idle_;     // drain() waits for the queue and the groups to end
+    std::condition_variable handed_over_;  // the completer waits for decided members
     std::deque<std::unique_ptr<Pending>> queue_;  // mutex_
-    bool writing_ = false;             // a group is being written and completed; mutex_
+    bool writing_ = false;             // a group is being written; mutex_
+    std::deque<Group> written_;        // decided, for the completer; mutex_
+    bool completing_ = false;          // the completer is completing groups; mutex_
+    bool written_all_ = false;         // the writer has ended; mutex_
     bool stopping_ = false;            // mutex_
     std::chrono::steady_clock::time_point next_sweep_;  // mutex_
-    std::thread thread_;               // last: started once the rest is ready
+    std::thread completer_;            // last: started once the rest is ready
+    std::thread thread_;
 };
 
 }  // namespace eventstore::sqlite
